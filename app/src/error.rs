@@ -1,0 +1,121 @@
+//! The one error type of the web layer.
+//!
+//! Server functions return [`AppError`]; its variant decides the HTTP status (see
+//! [`AppError::status`]) and its text is what a person sees, so every message is
+//! plain Swedish. Internal details are logged on the server and never sent.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// Content type the server sends errors with; the status middleware looks for it.
+pub const ERROR_CONTENT_TYPE: &str = "application/json";
+
+/// Errors a person can be shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The request could not be read (malformed body, missing field): 400.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The thing asked for does not exist, or is not this person's: 404.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request clashes with what is stored (an occasion already answered): 409.
+    #[error("{0}")]
+    Conflict(String),
+    /// The request was read but its content is not allowed: 422.
+    #[error("{0}")]
+    Invalid(String),
+    /// Something failed on the server; details are in the log: 500.
+    #[error("Något gick fel hos oss. Försök igen om en stund.")]
+    Internal,
+    /// The phone could not reach the server (only ever made in the browser).
+    #[error("Vi når inte servern just nu. Kontrollera att du är uppkopplad och försök igen.")]
+    Unreachable,
+}
+
+impl AppError {
+    /// The HTTP status code for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
+            Self::Invalid(_) => 422,
+            Self::Internal => 500,
+            Self::Unreachable => 503,
+        }
+    }
+
+    /// A check-in link that leads nowhere. Said the same way whatever the reason,
+    /// so a guessed link reveals nothing.
+    pub fn unknown_link() -> Self {
+        Self::NotFound("Länken fungerar inte. Fråga den som gav dig länken om en ny.".into())
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                Self::BadRequest(format!("Formuläret kunde inte läsas ({detail})."))
+            }
+            ServerFnErrorErr::Request(_) => Self::Unreachable,
+            ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::Serialization(_)
+            | ServerFnErrorErr::Registration(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_)
+            | ServerFnErrorErr::ServerError(_)
+            | ServerFnErrorErr::MiddlewareError(_)
+            | ServerFnErrorErr::Response(_) => Self::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<stegvis_store::StoreError> for AppError {
+    fn from(err: stegvis_store::StoreError) -> Self {
+        use stegvis_store::StoreError as S;
+        match err {
+            S::OccasionAlreadyAnswered => {
+                Self::Conflict("Du har redan skickat svar för det här tillfället.".into())
+            }
+            S::SubmissionIdTaken => {
+                Self::Conflict("Svaren kunde inte sparas. Börja om från början.".into())
+            }
+            other => {
+                tracing::error!(error = %other, "store error");
+                Self::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<stegvis_domain::check_in::CheckInError> for AppError {
+    fn from(err: stegvis_domain::check_in::CheckInError) -> Self {
+        Self::Invalid(err.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_arguments_are_the_clients_fault() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("step".into()));
+        assert_eq!(err.status(), 400);
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::MissingArg("token".into()));
+        assert_eq!(err.status(), 400);
+    }
+
+    #[test]
+    fn errors_survive_the_wire() {
+        let err = AppError::Invalid("Välj ett svar.".into());
+        let bytes = err.ser();
+        assert_eq!(AppError::de(bytes), err);
+    }
+}

@@ -1,0 +1,81 @@
+//! Stegvis web app: routes, pages and server functions.
+//!
+//! Compiled twice: with `ssr` into the server, which renders every page to HTML
+//! and runs the server functions; with `hydrate` into WASM, which takes over the
+//! rendered page in the browser. Pages must work before (or without) the WASM.
+
+pub mod check_in;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// Name of the built JS/WASM/CSS files under `/pkg`.
+pub const OUTPUT_NAME: &str = "stegvis";
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="sv">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#1d4e89" />
+                <meta name="description" content="Stegvis: svara på frågor om hur det går för dig." />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <link rel="stylesheet" href="/pkg/stegvis.css" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The routes. Participant routes render fully on the server before sending
+/// (`SsrMode::Async`) so they work with JavaScript turned off.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|page: String| format!("{page} – Stegvis") />
+        <a class="skip-link" href="#main">"Till innehållet"</a>
+        <header class="site-header">
+            <a href="/" class="brand">"Stegvis"</a>
+        </header>
+        <Router>
+            <main id="main" tabindex="-1">
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("/") view=pages::Home />
+                    <Route path=path!("/c/:token") view=pages::CheckInStart ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/c/:token/fraga/:step")
+                        view=pages::QuestionPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/c/:token/granska") view=pages::ReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/c/:token/tack") view=pages::ThanksPage ssr=SsrMode::Async />
+                    <Route path=path!("/incheckningar") view=pages::CheckInsPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Entry point of the WASM bundle: attaches to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,60 @@
+//! Pages and pieces that are not part of one flow: the home page, "not found",
+//! and how an error is shown.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Sets the HTTP status of the page being rendered on the server, so a missing
+/// or refused page is not sent as 200. Does nothing in the browser.
+pub fn set_http_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(options), Ok(code)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(status),
+    ) {
+        options.set_status(code);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
+/// An error as a person sees it: announced to screen readers, with the status set.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    set_http_status(error.status());
+    view! {
+        <Title text="Något gick fel" />
+        <div class="notice notice-error" role="alert">
+            <h1>"Något gick fel"</h1>
+            <p>{error.to_string()}</p>
+        </div>
+    }
+}
+
+/// The start page of the site.
+#[component]
+pub fn Home() -> impl IntoView {
+    view! {
+        <Title text="Start" />
+        <h1>"Stegvis"</h1>
+        <p>"Här svarar du på frågor om hur det går för dig."</p>
+        <p>"Du får en länk av din handläggare."</p>
+        <p>
+            <a href="/incheckningar">"Se inkomna svar"</a>
+        </p>
+    }
+}
+
+/// Any path that matches no route.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_http_status(404);
+    view! {
+        <Title text="Sidan finns inte" />
+        <h1>"Sidan finns inte"</h1>
+        <p>
+            <a href="/">"Gå till startsidan"</a>
+        </p>
+    }
+}

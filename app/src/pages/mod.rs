@@ -1,0 +1,9 @@
+//! Pages: one component per route.
+
+mod check_in;
+mod check_ins;
+mod common;
+
+pub use check_in::{CheckInStart, QuestionPage, ReviewPage, ThanksPage};
+pub use check_ins::CheckInsPage;
+pub use common::{Home, NotFound};

@@ -1,0 +1,92 @@
+//! Server-side state shared by every request: the store, the instruments and the
+//! Leptos options. Built once in `main` and handed to server functions through
+//! context, so nothing opens its own connection or reads files per request.
+
+use crate::error::AppError;
+use chrono::NaiveDate;
+use leptos::config::LeptosOptions;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use stegvis_domain::instrument::Instrument;
+use stegvis_store::Store;
+
+/// Everything a request handler may need.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Store,
+    pub leptos_options: LeptosOptions,
+    instruments: Arc<Instruments>,
+}
+
+/// The instrument new check-ins use, and every older version met since start.
+#[derive(Debug)]
+struct Instruments {
+    current: Arc<Instrument>,
+    by_version: RwLock<HashMap<String, Arc<Instrument>>>,
+}
+
+impl AppState {
+    /// Bundles the parts; `current` is the instrument new check-ins start with.
+    pub fn new(store: Store, leptos_options: LeptosOptions, current: Instrument) -> Self {
+        let current = Arc::new(current);
+        let by_version = HashMap::from([(current.version(), current.clone())]);
+        Self {
+            store,
+            leptos_options,
+            instruments: Arc::new(Instruments {
+                current,
+                by_version: RwLock::new(by_version),
+            }),
+        }
+    }
+
+    /// The instrument new check-ins are answered with.
+    pub fn current_instrument(&self) -> Arc<Instrument> {
+        self.instruments.current.clone()
+    }
+
+    /// An instrument by version, read from the store the first time it is needed,
+    /// so a check-in started under an older wording finishes under that wording.
+    pub async fn instrument(&self, version: &str) -> Result<Arc<Instrument>, AppError> {
+        if let Some(found) = self
+            .instruments
+            .by_version
+            .read()
+            .map_err(|_| AppError::Internal)?
+            .get(version)
+        {
+            return Ok(found.clone());
+        }
+        let source = self
+            .store
+            .instrument_source(version)
+            .await?
+            .ok_or_else(|| {
+                tracing::error!(version, "instrument version missing from the store");
+                AppError::Internal
+            })?;
+        let instrument = Arc::new(Instrument::from_toml(&source).map_err(|e| {
+            tracing::error!(version, error = %e, "stored instrument version does not load");
+            AppError::Internal
+        })?);
+        self.instruments
+            .by_version
+            .write()
+            .map_err(|_| AppError::Internal)?
+            .insert(version.to_owned(), instrument.clone());
+        Ok(instrument)
+    }
+
+    /// Today's date where the programmes run (Sweden).
+    pub fn today(&self) -> NaiveDate {
+        chrono::Local::now().date_naive()
+    }
+}
+
+/// The state, from the context `main` provides to every server function and route.
+pub fn app_state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}

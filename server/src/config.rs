@@ -1,0 +1,196 @@
+//! Configuration: environment variables over an optional TOML file over defaults.
+//!
+//! Nothing is required: with no configuration at all the server listens on
+//! 127.0.0.1:3000 and keeps its SQLite database in `./data`.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Settings the server runs with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Address to listen on (`STEGVIS_ADDR`).
+    pub addr: SocketAddr,
+    /// Directory for the SQLite database (`STEGVIS_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// Database URL (`DATABASE_URL`); defaults to `sqlite://<data_dir>/stegvis.db`.
+    pub database_url: String,
+    /// Log filter (`STEGVIS_LOG`, else `RUST_LOG`), e.g. `info` or `stegvis=debug`.
+    pub log: String,
+    /// `json` for one JSON object per log line, else human-readable (`STEGVIS_LOG_FORMAT`).
+    pub log_json: bool,
+    /// Built site: `pkg/` with JS, WASM and CSS, plus the public assets (`LEPTOS_SITE_ROOT`).
+    pub site_root: PathBuf,
+    /// Instrument file new check-ins use (`STEGVIS_INSTRUMENT`); the built-in default when unset.
+    pub instrument: Option<PathBuf>,
+    /// Seed demo data into an empty database (`STEGVIS_DEMO=1`).
+    pub demo: bool,
+}
+
+/// Why the configuration could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{name} = {value:?} is not valid: {message}")]
+    Value {
+        name: &'static str,
+        value: String,
+        message: String,
+    },
+}
+
+/// The optional file (`STEGVIS_CONFIG`, else `./stegvis.toml` when present).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    addr: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    log: Option<String>,
+    log_format: Option<String>,
+    site_root: Option<PathBuf>,
+    instrument: Option<PathBuf>,
+    demo: Option<bool>,
+}
+
+impl Config {
+    /// Reads the process environment and the optional file.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let file = match lookup("STEGVIS_CONFIG") {
+            Some(path) => read_file(Path::new(&path))?,
+            None if Path::new("stegvis.toml").exists() => read_file(Path::new("stegvis.toml"))?,
+            None => FileConfig::default(),
+        };
+        let addr_text = lookup("STEGVIS_ADDR")
+            .or(file.addr)
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr_text.parse().map_err(|e: std::net::AddrParseError| ConfigError::Value {
+            name: "STEGVIS_ADDR",
+            value: addr_text.clone(),
+            message: e.to_string(),
+        })?;
+        let data_dir = lookup("STEGVIS_DATA_DIR")
+            .map(PathBuf::from)
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = lookup("DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}/stegvis.db", data_dir.display()));
+        let log = lookup("STEGVIS_LOG")
+            .or_else(|| lookup("RUST_LOG"))
+            .or(file.log)
+            .unwrap_or_else(|| "info".into());
+        let log_format = lookup("STEGVIS_LOG_FORMAT").or(file.log_format);
+        let demo = match lookup("STEGVIS_DEMO") {
+            Some(v) => parse_bool("STEGVIS_DEMO", &v)?,
+            None => file.demo.unwrap_or(false),
+        };
+        Ok(Self {
+            addr,
+            data_dir,
+            database_url,
+            log,
+            log_json: log_format.as_deref() == Some("json"),
+            site_root: lookup("LEPTOS_SITE_ROOT")
+                .map(PathBuf::from)
+                .or(file.site_root)
+                .unwrap_or_else(|| PathBuf::from("target/site")),
+            instrument: lookup("STEGVIS_INSTRUMENT")
+                .map(PathBuf::from)
+                .or(file.instrument),
+            demo,
+        })
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })
+}
+
+fn parse_bool(name: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value {
+        "1" | "true" | "yes" => Ok(true),
+        "0" | "false" | "no" | "" => Ok(false),
+        _ => Err(ConfigError::Value {
+            name,
+            value: value.into(),
+            message: "expected 1/0, true/false or yes/no".into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let c = config(&[("STEGVIS_CONFIG", "/dev/null")]).unwrap();
+        assert_eq!(c.addr, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(c.database_url, "sqlite://data/stegvis.db");
+        assert!(!c.demo);
+    }
+
+    #[test]
+    fn database_lives_in_the_data_directory_unless_a_url_is_given() {
+        let c = config(&[("STEGVIS_CONFIG", "/dev/null"), ("STEGVIS_DATA_DIR", "/srv/s")]).unwrap();
+        assert_eq!(c.database_url, "sqlite:///srv/s/stegvis.db");
+        let c = config(&[
+            ("STEGVIS_CONFIG", "/dev/null"),
+            ("STEGVIS_DATA_DIR", "/srv/s"),
+            ("DATABASE_URL", "sqlite::memory:"),
+        ])
+        .unwrap();
+        assert_eq!(c.database_url, "sqlite::memory:");
+    }
+
+    #[test]
+    fn a_bad_address_is_named() {
+        let err = config(&[("STEGVIS_CONFIG", "/dev/null"), ("STEGVIS_ADDR", "nowhere")]).unwrap_err();
+        assert!(err.to_string().contains("STEGVIS_ADDR"));
+    }
+
+    #[test]
+    fn the_file_is_read_and_the_environment_wins() {
+        let dir = std::env::temp_dir().join(format!("stegvis-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("stegvis.toml");
+        std::fs::write(&path, "addr = \"0.0.0.0:8080\"\ndemo = true\nlog = \"debug\"\n").unwrap();
+        let p = path.to_str().unwrap();
+        let c = config(&[("STEGVIS_CONFIG", p), ("STEGVIS_LOG", "warn")]).unwrap();
+        assert_eq!(c.addr, "0.0.0.0:8080".parse().unwrap());
+        assert!(c.demo);
+        assert_eq!(c.log, "warn");
+        std::fs::write(&path, "adress = \"x\"\n").unwrap();
+        assert!(matches!(config(&[("STEGVIS_CONFIG", p)]), Err(ConfigError::Parse { .. })));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

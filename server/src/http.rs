@@ -1,0 +1,168 @@
+//! The HTTP router: pages, server functions, health check and static assets,
+//! with compression, cache headers, body limits and error statuses.
+
+use app::error::{AppError, ERROR_CONTENT_TYPE};
+use app::state::AppState;
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::{FromRef, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::convert::Infallible;
+use std::path::Path;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body a server function accepts. A whole check-in is a few KiB.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Router state: the app state, from which Leptos takes its options.
+#[derive(Clone, Debug)]
+pub struct ServerState(pub AppState);
+
+impl FromRef<ServerState> for leptos::config::LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.0.leptos_options.clone()
+    }
+}
+
+/// Builds the whole router for a state.
+pub fn router(state: AppState) -> Router {
+    let site_root = state.leptos_options.site_root.to_string();
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let context_state = state.clone();
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &ServerState(state.clone()),
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(options.clone()),
+        )
+        .layer(no_store());
+    let api = Router::new()
+        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        .layer(axum::middleware::map_response(error_status))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(no_store());
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(api)
+        .merge(pages)
+        // Built files keep their names across releases: revalidate each time (a 304 is cheap).
+        .nest_service(
+            "/pkg",
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CACHE_CONTROL,
+                    cache_when_found("no-cache"),
+                ))
+                .service(ServeDir::new(Path::new(&site_root).join("pkg"))),
+        )
+        .fallback_service(
+            ServiceBuilder::new()
+                // outer: whatever is not a found file (the 404 page) is not stored
+                .layer(no_store())
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CACHE_CONTROL,
+                    cache_when_found("public, max-age=86400"),
+                ))
+                .service(
+                    ServeDir::new(&site_root)
+                        .not_found_service(tower::service_fn(not_found_page(state.clone()))),
+                ),
+        )
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(CompressionLayer::new())
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("same-origin"),
+                )),
+        )
+        .with_state(ServerState(state))
+}
+
+/// Pages and API answers may carry health data: never cache them.
+fn no_store() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))
+}
+
+/// Sets `Cache-Control` on files that were found (or not modified); a 404 keeps
+/// the page's `no-store`.
+fn cache_when_found<B>(value: &'static str) -> impl Fn(&Response<B>) -> Option<HeaderValue> + Clone {
+    move |res: &Response<B>| {
+        (res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED)
+            .then(|| HeaderValue::from_static(value))
+    }
+}
+
+type PageFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response, Infallible>> + Send>>;
+
+/// Renders the app for any path that is no file; the app's fallback says 404.
+fn not_found_page(state: AppState) -> impl Fn(Request) -> PageFuture + Clone {
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_to_stream_with_context(
+        move || provide_context(state.clone()),
+        move || shell(options.clone()),
+    );
+    move |req: Request| {
+        let render = render.clone();
+        Box::pin(async move { Ok(render(req).await.into_response()) })
+    }
+}
+
+async fn server_fn(State(ServerState(state)): State<ServerState>, req: Request<Body>) -> Response {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req)
+        .await
+        .into_response()
+}
+
+/// Server functions answer every error with 500; this gives each [`AppError`]
+/// its own status, so a bad request is a 4xx. Redirects (plain form posts, which
+/// carry the error in the URL instead) are left alone.
+async fn error_status(res: Response) -> Response {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let is_app_error = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(ERROR_CONTENT_TYPE));
+    if !is_app_error {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+async fn healthz(State(ServerState(state)): State<ServerState>) -> Response {
+    match state.store.health().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}

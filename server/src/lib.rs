@@ -1,0 +1,7 @@
+//! The Stegvis server: configuration, the HTTP router around the Leptos app, and
+//! demo data. `main.rs` only wires these together, so tests can build the same
+//! router against a temporary database.
+
+pub mod config;
+pub mod demo;
+pub mod http;

@@ -1,0 +1,507 @@
+//! Persistence for Stegvis: migrations and every query, behind one [`Store`].
+//!
+//! The web layer never writes SQL. Keeping every statement here means the
+//! integration tests in `tests/` exercise exactly the SQL the product runs, and a
+//! second engine (PostgreSQL) can be added behind the same methods.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::time::Duration;
+use stegvis_domain::instrument::{AnswerValue, Instrument};
+use stegvis_domain::occasion::OccasionKind;
+
+pub use sqlx;
+
+/// Migrations compiled into the binary, so a fresh install needs nothing but the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Errors of the persistence layer. The web layer maps them to status codes.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data cannot be read: {0}")]
+    Corrupt(String),
+    /// The participant already sent a different check-in for this occasion.
+    #[error("this occasion already has a check-in")]
+    OccasionAlreadyAnswered,
+    /// The submission id is taken by another participant's check-in.
+    #[error("the submission id belongs to another check-in")]
+    SubmissionIdTaken,
+}
+
+/// Result alias for the store.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A participant as the check-in flow needs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParticipantRow {
+    pub id: String,
+    pub code: String,
+    pub intake_date: NaiveDate,
+    pub exit_date: Option<NaiveDate>,
+}
+
+/// Which occasion a check-in or draft belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OccasionRef {
+    pub kind: OccasionKind,
+    /// 0 for intake and exit, n for the n-th follow-up.
+    pub number: u32,
+}
+
+/// A half-finished check-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftRow {
+    pub submission_id: String,
+    pub occasion: OccasionRef,
+    pub instrument_version: String,
+    pub language: String,
+    /// Item id → form value (an option code or `declined`).
+    pub answers: BTreeMap<String, String>,
+}
+
+/// One answer ready to store: already validated against its instrument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAnswer {
+    pub item_id: String,
+    pub value: AnswerValue,
+    pub score: Option<i32>,
+}
+
+/// A validated check-in ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCheckIn {
+    pub submission_id: String,
+    pub participant_id: String,
+    pub occasion: OccasionRef,
+    pub instrument_version: String,
+    pub language: String,
+    pub answers: Vec<NewAnswer>,
+}
+
+/// What storing a check-in did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreOutcome {
+    /// A new check-in was written.
+    Stored,
+    /// The same submission had been stored before; nothing was written.
+    AlreadyStored,
+}
+
+/// A stored check-in for lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckInSummary {
+    pub submission_id: String,
+    pub participant_code: String,
+    pub occasion: OccasionRef,
+    pub instrument_version: String,
+    pub language: String,
+    pub submitted_at: DateTime<Utc>,
+    pub answers: usize,
+    pub declined: usize,
+}
+
+/// A stored answer, as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAnswer {
+    pub item_id: String,
+    pub value: AnswerValue,
+    pub score: Option<i32>,
+}
+
+/// The database behind Stegvis. Cheap to clone: it holds a connection pool.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating when missing) a SQLite database, e.g. `sqlite://data/stegvis.db`.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// Wraps an existing pool (tests get one from `#[sqlx::test]`).
+    pub fn from_pool(pool: SqlitePool) -> Self {
+        Self { pool }
+    }
+
+    /// Brings the schema up to date. Safe to run at every start.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Proves the database answers; used by `/healthz`.
+    pub async fn health(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Records an instrument version with its source, once per version.
+    pub async fn register_instrument(
+        &self,
+        instrument: &Instrument,
+        source: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO instrument_versions (version, instrument_id, hash, source, loaded_at)
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (version) DO NOTHING",
+        )
+        .bind(instrument.version())
+        .bind(&instrument.id)
+        .bind(&instrument.hash)
+        .bind(source)
+        .bind(Utc::now())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The source of a stored instrument version, to read old answers with old wording.
+    pub async fn instrument_source(&self, version: &str) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT source FROM instrument_versions WHERE version = ?")
+            .bind(version)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.get("source")))
+    }
+
+    /// Adds a participant with a temporary check-in link token.
+    pub async fn create_participant(
+        &self,
+        code: &str,
+        access_token: &str,
+        intake_date: NaiveDate,
+    ) -> StoreResult<ParticipantRow> {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO participants (id, code, access_token, intake_date, created_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(code)
+        .bind(access_token)
+        .bind(intake_date)
+        .bind(Utc::now())
+        .execute(&self.pool)
+        .await?;
+        Ok(ParticipantRow {
+            id,
+            code: code.to_owned(),
+            intake_date,
+            exit_date: None,
+        })
+    }
+
+    /// How many participants exist; demo seeding refuses to touch a database with any.
+    pub async fn participant_count(&self) -> StoreResult<i64> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM participants")
+            .fetch_one(&self.pool)
+            .await?
+            .get("n"))
+    }
+
+    /// Finds the participant a check-in link belongs to.
+    pub async fn participant_by_token(&self, token: &str) -> StoreResult<Option<ParticipantRow>> {
+        let row = sqlx::query(
+            "SELECT id, code, intake_date, exit_date FROM participants WHERE access_token = ?",
+        )
+        .bind(token)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| ParticipantRow {
+            id: r.get("id"),
+            code: r.get("code"),
+            intake_date: r.get("intake_date"),
+            exit_date: r.get("exit_date"),
+        }))
+    }
+
+    /// The occasions a participant has sent check-ins for.
+    pub async fn answered_occasions(&self, participant_id: &str) -> StoreResult<Vec<OccasionRef>> {
+        let rows = sqlx::query(
+            "SELECT occasion_kind, occasion_number FROM check_ins WHERE participant_id = ?",
+        )
+        .bind(participant_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(occasion_from_row).collect()
+    }
+
+    /// The participant's saved, unsent answers for an occasion.
+    pub async fn draft(
+        &self,
+        participant_id: &str,
+        occasion: OccasionRef,
+    ) -> StoreResult<Option<DraftRow>> {
+        let row = sqlx::query(
+            "SELECT submission_id, occasion_kind, occasion_number, instrument_version, language, answers
+             FROM check_in_drafts
+             WHERE participant_id = ? AND occasion_kind = ? AND occasion_number = ?",
+        )
+        .bind(participant_id)
+        .bind(occasion.kind.as_str())
+        .bind(i64::from(occasion.number))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let answers: String = r.get("answers");
+            Ok(DraftRow {
+                submission_id: r.get("submission_id"),
+                occasion: occasion_from_row(&r)?,
+                instrument_version: r.get("instrument_version"),
+                language: r.get("language"),
+                answers: serde_json::from_str(&answers)
+                    .map_err(|e| StoreError::Corrupt(format!("draft answers: {e}")))?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Saves a draft whole (insert or replace). The caller has validated every answer.
+    pub async fn save_draft(&self, participant_id: &str, draft: &DraftRow) -> StoreResult<()> {
+        let answers = serde_json::to_string(&draft.answers)
+            .map_err(|e| StoreError::Corrupt(format!("draft answers: {e}")))?;
+        sqlx::query(
+            "INSERT INTO check_in_drafts
+               (participant_id, occasion_kind, occasion_number, submission_id, instrument_version,
+                language, answers, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (participant_id, occasion_kind, occasion_number) DO UPDATE SET
+               submission_id = excluded.submission_id,
+               instrument_version = excluded.instrument_version,
+               language = excluded.language,
+               answers = excluded.answers,
+               updated_at = excluded.updated_at",
+        )
+        .bind(participant_id)
+        .bind(draft.occasion.kind.as_str())
+        .bind(i64::from(draft.occasion.number))
+        .bind(&draft.submission_id)
+        .bind(&draft.instrument_version)
+        .bind(&draft.language)
+        .bind(answers)
+        .bind(Utc::now())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Whether a submission id was already stored, and for which participant.
+    pub async fn check_in_owner(&self, submission_id: &str) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT participant_id FROM check_ins WHERE submission_id = ?")
+            .bind(submission_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.get("participant_id")))
+    }
+
+    /// Stores a validated check-in atomically and removes its draft.
+    ///
+    /// Idempotent on the submission id: a repeat of a stored submission changes
+    /// nothing and reports [`StoreOutcome::AlreadyStored`].
+    pub async fn store_check_in(&self, check_in: &NewCheckIn) -> StoreResult<StoreOutcome> {
+        let mut tx = self.pool.begin().await?;
+        let existing = sqlx::query("SELECT participant_id FROM check_ins WHERE submission_id = ?")
+            .bind(&check_in.submission_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(row) = existing {
+            let owner: String = row.get("participant_id");
+            return if owner == check_in.participant_id {
+                Ok(StoreOutcome::AlreadyStored)
+            } else {
+                Err(StoreError::SubmissionIdTaken)
+            };
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO check_ins
+               (submission_id, participant_id, occasion_kind, occasion_number, instrument_version,
+                language, submitted_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&check_in.submission_id)
+        .bind(&check_in.participant_id)
+        .bind(check_in.occasion.kind.as_str())
+        .bind(i64::from(check_in.occasion.number))
+        .bind(&check_in.instrument_version)
+        .bind(&check_in.language)
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await;
+        if let Err(sqlx::Error::Database(db)) = &inserted {
+            if db.is_unique_violation() {
+                return Err(StoreError::OccasionAlreadyAnswered);
+            }
+        }
+        inserted?;
+        for answer in &check_in.answers {
+            let (value, declined) = match &answer.value {
+                AnswerValue::Option(code) => (Some(code.as_str()), false),
+                AnswerValue::Declined => (None, true),
+            };
+            sqlx::query(
+                "INSERT INTO answers (submission_id, item_id, value, declined, score)
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&check_in.submission_id)
+            .bind(&answer.item_id)
+            .bind(value)
+            .bind(declined)
+            .bind(if declined { None } else { answer.score })
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "DELETE FROM check_in_drafts
+             WHERE participant_id = ? AND occasion_kind = ? AND occasion_number = ?",
+        )
+        .bind(&check_in.participant_id)
+        .bind(check_in.occasion.kind.as_str())
+        .bind(i64::from(check_in.occasion.number))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(StoreOutcome::Stored)
+    }
+
+    /// The newest stored check-ins, newest first.
+    pub async fn recent_check_ins(&self, limit: u32) -> StoreResult<Vec<CheckInSummary>> {
+        let rows = sqlx::query(
+            "SELECT c.submission_id, p.code, c.occasion_kind, c.occasion_number,
+                    c.instrument_version, c.language, c.submitted_at,
+                    (SELECT COUNT(*) FROM answers a WHERE a.submission_id = c.submission_id) AS answers,
+                    (SELECT COUNT(*) FROM answers a
+                      WHERE a.submission_id = c.submission_id AND a.declined) AS declined
+             FROM check_ins c JOIN participants p ON p.id = c.participant_id
+             ORDER BY c.submitted_at DESC, c.submission_id
+             LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CheckInSummary {
+                    submission_id: r.get("submission_id"),
+                    participant_code: r.get("code"),
+                    occasion: occasion_from_row(r)?,
+                    instrument_version: r.get("instrument_version"),
+                    language: r.get("language"),
+                    submitted_at: r.get("submitted_at"),
+                    answers: count(r, "answers")?,
+                    declined: count(r, "declined")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The answers of one stored check-in, in item order of storage.
+    pub async fn answers(&self, submission_id: &str) -> StoreResult<Vec<StoredAnswer>> {
+        let rows = sqlx::query(
+            "SELECT item_id, value, declined, score FROM answers WHERE submission_id = ?
+             ORDER BY rowid",
+        )
+        .bind(submission_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let declined: bool = r.get("declined");
+                let value: Option<String> = r.get("value");
+                let value = match (declined, value) {
+                    (true, _) => AnswerValue::Declined,
+                    (false, Some(code)) => AnswerValue::Option(code),
+                    (false, None) => {
+                        return Err(StoreError::Corrupt("answer without a value".into()))
+                    }
+                };
+                Ok(StoredAnswer {
+                    item_id: r.get("item_id"),
+                    value,
+                    score: r.get("score"),
+                })
+            })
+            .collect()
+    }
+}
+
+fn count(row: &sqlx::sqlite::SqliteRow, column: &str) -> StoreResult<usize> {
+    let n: i64 = row.get(column);
+    usize::try_from(n).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
+}
+
+fn occasion_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<OccasionRef> {
+    let kind: String = row.get("occasion_kind");
+    let number: i64 = row.get("occasion_number");
+    Ok(OccasionRef {
+        kind: kind
+            .parse()
+            .map_err(|e: stegvis_domain::occasion::UnknownOccasion| StoreError::Corrupt(e.to_string()))?,
+        number: u32::try_from(number).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    })
+}
+
+/// Random identifiers people see or hold.
+pub mod ids {
+    use rand::distr::{Alphanumeric, SampleString};
+    use rand::Rng;
+
+    /// Letters and digits that cannot be mistaken for each other when read aloud
+    /// or typed from paper (no 0/O, 1/I/L, 5/S, 2/Z, 8/B).
+    const CODE_ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
+
+    /// A participant code such as `KX7-M4Q`: random, short, says nothing about the person.
+    pub fn participant_code() -> String {
+        let mut rng = rand::rng();
+        let mut pick = || CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char;
+        let a: String = (0..3).map(|_| pick()).collect();
+        let b: String = (0..3).map(|_| pick()).collect();
+        format!("{a}-{b}")
+    }
+
+    /// An unguessable token for a check-in link (about 143 bits).
+    pub fn access_token() -> String {
+        Alphanumeric.sample_string(&mut rand::rng(), 24)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn codes_use_only_unambiguous_characters() {
+            for _ in 0..200 {
+                let code = participant_code();
+                assert_eq!(code.len(), 7);
+                assert!(code
+                    .chars()
+                    .all(|c| c == '-' || CODE_ALPHABET.contains(&(c as u8))));
+            }
+        }
+
+        #[test]
+        fn tokens_are_long_and_differ() {
+            let a = access_token();
+            assert_eq!(a.len(), 24);
+            assert_ne!(a, access_token());
+        }
+    }
+}

@@ -1,0 +1,145 @@
+/**
+ * Accessibility check for the Stegvis end-to-end tests: axe-core, run at a
+ * phone and a desktop viewport, because layout-dependent problems (contrast
+ * of a collapsed menu, targets that overlap on small screens, content that
+ * only exists in one layout) show at one width and not the other.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import type { AxeResults, Result } from 'axe-core';
+
+/** The narrowest phone we design for. */
+export const PHONE = { width: 360, height: 740 } as const;
+/** A common laptop screen. */
+export const DESKTOP = { width: 1280, height: 800 } as const;
+
+/** WCAG 2.0 and 2.1, levels A and AA, plus axe's best practices. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+const VIEWPORTS = [
+  { name: 'phone', size: PHONE },
+  { name: 'desktop', size: DESKTOP },
+] as const;
+
+/** How many offending elements to name per rule; the rest are counted. */
+const TARGETS_SHOWN = 3;
+
+/**
+ * Whether the page's scripts may run. Uses the HTML parser's scripting flag:
+ * with scripting off, markup inside <noscript> is parsed into elements; with
+ * it on, it stays raw text. (Synchronous, so it works in either state.)
+ */
+async function scriptingEnabled(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const probe = document.createElement('div');
+    probe.innerHTML = '<noscript><p></p></noscript>';
+    return probe.firstElementChild?.firstElementChild == null;
+  });
+}
+
+/**
+ * In a context with `javaScriptEnabled: false`, Chromium still lets
+ * Playwright evaluate code, but never fires timer, animation-frame or
+ * queueMicrotask callbacks, and axe waits on setTimeout between its checks,
+ * so it would hang. Promise reactions do still run, so these stand-ins make
+ * axe work. Only the page's main world is touched, and the page's own
+ * scripts cannot run anyway; a navigation discards the stand-ins.
+ */
+async function letAxeRunWithoutScripting(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const soon = (callback: () => void) => void Promise.resolve().then(callback);
+    const w = window as unknown as Record<string, unknown>;
+    w.setTimeout = (handler: (...args: unknown[]) => void, _delay?: number, ...args: unknown[]) => {
+      soon(() => handler(...args));
+      return 0;
+    };
+    w.clearTimeout = () => {};
+    w.requestAnimationFrame = (callback: (time: number) => void) => {
+      soon(() => callback(performance.now()));
+      return 0;
+    };
+    w.cancelAnimationFrame = () => {};
+    w.queueMicrotask = soon;
+  });
+}
+
+/**
+ * Lets the page settle after a resize or navigation: pending requests done,
+ * web fonts loaded and, where scripts run, two animation frames painted (so
+ * media queries and layout have been applied before axe measures colours and
+ * sizes; without scripts nothing can change the page after load, and layout
+ * is recomputed on demand when axe reads it).
+ */
+async function settle(page: Page, scripting: boolean): Promise<void> {
+  // networkidle can be hard to reach (e.g. a long poll); a page that is not
+  // idle within 5 s is checked as it is rather than failing the test here.
+  await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => {});
+  await page.evaluate(async () => {
+    await document.fonts?.ready;
+  });
+  if (scripting) {
+    await page.evaluate(
+      () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+    );
+  }
+}
+
+/** Runs axe on the page in whichever way works for its scripting state. */
+async function analyze(page: Page, scripting: boolean): Promise<AxeResults> {
+  const builder = new AxeBuilder({ page }).withTags(AXE_TAGS);
+  if (!scripting) {
+    await letAxeRunWithoutScripting(page);
+    // The default mode finishes its run in a fresh blank page of the same
+    // context, where scripting is off as well and the stand-ins are missing.
+    // Legacy mode runs entirely in this page (it only misses cross-origin
+    // iframes, which Stegvis does not have).
+    builder.setLegacyMode(true);
+  }
+  return builder.analyze();
+}
+
+/** One violation as a few readable lines. */
+function describe(violation: Result): string {
+  const targets = violation.nodes.slice(0, TARGETS_SHOWN).map((node) => JSON.stringify(node.target).slice(1, -1));
+  const more = violation.nodes.length > TARGETS_SHOWN ? ` (+${violation.nodes.length - TARGETS_SHOWN} more)` : '';
+  return [
+    `  - ${violation.id} [${violation.impact ?? 'unknown impact'}]: ${violation.help}`,
+    `      where: ${targets.join(', ')}${more}`,
+    `      why:   ${violation.helpUrl}`,
+  ].join('\n');
+}
+
+/**
+ * Runs axe on the page as it is now at 360×740 and at 1280×800 and fails
+ * the test with a list of every violation (rule id, impact, help, the first
+ * offending elements) naming `label` and the viewport. The page's original
+ * viewport is restored afterwards, also when the check fails.
+ *
+ * Works on JavaScript-disabled pages too (see letAxeRunWithoutScripting).
+ */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  await test.step(`accessibility: ${label}`, async () => {
+    const original = page.viewportSize();
+    const scripting = await scriptingEnabled(page);
+    const report: string[] = [];
+    let count = 0;
+    try {
+      for (const viewport of VIEWPORTS) {
+        await page.setViewportSize(viewport.size);
+        await settle(page, scripting);
+        const results = await analyze(page, scripting);
+        if (results.violations.length > 0) {
+          count += results.violations.length;
+          report.push(
+            `${viewport.name} ${viewport.size.width}×${viewport.size.height} (${page.url()}):`,
+            ...results.violations.map(describe),
+          );
+        }
+      }
+    } finally {
+      // A context created with `viewport: null` has no size to restore.
+      if (original) await page.setViewportSize(original);
+    }
+    expect(count, `Accessibility violations on "${label}":\n${report.join('\n')}\n`).toBe(0);
+  });
+}
