@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::convert::Infallible;
 use std::path::Path;
 use tower::ServiceBuilder;
@@ -48,14 +48,9 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .layer(no_store());
-    let api = Router::new()
-        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
-        .layer(axum::middleware::map_response(error_status))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(no_store());
     Router::new()
         .route("/healthz", get(healthz))
-        .merge(api)
+        // `leptos_routes_with_context` also mounts every server function under /api.
         .merge(pages)
         // Built files keep their names across releases: revalidate each time (a 304 is cheap).
         .nest_service(
@@ -80,10 +75,12 @@ pub fn router(state: AppState) -> Router {
                         .not_found_service(tower::service_fn(not_found_page(state.clone()))),
                 ),
         )
+        .layer(axum::middleware::map_response(error_status))
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
                 .layer(CompressionLayer::new())
+                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::X_CONTENT_TYPE_OPTIONS,
                     HeaderValue::from_static("nosniff"),
@@ -123,12 +120,6 @@ fn not_found_page(state: AppState) -> impl Fn(Request) -> PageFuture + Clone {
         let render = render.clone();
         Box::pin(async move { Ok(render(req).await.into_response()) })
     }
-}
-
-async fn server_fn(State(ServerState(state)): State<ServerState>, req: Request<Body>) -> Response {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req)
-        .await
-        .into_response()
 }
 
 /// Server functions answer every error with 500; this gives each [`AppError`]

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Sets up and runs every check: formatting, clippy (server and wasm), unit and
+# integration tests, then the end-to-end suite in headless Chromium against the
+# release build. Stops at the first failure and exits non-zero.
+source "$(dirname "$0")/lib.sh"
+started=$(date +%s)
+"$ROOT/scripts/setup.sh" --browser
+cd "$ROOT"
+
+say "Formatting"
+cargo fmt --all -- --check
+
+say "Clippy: server and tests"
+cargo clippy --workspace --all-targets --release -- -D warnings
+say "Clippy: browser bundle"
+cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features \
+  --features hydrate --profile wasm-release -- -D warnings
+
+say "Unit and integration tests"
+cargo test --workspace --release
+
+"$ROOT/scripts/build.sh"
+
+say "End-to-end tests (headless Chromium)"
+cd "$ROOT/tests"
+STEGVIS_BIN="$SERVER_BIN" LEPTOS_SITE_ROOT="$SITE_ROOT" npx --no-install playwright test
+
+say "All checks passed in $(( $(date +%s) - started )) s"
