@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
             <a href="/" class="brand">"Stegvis"</a>
         </header>
         <Router>
+            <pages::NavigationWatcher />
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home />
@@ -78,4 +79,8 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+    // Lets people and tests tell that the page is now enhanced.
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
 }

@@ -2,7 +2,7 @@
 //! thank you. Each is a plain server-rendered form; the WASM only makes the
 //! same forms faster and moves focus to the new question.
 
-use super::common::{set_http_status, ErrorNotice};
+use super::common::{focus_heading_after_navigation, set_http_status, ErrorNotice};
 use crate::check_in::{
     check_in_overview, check_in_question, check_in_review, question_path, review_path,
     start_path, Overview, QuestionView, ReviewView, SaveAnswer, SubmitCheckIn, GO_BACK, GO_NEXT,
@@ -27,33 +27,6 @@ fn use_step() -> Memo<usize> {
             .and_then(|s| s.parse().ok())
             .unwrap_or(0)
     })
-}
-
-/// Moves keyboard and screen-reader focus to the page's main heading after a
-/// client-side navigation, so the new question is read out. Server-rendered
-/// pages need nothing: the browser starts at the top of a new page.
-fn focus_heading_on_navigation() {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        let location = leptos_router::hooks::use_location();
-        Effect::new(move |previous: Option<String>| {
-            let path = location.pathname.get();
-            if previous.is_some_and(|p| p != path) {
-                request_animation_frame(|| {
-                    if let Some(h) = document()
-                        .query_selector("main h1")
-                        .ok()
-                        .flatten()
-                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                    {
-                        let _ = h.focus();
-                    }
-                });
-            }
-            path
-        });
-    }
 }
 
 /// The first screen of a check-in link: what is due, and a button to start or continue.
@@ -117,7 +90,6 @@ pub fn QuestionPage() -> impl IntoView {
     let step = use_step();
     let question = Resource::new(move || (token.get(), step.get()), |(t, s)| check_in_question(t, s));
     let save = ServerAction::<SaveAnswer>::new();
-    focus_heading_on_navigation();
     view! {
         <Suspense fallback=|| view! { <p>"Laddar frågan…"</p> }>
             {move || Suspend::new(async move {
@@ -133,6 +105,7 @@ pub fn QuestionPage() -> impl IntoView {
 #[component]
 fn QuestionForm(q: QuestionView, token: String, save: ServerAction<SaveAnswer>) -> impl IntoView {
     let error = move || save.value().get().and_then(Result::err);
+    focus_heading_after_navigation();
     let progress = format!("Fråga {} av {}", q.step, q.total);
     let selected = q.selected.clone();
     view! {
@@ -204,7 +177,6 @@ pub fn ReviewPage() -> impl IntoView {
     let token = use_token();
     let review = Resource::new(move || token.get(), check_in_review);
     let submit = ServerAction::<SubmitCheckIn>::new();
-    focus_heading_on_navigation();
     view! {
         <Suspense fallback=|| view! { <p>"Laddar dina svar…"</p> }>
             {move || Suspend::new(async move {
@@ -219,6 +191,7 @@ pub fn ReviewPage() -> impl IntoView {
 
 #[component]
 fn ReviewForm(r: ReviewView, token: String, submit: ServerAction<SubmitCheckIn>) -> impl IntoView {
+    focus_heading_after_navigation();
     let error = move || submit.value().get().and_then(Result::err);
     let pending = submit.pending();
     let rows = r
@@ -275,7 +248,6 @@ fn ReviewForm(r: ReviewView, token: String, submit: ServerAction<SubmitCheckIn>)
 pub fn ThanksPage() -> impl IntoView {
     let token = use_token();
     let overview = Resource::new(move || token.get(), check_in_overview);
-    focus_heading_on_navigation();
     view! {
         <Suspense fallback=|| view! { <p>"Laddar…"</p> }>
             {move || Suspend::new(async move {
@@ -294,6 +266,7 @@ pub fn ThanksPage() -> impl IntoView {
                             .into_any()
                     }
                     Ok(Overview::NothingDue { next_opens }) => {
+                        focus_heading_after_navigation();
                         view! {
                             <Title text="Tack för dina svar" />
                             <h1 tabindex="-1">"Tack för dina svar!"</h1>

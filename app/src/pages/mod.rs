@@ -6,4 +6,4 @@ mod common;
 
 pub use check_in::{CheckInStart, QuestionPage, ReviewPage, ThanksPage};
 pub use check_ins::CheckInsPage;
-pub use common::{Home, NotFound};
+pub use common::{Home, NavigationWatcher, NotFound};

@@ -1,0 +1,206 @@
+//! The whole router over HTTP, against a real SQLite database in a temporary
+//! directory: statuses for bad input, idempotent sending, health, static assets.
+
+use app::state::AppState;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use std::path::PathBuf;
+use stegvis_domain::instrument::Instrument;
+use stegvis_server::http::router;
+use stegvis_store::Store;
+use tower::ServiceExt;
+
+const SOURCE: &str = include_str!("../../instruments/stegvis-bas.toml");
+
+struct TestApp {
+    router: Router,
+    store: Store,
+    token: String,
+    dir: PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+async fn app(name: &str) -> TestApp {
+    let dir = std::env::temp_dir().join(format!("stegvis-http-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("site/pkg")).unwrap();
+    std::fs::write(dir.join("site/pkg/stegvis.css"), "body { color: black; }\n".repeat(200)).unwrap();
+    std::fs::write(dir.join("site/manifest.webmanifest"), "{\"name\":\"Stegvis\"}").unwrap();
+    let store = Store::connect(&format!("sqlite://{}/test.db", dir.display())).await.unwrap();
+    store.migrate().await.unwrap();
+    let instrument = Instrument::from_toml(SOURCE).unwrap();
+    store.register_instrument(&instrument, SOURCE).await.unwrap();
+    let token = format!("tok{name}0123456789abcdef");
+    store
+        .create_participant("KXA-PQR", &token, chrono::Local::now().date_naive())
+        .await
+        .unwrap();
+    let options = LeptosOptions::builder()
+        .output_name(app::OUTPUT_NAME)
+        .site_root(dir.join("site").display().to_string())
+        .build();
+    let state = AppState::new(store.clone(), options, instrument);
+    TestApp {
+        router: router(state),
+        store,
+        token,
+        dir,
+    }
+}
+
+async fn post_form(app: &TestApp, path: &str, body: &str) -> (StatusCode, String) {
+    let res = app
+        .router
+        .clone()
+        .oneshot(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body.to_owned()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> axum::response::Response {
+    let mut req = Request::get(path);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    app.router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap()
+}
+
+const SID: &str = "5b0b7f55-2a53-4a8e-9a53-61b7f0c2d9aa";
+
+fn answer(app: &TestApp, step: u32, item: &str, answer: &str) -> String {
+    format!(
+        "token={}&submission_id={SID}&step={step}&item={item}&answer={answer}&go=next",
+        app.token
+    )
+}
+
+#[tokio::test]
+async fn health_check_answers_when_the_database_does() {
+    let app = app("health").await;
+    let res = get(&app, "/healthz", &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn bad_answers_are_4xx_with_a_message_and_store_nothing() {
+    let app = app("bad").await;
+    let cases = [
+        (answer(&app, 1, "lon", "3"), StatusCode::UNPROCESSABLE_ENTITY, "finns inte i formuläret"),
+        (answer(&app, 1, "halsa", "6"), StatusCode::UNPROCESSABLE_ENTITY, "Svaret \\\"6\\\" finns inte"),
+        (answer(&app, 9, "halsa", "3"), StatusCode::BAD_REQUEST, "Den frågan finns inte"),
+        (format!("token={}&step=x", app.token), StatusCode::BAD_REQUEST, "Formuläret kunde inte läsas"),
+        (
+            format!("token={}&submission_id=nope&step=1&item=halsa&answer=3&go=next", app.token),
+            StatusCode::BAD_REQUEST,
+            "giltigt id",
+        ),
+        (
+            format!("token={}&submission_id={SID}&step=1&item=halsa&go=next", app.token),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Välj ett svar",
+        ),
+        (
+            format!("token=unknown&submission_id={SID}&step=1&item=halsa&answer=3&go=next"),
+            StatusCode::NOT_FOUND,
+            "Länken fungerar inte",
+        ),
+    ];
+    for (body, status, message) in cases {
+        let (got, text) = post_form(&app, "/api/check-in/answer", &body).await;
+        assert_eq!(got, status, "{body} -> {text}");
+        assert!(text.contains(message), "{body} -> {text}");
+    }
+    let (got, _) = post_form(&app, "/api/check-in/answer", &"a".repeat(100_000)).await;
+    assert_eq!(got, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let p = app.store.participant_by_token(&app.token).await.unwrap().unwrap();
+    let intake = stegvis_store::OccasionRef {
+        kind: stegvis_domain::occasion::OccasionKind::Intake,
+        number: 0,
+    };
+    assert_eq!(app.store.draft(&p.id, intake).await.unwrap(), None);
+    assert!(app.store.recent_check_ins(10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_complete_check_in_is_stored_once_however_often_it_is_sent() {
+    let app = app("send").await;
+    let steps = [("halsa", "4"), ("aktiva-timmar", "10-19"), ("vill-arbeta", "declined")];
+    for (i, (item, value)) in steps.iter().enumerate() {
+        let (status, text) =
+            post_form(&app, "/api/check-in/answer", &answer(&app, i as u32 + 1, item, value)).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+    }
+    let body = format!("token={}&submission_id={SID}", app.token);
+    for _ in 0..3 {
+        let (status, text) = post_form(&app, "/api/check-in/submit", &body).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+    }
+    let stored = app.store.recent_check_ins(10).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].answers, 3);
+    assert_eq!(stored[0].declined, 1);
+    // The occasion is answered now: a new submission for it is refused.
+    let (status, _) = post_form(&app, "/api/check-in/answer", &answer(&app, 1, "halsa", "2")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn a_plain_form_post_is_redirected_back_with_the_error() {
+    let app = app("form").await;
+    let res = app
+        .router
+        .clone()
+        .oneshot(
+            Request::post("/api/check-in/answer")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "text/html")
+                .header(header::REFERER, format!("http://localhost/c/{}/fraga/1", app.token))
+                .body(Body::from(format!(
+                    "token={}&submission_id={SID}&step=1&item=halsa&go=next",
+                    app.token
+                )))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let location = res.headers()[header::LOCATION].to_str().unwrap();
+    assert!(location.contains("/fraga/1?") && location.contains("__err="), "{location}");
+}
+
+#[tokio::test]
+async fn pages_are_not_cached_and_assets_are_compressed_and_cached() {
+    let app = app("assets").await;
+    let page = get(&app, &format!("/c/{}", app.token), &[]).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store");
+
+    let css = get(&app, "/pkg/stegvis.css", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(css.status(), StatusCode::OK);
+    assert_eq!(css.headers()[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(css.headers()[header::CACHE_CONTROL], "no-cache");
+
+    let manifest = get(&app, "/manifest.webmanifest", &[]).await;
+    assert_eq!(manifest.status(), StatusCode::OK);
+    assert_eq!(manifest.headers()[header::CACHE_CONTROL], "public, max-age=86400");
+
+    let missing = get(&app, "/no/such/page", &[]).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(missing.headers()[header::CACHE_CONTROL], "no-store");
+}

@@ -1,0 +1,221 @@
+//! The store against a real SQLite database (`#[sqlx::test]` gives each test a
+//! fresh, migrated one): what is stored, what a repeat does, and what is refused.
+
+use chrono::NaiveDate;
+use sqlx::{Row, SqlitePool};
+use std::collections::BTreeMap;
+use stegvis_domain::check_in::check_submission;
+use stegvis_domain::instrument::{AnswerValue, Instrument};
+use stegvis_domain::occasion::OccasionKind;
+use stegvis_store::{DraftRow, NewAnswer, NewCheckIn, OccasionRef, Store, StoreError, StoreOutcome};
+
+const SOURCE: &str = include_str!("../../instruments/stegvis-bas.toml");
+const INTAKE: OccasionRef = OccasionRef {
+    kind: OccasionKind::Intake,
+    number: 0,
+};
+
+async fn setup(pool: SqlitePool) -> (Store, Instrument) {
+    let store = Store::from_pool(pool);
+    let instrument = Instrument::from_toml(SOURCE).unwrap();
+    store.register_instrument(&instrument, SOURCE).await.unwrap();
+    (store, instrument)
+}
+
+fn date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+}
+
+/// A complete intake: first option everywhere, the last item declined.
+fn check_in(instrument: &Instrument, participant_id: &str, submission_id: &str) -> NewCheckIn {
+    let items = instrument.items_for(OccasionKind::Intake);
+    let mut answers = BTreeMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let value = if i + 1 == items.len() {
+            AnswerValue::Declined
+        } else {
+            AnswerValue::Option(item.options[0].code.clone())
+        };
+        answers.insert(item.id.clone(), value);
+    }
+    let checked = check_submission(instrument, OccasionKind::Intake, &answers).unwrap();
+    NewCheckIn {
+        submission_id: submission_id.into(),
+        participant_id: participant_id.into(),
+        occasion: INTAKE,
+        instrument_version: instrument.version(),
+        language: "sv".into(),
+        answers: checked
+            .into_iter()
+            .map(|a| NewAnswer {
+                item_id: a.item_id,
+                value: a.value,
+                score: a.score,
+            })
+            .collect(),
+    }
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn a_check_in_is_stored_with_its_answers(pool: SqlitePool) {
+    let (store, instrument) = setup(pool).await;
+    let p = store.create_participant("AAA-CCC", "token-a", date()).await.unwrap();
+    let new = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a01");
+
+    assert_eq!(store.store_check_in(&new).await.unwrap(), StoreOutcome::Stored);
+
+    let listed = store.recent_check_ins(10).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].participant_code, "AAA-CCC");
+    assert_eq!(listed[0].answers, new.answers.len());
+    assert_eq!(listed[0].declined, 1);
+    let read_back = store.answers(&new.submission_id).await.unwrap();
+    assert_eq!(read_back.len(), new.answers.len());
+    for (stored, sent) in read_back.iter().zip(&new.answers) {
+        assert_eq!(stored.item_id, sent.item_id);
+        assert_eq!(stored.value, sent.value);
+        assert_eq!(stored.score, sent.score);
+    }
+    assert_eq!(store.answered_occasions(&p.id).await.unwrap(), vec![INTAKE]);
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn declined_is_stored_as_declined_never_as_a_number(pool: SqlitePool) {
+    let (store, instrument) = setup(pool.clone()).await;
+    let p = store.create_participant("AAA-CCD", "token-b", date()).await.unwrap();
+    let new = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a02");
+    store.store_check_in(&new).await.unwrap();
+
+    let row = sqlx::query("SELECT value, score FROM answers WHERE declined")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(row.get::<Option<String>, _>("value"), None);
+    assert_eq!(row.get::<Option<i64>, _>("score"), None);
+
+    // The schema itself refuses a declined answer that carries a value.
+    let bad = sqlx::query(
+        "INSERT INTO answers (submission_id, item_id, value, declined, score) VALUES (?, 'x', '3', 1, NULL)",
+    )
+    .bind(&new.submission_id)
+    .execute(&pool)
+    .await;
+    assert!(bad.is_err());
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn sending_the_same_submission_again_stores_nothing_new(pool: SqlitePool) {
+    let (store, instrument) = setup(pool.clone()).await;
+    let p = store.create_participant("AAA-CCE", "token-c", date()).await.unwrap();
+    let new = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a03");
+
+    assert_eq!(store.store_check_in(&new).await.unwrap(), StoreOutcome::Stored);
+    assert_eq!(store.store_check_in(&new).await.unwrap(), StoreOutcome::AlreadyStored);
+
+    let check_ins: i64 = sqlx::query("SELECT COUNT(*) AS n FROM check_ins")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get("n");
+    let answers: i64 = sqlx::query("SELECT COUNT(*) AS n FROM answers")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(check_ins, 1);
+    assert_eq!(answers, new.answers.len() as i64);
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn a_second_check_in_for_the_same_occasion_is_refused(pool: SqlitePool) {
+    let (store, instrument) = setup(pool).await;
+    let p = store.create_participant("AAA-CCF", "token-d", date()).await.unwrap();
+    store
+        .store_check_in(&check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a04"))
+        .await
+        .unwrap();
+    let other = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a05");
+    assert!(matches!(
+        store.store_check_in(&other).await,
+        Err(StoreError::OccasionAlreadyAnswered)
+    ));
+    // The refused one left nothing behind (the transaction rolled back).
+    assert!(store.answers(&other.submission_id).await.unwrap().is_empty());
+    assert_eq!(store.recent_check_ins(10).await.unwrap().len(), 1);
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn a_submission_id_cannot_be_reused_by_another_participant(pool: SqlitePool) {
+    let (store, instrument) = setup(pool).await;
+    let a = store.create_participant("AAA-CCG", "token-e", date()).await.unwrap();
+    let b = store.create_participant("AAA-CCH", "token-f", date()).await.unwrap();
+    let id = "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a06";
+    store.store_check_in(&check_in(&instrument, &a.id, id)).await.unwrap();
+    assert!(matches!(
+        store.store_check_in(&check_in(&instrument, &b.id, id)).await,
+        Err(StoreError::SubmissionIdTaken)
+    ));
+    assert!(store.answered_occasions(&b.id).await.unwrap().is_empty());
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn a_draft_is_kept_between_steps_and_removed_when_sent(pool: SqlitePool) {
+    let (store, instrument) = setup(pool).await;
+    let p = store.create_participant("AAA-CCJ", "token-g", date()).await.unwrap();
+    let id = "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a07";
+    let mut draft = DraftRow {
+        submission_id: id.into(),
+        occasion: INTAKE,
+        instrument_version: instrument.version(),
+        language: "sv".into(),
+        answers: BTreeMap::from([("halsa".to_string(), "4".to_string())]),
+    };
+    store.save_draft(&p.id, &draft).await.unwrap();
+    draft.answers.insert("vill-arbeta".into(), "declined".into());
+    store.save_draft(&p.id, &draft).await.unwrap();
+    assert_eq!(store.draft(&p.id, INTAKE).await.unwrap(), Some(draft));
+
+    store.store_check_in(&check_in(&instrument, &p.id, id)).await.unwrap();
+    assert_eq!(store.draft(&p.id, INTAKE).await.unwrap(), None);
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn answers_keep_their_instrument_version_when_the_file_changes(pool: SqlitePool) {
+    let (store, old) = setup(pool).await;
+    let p = store.create_participant("AAA-CCK", "token-h", date()).await.unwrap();
+    let sent = check_in(&old, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a08");
+    store.store_check_in(&sent).await.unwrap();
+
+    let changed_source = SOURCE.replace("Hur mår du nu?", "Hur känns det nu?");
+    let new = Instrument::from_toml(&changed_source).unwrap();
+    assert_ne!(new.version(), old.version(), "a changed file is a new version");
+    store.register_instrument(&new, &changed_source).await.unwrap();
+
+    let listed = store.recent_check_ins(10).await.unwrap();
+    assert_eq!(listed[0].instrument_version, old.version());
+    let stored_source = store.instrument_source(&old.version()).await.unwrap().unwrap();
+    assert!(stored_source.contains("Hur mår du nu?"));
+    assert!(store
+        .instrument_source(&new.version())
+        .await
+        .unwrap()
+        .unwrap()
+        .contains("Hur känns det nu?"));
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn migrating_again_changes_nothing(pool: SqlitePool) {
+    let (store, _) = setup(pool).await;
+    store.migrate().await.unwrap();
+    store.migrate().await.unwrap();
+    store.health().await.unwrap();
+    assert_eq!(store.participant_count().await.unwrap(), 0);
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn a_link_finds_its_participant_and_nothing_else(pool: SqlitePool) {
+    let (store, _) = setup(pool).await;
+    let p = store.create_participant("AAA-CCM", "token-i", date()).await.unwrap();
+    assert_eq!(store.participant_by_token("token-i").await.unwrap(), Some(p));
+    assert_eq!(store.participant_by_token("token-j").await.unwrap(), None);
+}
