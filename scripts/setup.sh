@@ -19,6 +19,11 @@ fi
 if ! command -v npm >/dev/null 2>&1; then
   apt_install nodejs npm
 fi
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+  echo "Node.js $node_major is too old: the browser tests need Node.js 20 or newer (see docs/build.md)." >&2
+  exit 1
+fi
 
 if [ ! -x "$ROOT/scripts/node_modules/.bin/wasm-opt" ]; then
   say "Installing wasm-opt (npm package binaryen)"

@@ -155,7 +155,9 @@ pub async fn check_in_question(token: String, step: usize) -> Result<QuestionVie
         .as_ref()
         .map(|d| d.submission_id.clone())
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let selected = draft.as_ref().and_then(|d| d.answers.get(&item.id).cloned());
+    let selected = draft
+        .as_ref()
+        .and_then(|d| d.answers.get(&item.id).cloned());
     Ok(QuestionView {
         step,
         total: items.len(),
@@ -200,7 +202,12 @@ pub async fn save_answer(
     let answer = answer.filter(|a| !a.is_empty());
     match &answer {
         Some(value) => {
-            check_answer(&instrument, open.kind, &item, &AnswerValue::from_form(value))?;
+            check_answer(
+                &instrument,
+                open.kind,
+                &item,
+                &AnswerValue::from_form(value),
+            )?;
         }
         None if forward => return Err(AppError::Invalid("Välj ett svar.".into())),
         None => {
@@ -219,7 +226,10 @@ pub async fn save_answer(
             answers: Default::default(),
         });
         draft.answers.insert(item, value);
-        flow.state.store.save_draft(&flow.participant.id, &draft).await?;
+        flow.state
+            .store
+            .save_draft(&flow.participant.id, &draft)
+            .await?;
     }
     let next = match (forward, step) {
         (true, s) if s >= total => review_path(&token),
@@ -238,7 +248,10 @@ pub async fn check_in_review(token: String) -> Result<ReviewView, AppError> {
     let open = flow.require_open()?;
     let draft = flow.draft(&open).await?;
     let instrument = flow.instrument_for(draft.as_ref()).await?;
-    let answers = draft.as_ref().map(|d| d.answers.clone()).unwrap_or_default();
+    let answers = draft
+        .as_ref()
+        .map(|d| d.answers.clone())
+        .unwrap_or_default();
     let rows: Vec<ReviewRow> = instrument
         .items_for(open.kind)
         .into_iter()
@@ -275,12 +288,19 @@ pub async fn submit_check_in(token: String, submission_id: String) -> Result<(),
         .draft(&open)
         .await?
         .filter(|d| d.submission_id == submission_id)
-        .ok_or_else(|| AppError::Invalid("Det finns inga svar att skicka. Börja om från början.".into()))?;
+        .ok_or_else(|| {
+            AppError::Invalid("Det finns inga svar att skicka. Börja om från början.".into())
+        })?;
     let instrument = flow.instrument_for(Some(&draft)).await?;
     let answers = draft
         .answers
         .iter()
-        .map(|(k, v)| (k.clone(), stegvis_domain::instrument::AnswerValue::from_form(v)))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                stegvis_domain::instrument::AnswerValue::from_form(v),
+            )
+        })
         .collect();
     let checked = stegvis_domain::check_in::check_submission(&instrument, open.kind, &answers)?;
     let outcome = flow
@@ -378,9 +398,8 @@ mod ssr {
         }
 
         pub fn require_open(&self) -> Result<ScheduledOccasion, AppError> {
-            self.open.clone().ok_or_else(|| {
-                AppError::Conflict("Du har inget att svara på just nu.".into())
-            })
+            self.open
+                .ok_or_else(|| AppError::Conflict("Du har inget att svara på just nu.".into()))
         }
 
         pub async fn draft(&self, open: &ScheduledOccasion) -> Result<Option<DraftRow>, AppError> {

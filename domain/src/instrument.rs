@@ -391,7 +391,7 @@ fn build_options(spec: &ItemSpec) -> Result<Vec<AnswerOption>, String> {
                     .code
                     .clone()
                     .ok_or_else(|| format!("option {} of a choice item needs a code", i + 1))?;
-                if !is_code(&code) || code == DECLINED {
+                if code.is_empty() || !is_code(&code) || code == DECLINED {
                     return Err(format!("option code \"{code}\" is not allowed"));
                 }
                 if !codes.insert(code.clone()) {
@@ -423,5 +423,670 @@ pub enum InstrumentError {
 impl fmt::Display for AnswerKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = r#"
+id = "test"
+languages = ["sv"]
+name = { sv = "Test" }
+"#;
+
+    const VALID: &str = r#"
+id = "test"
+languages = ["sv", "en"]
+name = { sv = "Test", en = "Test" }
+
+[[items]]
+id = "halsa"
+domain = "health"
+kind = "scale5"
+occasions = ["intake", "follow-up", "exit"]
+text = { sv = "Hur mår du?", en = "How are you?" }
+help = { sv = "Välj en bild.", en = "Pick a picture." }
+options = [
+  { text = { sv = "Mycket dåligt", en = "Very bad" }, picture = "face-1" },
+  { text = { sv = "Dåligt", en = "Bad" }, picture = "face-2" },
+  { text = { sv = "Okej", en = "Okay" }, picture = "face-3" },
+  { text = { sv = "Bra", en = "Good" }, picture = "face-4" },
+  { text = { sv = "Mycket bra", en = "Very good" }, picture = "face-5" },
+]
+
+[[items]]
+id = "nojd"
+domain = "satisfaction"
+kind = "scale10"
+occasions = ["exit"]
+text = { sv = "Hur nöjd är du?", en = "How satisfied are you?" }
+options = [
+  { text = { sv = "Inte alls nöjd", en = "Not at all" } },
+  { text = { sv = "Mycket nöjd", en = "Very" } },
+]
+
+[[items]]
+id = "timmar"
+domain = "meaningful-days"
+kind = "hours-per-week"
+occasions = ["intake", "exit"]
+text = { sv = "Hur många timmar?", en = "How many hours?" }
+higher_is_better = false
+options = [
+  { text = { sv = "0", en = "0" } },
+  { text = { sv = "1-9", en = "1-9" } },
+  { text = { sv = "10-19", en = "10-19" } },
+  { text = { sv = "20-29", en = "20-29" } },
+  { text = { sv = "30-40", en = "30-40" } },
+]
+
+[[items]]
+id = "vill-arbeta"
+domain = "closeness-to-work"
+kind = "yes-no"
+occasions = ["follow-up"]
+text = { sv = "Vill du arbeta?", en = "Do you want to work?" }
+options = [
+  { text = { sv = "Ja", en = "Yes" } },
+  { text = { sv = "Nej", en = "No" } },
+  { text = { sv = "Vet inte", en = "Don't know" } },
+]
+
+[[items]]
+id = "nasta_steg"
+domain = "next-step"
+kind = "choice"
+occasions = ["exit", "intake"]
+text = { sv = "Vad gör du sen?", en = "What next?" }
+options = [
+  { code = "work", text = { sv = "Jobb", en = "Work" } },
+  { code = "study", text = { sv = "Plugg", en = "Study" } },
+  { code = "other", text = { sv = "Annat", en = "Other" } },
+]
+"#;
+
+    fn valid() -> Instrument {
+        Instrument::from_toml(VALID).expect("the test instrument is valid")
+    }
+
+    fn codes(item: &Item) -> Vec<&str> {
+        item.options.iter().map(|o| o.code.as_str()).collect()
+    }
+
+    fn scores(item: &Item) -> Vec<Option<i32>> {
+        item.options.iter().map(|o| o.score).collect()
+    }
+
+    fn sv(texts: &Texts) -> Option<&str> {
+        texts.get("sv").map(String::as_str)
+    }
+
+    /// An instrument with the Swedish-only header and the given items.
+    fn with_items(items: &str) -> String {
+        format!("{HEADER}\n{items}")
+    }
+
+    /// A scale5 item with the given id, occasions and number of options.
+    fn scale5(id: &str, occasions: &str, options: usize) -> String {
+        let options: Vec<String> = (1..=options)
+            .map(|n| format!("{{ text = {{ sv = \"Steg {n}\" }} }}"))
+            .collect();
+        format!(
+            r#"
+[[items]]
+id = "{id}"
+domain = "health"
+kind = "scale5"
+occasions = {occasions}
+text = {{ sv = "Hur mår du?" }}
+options = [{}]
+"#,
+            options.join(", ")
+        )
+    }
+
+    /// Parses `source`, expects an item error and returns (item, problem, message).
+    fn item_error(source: &str) -> (String, String, String) {
+        match Instrument::from_toml(source) {
+            Err(e @ InstrumentError::Item { .. }) => {
+                let message = e.to_string();
+                let InstrumentError::Item { item, problem } = e else {
+                    unreachable!()
+                };
+                (item, problem, message)
+            }
+            other => panic!("expected an item error, got {other:?}"),
+        }
+    }
+
+    fn assert_item_error(source: &str, expected_item: &str, problem_contains: &[&str]) {
+        let (item, problem, message) = item_error(source);
+        assert_eq!(item, expected_item, "wrong item named: {message}");
+        assert!(
+            message.contains(&format!("\"{expected_item}\"")),
+            "message does not name the item: {message}"
+        );
+        for part in problem_contains {
+            assert!(
+                problem.contains(part),
+                "problem {problem:?} does not mention {part:?}"
+            );
+        }
+    }
+
+    // ---- a valid instrument ----
+
+    #[test]
+    fn valid_instrument_parses_with_items_in_file_order() {
+        let instrument = valid();
+        assert_eq!(instrument.id, "test");
+        assert_eq!(instrument.languages, ["sv", "en"]);
+        assert_eq!(sv(&instrument.name), Some("Test"));
+        let ids: Vec<&str> = instrument.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["halsa", "nojd", "timmar", "vill-arbeta", "nasta_steg"]
+        );
+        let halsa = instrument.item("halsa").unwrap();
+        assert_eq!(halsa.domain, Domain::Health);
+        assert_eq!(halsa.kind, AnswerKind::Scale5);
+        assert_eq!(sv(&halsa.text), Some("Hur mår du?"));
+        assert_eq!(sv(&halsa.help), Some("Välj en bild."));
+        assert!(instrument.item("saknas").is_none());
+    }
+
+    #[test]
+    fn scale5_options_are_coded_and_scored_one_to_five() {
+        let instrument = valid();
+        let item = instrument.item("halsa").unwrap();
+        assert_eq!(codes(item), ["1", "2", "3", "4", "5"]);
+        assert_eq!(scores(item), [1, 2, 3, 4, 5].map(Some));
+        assert_eq!(sv(&item.options[0].text), Some("Mycket dåligt"));
+        assert_eq!(sv(&item.options[4].text), Some("Mycket bra"));
+        assert_eq!(item.options[0].picture.as_deref(), Some("face-1"));
+        assert_eq!(item.options[4].picture.as_deref(), Some("face-5"));
+        assert_eq!(item.option("3").and_then(|o| o.score), Some(3));
+        assert!(item.option("6").is_none());
+        assert!(item.option("0").is_none());
+    }
+
+    #[test]
+    fn scale10_has_ten_options_labelled_only_at_the_ends() {
+        let instrument = valid();
+        let item = instrument.item("nojd").unwrap();
+        assert_eq!(
+            codes(item),
+            ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
+        );
+        assert_eq!(scores(item), (1..=10).map(Some).collect::<Vec<_>>());
+        assert_eq!(sv(&item.options[0].text), Some("Inte alls nöjd"));
+        assert_eq!(sv(&item.options[9].text), Some("Mycket nöjd"));
+        for middle in &item.options[1..9] {
+            assert!(middle.text.is_empty(), "option {} has a label", middle.code);
+            assert_eq!(middle.picture, None);
+        }
+    }
+
+    #[test]
+    fn hours_per_week_options_are_bands_scored_zero_to_four() {
+        let instrument = valid();
+        let item = instrument.item("timmar").unwrap();
+        assert_eq!(codes(item), ["0", "1-9", "10-19", "20-29", "30-40"]);
+        assert_eq!(scores(item), [0, 1, 2, 3, 4].map(Some));
+        assert_eq!(sv(&item.options[1].text), Some("1-9"));
+    }
+
+    #[test]
+    fn yes_no_scores_yes_one_no_zero_and_dont_know_nothing() {
+        let instrument = valid();
+        let item = instrument.item("vill-arbeta").unwrap();
+        assert_eq!(codes(item), ["yes", "no", "dont-know"]);
+        assert_eq!(scores(item), [Some(1), Some(0), None]);
+        assert_eq!(sv(&item.options[0].text), Some("Ja"));
+        assert_eq!(sv(&item.options[2].text), Some("Vet inte"));
+    }
+
+    #[test]
+    fn choice_options_keep_the_file_codes_and_have_no_score() {
+        let instrument = valid();
+        let item = instrument.item("nasta_steg").unwrap();
+        assert_eq!(codes(item), ["work", "study", "other"]);
+        assert_eq!(scores(item), [None, None, None]);
+        assert_eq!(sv(&item.options[1].text), Some("Plugg"));
+    }
+
+    #[test]
+    fn items_for_filters_by_occasion_in_file_order() {
+        let instrument = valid();
+        let ids = |o| -> Vec<String> {
+            instrument
+                .items_for(o)
+                .into_iter()
+                .map(|i| i.id.clone())
+                .collect()
+        };
+        assert_eq!(ids(OccasionKind::Intake), ["halsa", "timmar", "nasta_steg"]);
+        assert_eq!(ids(OccasionKind::FollowUp), ["halsa", "vill-arbeta"]);
+        assert_eq!(
+            ids(OccasionKind::Exit),
+            ["halsa", "nojd", "timmar", "nasta_steg"]
+        );
+        let item = instrument.item("nasta_steg").unwrap();
+        assert!(item.asked_at(OccasionKind::Exit));
+        assert!(!item.asked_at(OccasionKind::FollowUp));
+    }
+
+    #[test]
+    fn higher_is_better_defaults_to_true() {
+        let instrument = valid();
+        assert!(instrument.item("halsa").unwrap().higher_is_better);
+        assert!(instrument.item("nasta_steg").unwrap().higher_is_better);
+        assert!(!instrument.item("timmar").unwrap().higher_is_better);
+    }
+
+    // ---- errors for the whole file ----
+
+    #[test]
+    fn syntax_error_is_reported_as_syntax() {
+        let source = with_items(&scale5("halsa", r#"["intake"]"#, 5)).replace("kind = ", "kind ");
+        match Instrument::from_toml(&source) {
+            Err(InstrumentError::Syntax(message)) => assert!(!message.is_empty()),
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn empty_id_is_refused() {
+        let source = with_items(&scale5("halsa", r#"["intake"]"#, 5))
+            .replace(r#"id = "test""#, r#"id = "  ""#);
+        assert_eq!(
+            Instrument::from_toml(&source),
+            Err(InstrumentError::MissingId)
+        );
+    }
+
+    #[test]
+    fn languages_without_swedish_are_refused() {
+        let source = with_items(&scale5("halsa", r#"["intake"]"#, 5))
+            .replace(r#"languages = ["sv"]"#, r#"languages = ["en"]"#);
+        let err = Instrument::from_toml(&source).unwrap_err();
+        assert_eq!(
+            err,
+            InstrumentError::MissingLanguage {
+                language: "sv".into()
+            }
+        );
+        assert!(err.to_string().contains("\"sv\""));
+    }
+
+    #[test]
+    fn instrument_without_items_is_refused() {
+        assert_eq!(Instrument::from_toml(HEADER), Err(InstrumentError::NoItems));
+        assert_eq!(
+            Instrument::from_toml(&format!("{HEADER}items = []\n")),
+            Err(InstrumentError::NoItems)
+        );
+    }
+
+    #[test]
+    fn instrument_name_must_have_every_language() {
+        let source = with_items(&scale5("halsa", r#"["intake"]"#, 5))
+            .replace(r#"languages = ["sv"]"#, r#"languages = ["sv", "en"]"#);
+        // The item texts lack "en" too, but the name is checked first.
+        assert_item_error(&source, "(instrument)", &["name", "\"en\""]);
+    }
+
+    // ---- errors for one item ----
+
+    #[test]
+    fn duplicate_item_id_is_refused() {
+        let source = with_items(&format!(
+            "{}{}{}",
+            scale5("halsa", r#"["intake"]"#, 5),
+            scale5("annan", r#"["intake"]"#, 5),
+            scale5("halsa", r#"["exit"]"#, 5)
+        ));
+        assert_item_error(&source, "halsa", &["more than one item"]);
+    }
+
+    #[test]
+    fn item_id_with_bad_characters_is_refused() {
+        for bad in ["Halsa", "hälsa", "hur mår", "a.b", "a/b"] {
+            let source = with_items(&scale5(bad, r#"["intake"]"#, 5));
+            assert_item_error(&source, bad, &["id", "a–z"]);
+        }
+        let (item, problem, _) = item_error(&with_items(&scale5("", r#"["intake"]"#, 5)));
+        assert_eq!(item, "");
+        assert!(problem.contains("id"), "{problem}");
+    }
+
+    #[test]
+    fn item_id_with_allowed_characters_is_accepted() {
+        let source = with_items(&scale5("a-b_c-9", r#"["intake"]"#, 5));
+        assert!(Instrument::from_toml(&source).is_ok());
+    }
+
+    #[test]
+    fn missing_swedish_question_text_is_refused() {
+        let source = with_items(&scale5("halsa", r#"["intake"]"#, 5).replace(
+            r#"text = { sv = "Hur mår du?" }"#,
+            r#"text = { en = "How are you?" }"#,
+        ));
+        assert_item_error(&source, "halsa", &["question", "\"sv\""]);
+    }
+
+    #[test]
+    fn blank_swedish_question_text_is_refused() {
+        let source = with_items(&scale5("halsa", r#"["intake"]"#, 5).replace(
+            r#"text = { sv = "Hur mår du?" }"#,
+            r#"text = { sv = "   " }"#,
+        ));
+        assert_item_error(&source, "halsa", &["question", "\"sv\""]);
+    }
+
+    #[test]
+    fn missing_text_in_another_listed_language_is_refused() {
+        let source = VALID.replace(
+            r#"text = { sv = "Hur nöjd är du?", en = "How satisfied are you?" }"#,
+            r#"text = { sv = "Hur nöjd är du?" }"#,
+        );
+        assert_ne!(source, VALID);
+        assert_item_error(&source, "nojd", &["question", "\"en\""]);
+    }
+
+    #[test]
+    fn missing_option_label_in_a_listed_language_is_refused() {
+        let source = VALID.replace(
+            r#"{ text = { sv = "Vet inte", en = "Don't know" } }"#,
+            r#"{ text = { sv = "Vet inte" } }"#,
+        );
+        assert_ne!(source, VALID);
+        assert_item_error(&source, "vill-arbeta", &["option 3", "\"en\""]);
+    }
+
+    #[test]
+    fn incomplete_help_text_is_refused() {
+        let source = VALID.replace(
+            r#"help = { sv = "Välj en bild.", en = "Pick a picture." }"#,
+            r#"help = { sv = "Välj en bild." }"#,
+        );
+        assert_ne!(source, VALID);
+        assert_item_error(&source, "halsa", &["help", "\"en\""]);
+    }
+
+    #[test]
+    fn empty_occasions_are_refused() {
+        let source = with_items(&scale5("halsa", "[]", 5));
+        assert_item_error(&source, "halsa", &["occasions"]);
+    }
+
+    #[test]
+    fn unknown_occasion_is_refused_and_named() {
+        let source = with_items(&scale5("halsa", r#"["intake", "midway"]"#, 5));
+        assert_item_error(&source, "halsa", &["\"midway\""]);
+    }
+
+    #[test]
+    fn scale5_with_four_options_is_refused() {
+        let source = with_items(&format!(
+            "{}{}",
+            scale5("forsta", r#"["intake"]"#, 5),
+            scale5("halsa", r#"["intake"]"#, 4)
+        ));
+        assert_item_error(&source, "halsa", &["5 options", "gives 4"]);
+    }
+
+    #[test]
+    fn scale5_with_six_options_is_refused() {
+        let source = with_items(&scale5("halsa", r#"["intake"]"#, 6));
+        assert_item_error(&source, "halsa", &["5 options", "gives 6"]);
+    }
+
+    #[test]
+    fn yes_no_with_two_options_is_refused() {
+        let source = VALID.replace(
+            r#"
+  { text = { sv = "Vet inte", en = "Don't know" } },"#,
+            "",
+        );
+        assert_ne!(source, VALID);
+        assert_item_error(&source, "vill-arbeta", &["3 options", "gives 2"]);
+    }
+
+    #[test]
+    fn scale10_with_three_options_is_refused() {
+        let source = VALID.replace(
+            r#"  { text = { sv = "Mycket nöjd", en = "Very" } },"#,
+            r#"  { text = { sv = "Mitten", en = "Middle" } },
+  { text = { sv = "Mycket nöjd", en = "Very" } },"#,
+        );
+        assert_ne!(source, VALID);
+        assert_item_error(&source, "nojd", &["2 options", "gives 3"]);
+    }
+
+    #[test]
+    fn hours_per_week_with_four_options_is_refused() {
+        let source = VALID.replace(
+            r#"
+  { text = { sv = "30-40", en = "30-40" } },"#,
+            "",
+        );
+        assert_ne!(source, VALID);
+        assert_item_error(&source, "timmar", &["5 options", "gives 4"]);
+    }
+
+    /// A choice item with the given option lines.
+    fn choice(options: &str) -> String {
+        with_items(&format!(
+            r#"
+[[items]]
+id = "nasta"
+domain = "next-step"
+kind = "choice"
+occasions = ["exit"]
+text = {{ sv = "Vad gör du sen?" }}
+options = [{options}]
+"#
+        ))
+    }
+
+    #[test]
+    fn choice_with_fewer_than_two_options_is_refused() {
+        assert_item_error(
+            &choice(r#"{ code = "work", text = { sv = "Jobb" } }"#),
+            "nasta",
+            &["at least 2 options"],
+        );
+        assert_item_error(&choice(""), "nasta", &["at least 2 options"]);
+    }
+
+    #[test]
+    fn choice_option_without_code_is_refused() {
+        let source =
+            choice(r#"{ code = "work", text = { sv = "Jobb" } }, { text = { sv = "Plugg" } }"#);
+        assert_item_error(&source, "nasta", &["option 2", "code"]);
+    }
+
+    #[test]
+    fn duplicate_choice_code_is_refused() {
+        let source = choice(
+            r#"{ code = "work", text = { sv = "Jobb" } },
+               { code = "study", text = { sv = "Plugg" } },
+               { code = "work", text = { sv = "Arbete" } }"#,
+        );
+        assert_item_error(&source, "nasta", &["\"work\"", "twice"]);
+    }
+
+    #[test]
+    fn choice_code_declined_is_refused() {
+        let source = choice(
+            r#"{ code = "work", text = { sv = "Jobb" } },
+               { code = "declined", text = { sv = "Vill inte" } }"#,
+        );
+        assert_item_error(&source, "nasta", &["\"declined\"", "not allowed"]);
+    }
+
+    #[test]
+    fn choice_code_with_bad_characters_is_refused() {
+        for bad in ["Work", "jobb!", "två ord"] {
+            let source = choice(&format!(
+                r#"{{ code = "work", text = {{ sv = "Jobb" }} }},
+                   {{ code = "{bad}", text = {{ sv = "Annat" }} }}"#
+            ));
+            assert_item_error(&source, "nasta", &[&format!("\"{bad}\""), "not allowed"]);
+        }
+    }
+
+    #[test]
+    fn empty_choice_code_is_refused() {
+        let source = choice(
+            r#"{ code = "work", text = { sv = "Jobb" } },
+               { code = "", text = { sv = "Annat" } }"#,
+        );
+        assert_item_error(&source, "nasta", &["\"\"", "not allowed"]);
+    }
+
+    #[test]
+    fn unknown_item_field_is_refused() {
+        let source = with_items(
+            &scale5("halsa", r#"["intake"]"#, 5).replace("kind = ", "colour = \"red\"\nkind = "),
+        );
+        match Instrument::from_toml(&source) {
+            Err(InstrumentError::Syntax(message)) => {
+                assert!(message.contains("colour"), "{message}");
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_option_and_top_level_fields_are_refused() {
+        let source = with_items(&scale5("halsa", r#"["intake"]"#, 5).replace(
+            "{ text = { sv = \"Steg 2\" } }",
+            "{ text = { sv = \"Steg 2\" }, score = 9 }",
+        ));
+        assert!(source.contains("score = 9"));
+        match Instrument::from_toml(&source) {
+            Err(InstrumentError::Syntax(message)) => {
+                assert!(message.contains("score"), "{message}")
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+        let source = format!(
+            "author = \"x\"\n{}",
+            with_items(&scale5("halsa", r#"["intake"]"#, 5))
+        );
+        match Instrument::from_toml(&source) {
+            Err(InstrumentError::Syntax(message)) => {
+                assert!(message.contains("author"), "{message}")
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_kind_and_domain_are_refused() {
+        let source =
+            with_items(&scale5("halsa", r#"["intake"]"#, 5).replace("\"scale5\"", "\"scale7\""));
+        assert!(matches!(
+            Instrument::from_toml(&source),
+            Err(InstrumentError::Syntax(m)) if m.contains("scale7")
+        ));
+        let source =
+            with_items(&scale5("halsa", r#"["intake"]"#, 5).replace("\"health\"", "\"wealth\""));
+        assert!(matches!(
+            Instrument::from_toml(&source),
+            Err(InstrumentError::Syntax(m)) if m.contains("wealth")
+        ));
+    }
+
+    // ---- versions ----
+
+    fn is_hex16(s: &str) -> bool {
+        s.len() == 16
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+    }
+
+    #[test]
+    fn same_text_gives_same_version() {
+        let a = valid();
+        let b = valid();
+        assert_eq!(a.hash, b.hash);
+        assert_eq!(a.version(), b.version());
+        assert_eq!(a.hash, content_hash(VALID));
+    }
+
+    #[test]
+    fn any_change_gives_a_new_version() {
+        let base = valid();
+        let changes = [
+            VALID.replace("Hur mår du?", "Hur  mår du?"),
+            VALID.replace("Hur mår du?", "Hur mår du? "),
+            VALID.replace("Jobb", "Arbete"),
+            format!("{VALID}\n"),
+            format!("# en kommentar\n{VALID}"),
+        ];
+        let mut seen = BTreeSet::from([base.hash.clone()]);
+        for changed in &changes {
+            assert_ne!(changed, VALID);
+            let other = Instrument::from_toml(changed).unwrap();
+            assert_eq!(other.id, base.id);
+            assert_ne!(other.version(), base.version(), "{changed}");
+            assert!(seen.insert(other.hash), "two changes share a hash");
+        }
+    }
+
+    #[test]
+    fn version_is_id_at_sixteen_hex_digits() {
+        let instrument = valid();
+        let version = instrument.version();
+        let (id, hash) = version.split_once('@').unwrap();
+        assert_eq!(id, "test");
+        assert_eq!(hash, instrument.hash);
+        assert!(is_hex16(hash), "{hash}");
+        assert!(is_hex16(&content_hash("")));
+        // SHA-256("") starts e3b0c44298fc1c14.
+        assert_eq!(content_hash(""), "e3b0c44298fc1c14");
+    }
+
+    #[test]
+    fn from_spec_keeps_the_hash_it_is_given() {
+        let spec: InstrumentSpec = toml::from_str(VALID).unwrap();
+        let instrument = Instrument::from_spec(spec, "0123456789abcdef".into()).unwrap();
+        assert_eq!(instrument.version(), "test@0123456789abcdef");
+    }
+
+    // ---- answer values ----
+
+    #[test]
+    fn declined_form_value_is_declined_and_others_are_options() {
+        assert_eq!(AnswerValue::from_form("declined"), AnswerValue::Declined);
+        assert_eq!(AnswerValue::from_form(DECLINED), AnswerValue::Declined);
+        assert_eq!(AnswerValue::from_form("3"), AnswerValue::Option("3".into()));
+        assert_eq!(
+            AnswerValue::from_form("dont-know"),
+            AnswerValue::Option("dont-know".into())
+        );
+        assert_eq!(
+            AnswerValue::from_form("Declined"),
+            AnswerValue::Option("Declined".into())
+        );
+        assert_eq!(
+            AnswerValue::from_form(""),
+            AnswerValue::Option(String::new())
+        );
+    }
+
+    #[test]
+    fn form_value_round_trips() {
+        for value in ["declined", "1", "10", "30-40", "yes", "dont-know", "work"] {
+            assert_eq!(AnswerValue::from_form(value).form_value(), value);
+        }
+        for answer in [AnswerValue::Declined, AnswerValue::Option("study".into())] {
+            assert_eq!(AnswerValue::from_form(answer.form_value()), answer);
+        }
     }
 }

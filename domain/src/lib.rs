@@ -6,6 +6,6 @@
 
 pub mod check_in;
 pub mod instrument;
-pub mod occasion;
 pub mod lix;
+pub mod occasion;
 pub mod schedule;

@@ -1,5 +1,7 @@
 //! The shipped default instrument must always load.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
+
 use stegvis_domain::instrument::Instrument;
 use stegvis_domain::occasion::OccasionKind;
 

@@ -76,11 +76,13 @@ impl Config {
         let addr_text = lookup("STEGVIS_ADDR")
             .or(file.addr)
             .unwrap_or_else(|| "127.0.0.1:3000".into());
-        let addr = addr_text.parse().map_err(|e: std::net::AddrParseError| ConfigError::Value {
-            name: "STEGVIS_ADDR",
-            value: addr_text.clone(),
-            message: e.to_string(),
-        })?;
+        let addr = addr_text
+            .parse()
+            .map_err(|e: std::net::AddrParseError| ConfigError::Value {
+                name: "STEGVIS_ADDR",
+                value: addr_text.clone(),
+                message: e.to_string(),
+            })?;
         let data_dir = lookup("STEGVIS_DATA_DIR")
             .map(PathBuf::from)
             .or(file.data_dir)
@@ -161,7 +163,11 @@ mod tests {
 
     #[test]
     fn database_lives_in_the_data_directory_unless_a_url_is_given() {
-        let c = config(&[("STEGVIS_CONFIG", "/dev/null"), ("STEGVIS_DATA_DIR", "/srv/s")]).unwrap();
+        let c = config(&[
+            ("STEGVIS_CONFIG", "/dev/null"),
+            ("STEGVIS_DATA_DIR", "/srv/s"),
+        ])
+        .unwrap();
         assert_eq!(c.database_url, "sqlite:///srv/s/stegvis.db");
         let c = config(&[
             ("STEGVIS_CONFIG", "/dev/null"),
@@ -174,7 +180,8 @@ mod tests {
 
     #[test]
     fn a_bad_address_is_named() {
-        let err = config(&[("STEGVIS_CONFIG", "/dev/null"), ("STEGVIS_ADDR", "nowhere")]).unwrap_err();
+        let err =
+            config(&[("STEGVIS_CONFIG", "/dev/null"), ("STEGVIS_ADDR", "nowhere")]).unwrap_err();
         assert!(err.to_string().contains("STEGVIS_ADDR"));
     }
 
@@ -183,14 +190,21 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("stegvis-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("stegvis.toml");
-        std::fs::write(&path, "addr = \"0.0.0.0:8080\"\ndemo = true\nlog = \"debug\"\n").unwrap();
+        std::fs::write(
+            &path,
+            "addr = \"0.0.0.0:8080\"\ndemo = true\nlog = \"debug\"\n",
+        )
+        .unwrap();
         let p = path.to_str().unwrap();
         let c = config(&[("STEGVIS_CONFIG", p), ("STEGVIS_LOG", "warn")]).unwrap();
         assert_eq!(c.addr, "0.0.0.0:8080".parse().unwrap());
         assert!(c.demo);
         assert_eq!(c.log, "warn");
         std::fs::write(&path, "adress = \"x\"\n").unwrap();
-        assert!(matches!(config(&[("STEGVIS_CONFIG", p)]), Err(ConfigError::Parse { .. })));
+        assert!(matches!(
+            config(&[("STEGVIS_CONFIG", p)]),
+            Err(ConfigError::Parse { .. })
+        ));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

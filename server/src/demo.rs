@@ -18,7 +18,10 @@ pub struct DemoParticipant {
 
 /// Seeds demo participants whose intake is open today. Returns `None` when the
 /// database already has participants (then nothing is written).
-pub async fn seed(store: &Store, today: chrono::NaiveDate) -> Result<Option<Vec<DemoParticipant>>, StoreError> {
+pub async fn seed(
+    store: &Store,
+    today: chrono::NaiveDate,
+) -> Result<Option<Vec<DemoParticipant>>, StoreError> {
     if store.participant_count().await? > 0 {
         return Ok(None);
     }

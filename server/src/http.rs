@@ -95,19 +95,25 @@ pub fn router(state: AppState) -> Router {
 
 /// Pages and API answers may carry health data: never cache them.
 fn no_store() -> SetResponseHeaderLayer<HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))
+    SetResponseHeaderLayer::if_not_present(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    )
 }
 
 /// Sets `Cache-Control` on files that were found (or not modified); a 404 keeps
 /// the page's `no-store`.
-fn cache_when_found<B>(value: &'static str) -> impl Fn(&Response<B>) -> Option<HeaderValue> + Clone {
+fn cache_when_found<B>(
+    value: &'static str,
+) -> impl Fn(&Response<B>) -> Option<HeaderValue> + Clone {
     move |res: &Response<B>| {
         (res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED)
             .then(|| HeaderValue::from_static(value))
     }
 }
 
-type PageFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response, Infallible>> + Send>>;
+type PageFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Response, Infallible>> + Send>>;
 
 /// Renders the app for any path that is no file; the app's fallback says 404.
 fn not_found_page(state: AppState) -> impl Fn(Request) -> PageFuture + Clone {
@@ -143,7 +149,8 @@ async fn error_status(res: Response) -> Response {
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -52,7 +52,10 @@ async fn main() -> anyhow::Result<()> {
     if config.demo {
         match demo::seed(&store, state.today()).await? {
             Some(participants) => {
-                println!("Demo data: {} participants with an open check-in.", participants.len());
+                println!(
+                    "Demo data: {} participants with an open check-in.",
+                    participants.len()
+                );
                 for p in participants {
                     println!("  {}  check-in link: {base}{}", p.code, p.path);
                 }
@@ -70,7 +73,9 @@ async fn main() -> anyhow::Result<()> {
 
 fn init_logging(config: &Config) -> anyhow::Result<()> {
     let filter = EnvFilter::try_new(&config.log).context("reading the log filter")?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if config.log_json {
         builder.json().init();
     } else {

@@ -1,6 +1,8 @@
 //! The whole router over HTTP, against a real SQLite database in a temporary
 //! directory: statuses for bad input, idempotent sending, health, static assets.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
+
 use app::state::AppState;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -31,12 +33,25 @@ async fn app(name: &str) -> TestApp {
     let dir = std::env::temp_dir().join(format!("stegvis-http-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("site/pkg")).unwrap();
-    std::fs::write(dir.join("site/pkg/stegvis.css"), "body { color: black; }\n".repeat(200)).unwrap();
-    std::fs::write(dir.join("site/manifest.webmanifest"), "{\"name\":\"Stegvis\"}").unwrap();
-    let store = Store::connect(&format!("sqlite://{}/test.db", dir.display())).await.unwrap();
+    std::fs::write(
+        dir.join("site/pkg/stegvis.css"),
+        "body { color: black; }\n".repeat(200),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("site/manifest.webmanifest"),
+        "{\"name\":\"Stegvis\"}",
+    )
+    .unwrap();
+    let store = Store::connect(&format!("sqlite://{}/test.db", dir.display()))
+        .await
+        .unwrap();
     store.migrate().await.unwrap();
     let instrument = Instrument::from_toml(SOURCE).unwrap();
-    store.register_instrument(&instrument, SOURCE).await.unwrap();
+    store
+        .register_instrument(&instrument, SOURCE)
+        .await
+        .unwrap();
     let token = format!("tok{name}0123456789abcdef");
     store
         .create_participant("KXA-PQR", &token, chrono::Local::now().date_naive())
@@ -68,7 +83,9 @@ async fn post_form(app: &TestApp, path: &str, body: &str) -> (StatusCode, String
         .await
         .unwrap();
     let status = res.status();
-    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .unwrap();
     (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -77,7 +94,11 @@ async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> axum::respo
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    app.router.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap()
+    app.router
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap()
 }
 
 const SID: &str = "5b0b7f55-2a53-4a8e-9a53-61b7f0c2d9aa";
@@ -100,17 +121,39 @@ async fn health_check_answers_when_the_database_does() {
 async fn bad_answers_are_4xx_with_a_message_and_store_nothing() {
     let app = app("bad").await;
     let cases = [
-        (answer(&app, 1, "lon", "3"), StatusCode::UNPROCESSABLE_ENTITY, "finns inte i formuläret"),
-        (answer(&app, 1, "halsa", "6"), StatusCode::UNPROCESSABLE_ENTITY, "Svaret \\\"6\\\" finns inte"),
-        (answer(&app, 9, "halsa", "3"), StatusCode::BAD_REQUEST, "Den frågan finns inte"),
-        (format!("token={}&step=x", app.token), StatusCode::BAD_REQUEST, "Formuläret kunde inte läsas"),
         (
-            format!("token={}&submission_id=nope&step=1&item=halsa&answer=3&go=next", app.token),
+            answer(&app, 1, "lon", "3"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "finns inte i formuläret",
+        ),
+        (
+            answer(&app, 1, "halsa", "6"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Svaret \\\"6\\\" finns inte",
+        ),
+        (
+            answer(&app, 9, "halsa", "3"),
+            StatusCode::BAD_REQUEST,
+            "Den frågan finns inte",
+        ),
+        (
+            format!("token={}&step=x", app.token),
+            StatusCode::BAD_REQUEST,
+            "Formuläret kunde inte läsas",
+        ),
+        (
+            format!(
+                "token={}&submission_id=nope&step=1&item=halsa&answer=3&go=next",
+                app.token
+            ),
             StatusCode::BAD_REQUEST,
             "giltigt id",
         ),
         (
-            format!("token={}&submission_id={SID}&step=1&item=halsa&go=next", app.token),
+            format!(
+                "token={}&submission_id={SID}&step=1&item=halsa&go=next",
+                app.token
+            ),
             StatusCode::UNPROCESSABLE_ENTITY,
             "Välj ett svar",
         ),
@@ -125,10 +168,30 @@ async fn bad_answers_are_4xx_with_a_message_and_store_nothing() {
         assert_eq!(got, status, "{body} -> {text}");
         assert!(text.contains(message), "{body} -> {text}");
     }
+    // Streamed without a length: stopped while reading.
     let (got, _) = post_form(&app, "/api/check-in/answer", &"a".repeat(100_000)).await;
     assert_eq!(got, StatusCode::PAYLOAD_TOO_LARGE);
+    // With a length: refused before reading.
+    let res = app
+        .router
+        .clone()
+        .oneshot(
+            Request::post("/api/check-in/answer")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::CONTENT_LENGTH, "100000")
+                .body(Body::from("a".repeat(100_000)))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
-    let p = app.store.participant_by_token(&app.token).await.unwrap().unwrap();
+    let p = app
+        .store
+        .participant_by_token(&app.token)
+        .await
+        .unwrap()
+        .unwrap();
     let intake = stegvis_store::OccasionRef {
         kind: stegvis_domain::occasion::OccasionKind::Intake,
         number: 0,
@@ -140,10 +203,18 @@ async fn bad_answers_are_4xx_with_a_message_and_store_nothing() {
 #[tokio::test]
 async fn a_complete_check_in_is_stored_once_however_often_it_is_sent() {
     let app = app("send").await;
-    let steps = [("halsa", "4"), ("aktiva-timmar", "10-19"), ("vill-arbeta", "declined")];
+    let steps = [
+        ("halsa", "4"),
+        ("aktiva-timmar", "10-19"),
+        ("vill-arbeta", "declined"),
+    ];
     for (i, (item, value)) in steps.iter().enumerate() {
-        let (status, text) =
-            post_form(&app, "/api/check-in/answer", &answer(&app, i as u32 + 1, item, value)).await;
+        let (status, text) = post_form(
+            &app,
+            "/api/check-in/answer",
+            &answer(&app, i as u32 + 1, item, value),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{text}");
     }
     let body = format!("token={}&submission_id={SID}", app.token);
@@ -170,7 +241,10 @@ async fn a_plain_form_post_is_redirected_back_with_the_error() {
             Request::post("/api/check-in/answer")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(header::ACCEPT, "text/html")
-                .header(header::REFERER, format!("http://localhost/c/{}/fraga/1", app.token))
+                .header(
+                    header::REFERER,
+                    format!("http://localhost/c/{}/fraga/1", app.token),
+                )
                 .body(Body::from(format!(
                     "token={}&submission_id={SID}&step=1&item=halsa&go=next",
                     app.token
@@ -181,7 +255,10 @@ async fn a_plain_form_post_is_redirected_back_with_the_error() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
     let location = res.headers()[header::LOCATION].to_str().unwrap();
-    assert!(location.contains("/fraga/1?") && location.contains("__err="), "{location}");
+    assert!(
+        location.contains("/fraga/1?") && location.contains("__err="),
+        "{location}"
+    );
 }
 
 #[tokio::test]
@@ -198,7 +275,10 @@ async fn pages_are_not_cached_and_assets_are_compressed_and_cached() {
 
     let manifest = get(&app, "/manifest.webmanifest", &[]).await;
     assert_eq!(manifest.status(), StatusCode::OK);
-    assert_eq!(manifest.headers()[header::CACHE_CONTROL], "public, max-age=86400");
+    assert_eq!(
+        manifest.headers()[header::CACHE_CONTROL],
+        "public, max-age=86400"
+    );
 
     let missing = get(&app, "/no/such/page", &[]).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);

@@ -454,7 +454,9 @@ fn occasion_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<OccasionRef> 
     Ok(OccasionRef {
         kind: kind
             .parse()
-            .map_err(|e: stegvis_domain::occasion::UnknownOccasion| StoreError::Corrupt(e.to_string()))?,
+            .map_err(|e: stegvis_domain::occasion::UnknownOccasion| {
+                StoreError::Corrupt(e.to_string())
+            })?,
         number: u32::try_from(number).map_err(|e| StoreError::Corrupt(e.to_string()))?,
     })
 }

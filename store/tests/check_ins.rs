@@ -1,13 +1,17 @@
 //! The store against a real SQLite database (`#[sqlx::test]` gives each test a
 //! fresh, migrated one): what is stored, what a repeat does, and what is refused.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
+
 use chrono::NaiveDate;
 use sqlx::{Row, SqlitePool};
 use std::collections::BTreeMap;
 use stegvis_domain::check_in::check_submission;
 use stegvis_domain::instrument::{AnswerValue, Instrument};
 use stegvis_domain::occasion::OccasionKind;
-use stegvis_store::{DraftRow, NewAnswer, NewCheckIn, OccasionRef, Store, StoreError, StoreOutcome};
+use stegvis_store::{
+    DraftRow, NewAnswer, NewCheckIn, OccasionRef, Store, StoreError, StoreOutcome,
+};
 
 const SOURCE: &str = include_str!("../../instruments/stegvis-bas.toml");
 const INTAKE: OccasionRef = OccasionRef {
@@ -18,7 +22,10 @@ const INTAKE: OccasionRef = OccasionRef {
 async fn setup(pool: SqlitePool) -> (Store, Instrument) {
     let store = Store::from_pool(pool);
     let instrument = Instrument::from_toml(SOURCE).unwrap();
-    store.register_instrument(&instrument, SOURCE).await.unwrap();
+    store
+        .register_instrument(&instrument, SOURCE)
+        .await
+        .unwrap();
     (store, instrument)
 }
 
@@ -59,10 +66,16 @@ fn check_in(instrument: &Instrument, participant_id: &str, submission_id: &str) 
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn a_check_in_is_stored_with_its_answers(pool: SqlitePool) {
     let (store, instrument) = setup(pool).await;
-    let p = store.create_participant("AAA-CCC", "token-a", date()).await.unwrap();
+    let p = store
+        .create_participant("AAA-CCC", "token-a", date())
+        .await
+        .unwrap();
     let new = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a01");
 
-    assert_eq!(store.store_check_in(&new).await.unwrap(), StoreOutcome::Stored);
+    assert_eq!(
+        store.store_check_in(&new).await.unwrap(),
+        StoreOutcome::Stored
+    );
 
     let listed = store.recent_check_ins(10).await.unwrap();
     assert_eq!(listed.len(), 1);
@@ -82,7 +95,10 @@ async fn a_check_in_is_stored_with_its_answers(pool: SqlitePool) {
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn declined_is_stored_as_declined_never_as_a_number(pool: SqlitePool) {
     let (store, instrument) = setup(pool.clone()).await;
-    let p = store.create_participant("AAA-CCD", "token-b", date()).await.unwrap();
+    let p = store
+        .create_participant("AAA-CCD", "token-b", date())
+        .await
+        .unwrap();
     let new = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a02");
     store.store_check_in(&new).await.unwrap();
 
@@ -106,11 +122,20 @@ async fn declined_is_stored_as_declined_never_as_a_number(pool: SqlitePool) {
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn sending_the_same_submission_again_stores_nothing_new(pool: SqlitePool) {
     let (store, instrument) = setup(pool.clone()).await;
-    let p = store.create_participant("AAA-CCE", "token-c", date()).await.unwrap();
+    let p = store
+        .create_participant("AAA-CCE", "token-c", date())
+        .await
+        .unwrap();
     let new = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a03");
 
-    assert_eq!(store.store_check_in(&new).await.unwrap(), StoreOutcome::Stored);
-    assert_eq!(store.store_check_in(&new).await.unwrap(), StoreOutcome::AlreadyStored);
+    assert_eq!(
+        store.store_check_in(&new).await.unwrap(),
+        StoreOutcome::Stored
+    );
+    assert_eq!(
+        store.store_check_in(&new).await.unwrap(),
+        StoreOutcome::AlreadyStored
+    );
 
     let check_ins: i64 = sqlx::query("SELECT COUNT(*) AS n FROM check_ins")
         .fetch_one(&pool)
@@ -129,9 +154,16 @@ async fn sending_the_same_submission_again_stores_nothing_new(pool: SqlitePool) 
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn a_second_check_in_for_the_same_occasion_is_refused(pool: SqlitePool) {
     let (store, instrument) = setup(pool).await;
-    let p = store.create_participant("AAA-CCF", "token-d", date()).await.unwrap();
+    let p = store
+        .create_participant("AAA-CCF", "token-d", date())
+        .await
+        .unwrap();
     store
-        .store_check_in(&check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a04"))
+        .store_check_in(&check_in(
+            &instrument,
+            &p.id,
+            "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a04",
+        ))
         .await
         .unwrap();
     let other = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a05");
@@ -140,19 +172,34 @@ async fn a_second_check_in_for_the_same_occasion_is_refused(pool: SqlitePool) {
         Err(StoreError::OccasionAlreadyAnswered)
     ));
     // The refused one left nothing behind (the transaction rolled back).
-    assert!(store.answers(&other.submission_id).await.unwrap().is_empty());
+    assert!(store
+        .answers(&other.submission_id)
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(store.recent_check_ins(10).await.unwrap().len(), 1);
 }
 
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn a_submission_id_cannot_be_reused_by_another_participant(pool: SqlitePool) {
     let (store, instrument) = setup(pool).await;
-    let a = store.create_participant("AAA-CCG", "token-e", date()).await.unwrap();
-    let b = store.create_participant("AAA-CCH", "token-f", date()).await.unwrap();
+    let a = store
+        .create_participant("AAA-CCG", "token-e", date())
+        .await
+        .unwrap();
+    let b = store
+        .create_participant("AAA-CCH", "token-f", date())
+        .await
+        .unwrap();
     let id = "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a06";
-    store.store_check_in(&check_in(&instrument, &a.id, id)).await.unwrap();
+    store
+        .store_check_in(&check_in(&instrument, &a.id, id))
+        .await
+        .unwrap();
     assert!(matches!(
-        store.store_check_in(&check_in(&instrument, &b.id, id)).await,
+        store
+            .store_check_in(&check_in(&instrument, &b.id, id))
+            .await,
         Err(StoreError::SubmissionIdTaken)
     ));
     assert!(store.answered_occasions(&b.id).await.unwrap().is_empty());
@@ -161,7 +208,10 @@ async fn a_submission_id_cannot_be_reused_by_another_participant(pool: SqlitePoo
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn a_draft_is_kept_between_steps_and_removed_when_sent(pool: SqlitePool) {
     let (store, instrument) = setup(pool).await;
-    let p = store.create_participant("AAA-CCJ", "token-g", date()).await.unwrap();
+    let p = store
+        .create_participant("AAA-CCJ", "token-g", date())
+        .await
+        .unwrap();
     let id = "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a07";
     let mut draft = DraftRow {
         submission_id: id.into(),
@@ -171,29 +221,48 @@ async fn a_draft_is_kept_between_steps_and_removed_when_sent(pool: SqlitePool) {
         answers: BTreeMap::from([("halsa".to_string(), "4".to_string())]),
     };
     store.save_draft(&p.id, &draft).await.unwrap();
-    draft.answers.insert("vill-arbeta".into(), "declined".into());
+    draft
+        .answers
+        .insert("vill-arbeta".into(), "declined".into());
     store.save_draft(&p.id, &draft).await.unwrap();
     assert_eq!(store.draft(&p.id, INTAKE).await.unwrap(), Some(draft));
 
-    store.store_check_in(&check_in(&instrument, &p.id, id)).await.unwrap();
+    store
+        .store_check_in(&check_in(&instrument, &p.id, id))
+        .await
+        .unwrap();
     assert_eq!(store.draft(&p.id, INTAKE).await.unwrap(), None);
 }
 
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn answers_keep_their_instrument_version_when_the_file_changes(pool: SqlitePool) {
     let (store, old) = setup(pool).await;
-    let p = store.create_participant("AAA-CCK", "token-h", date()).await.unwrap();
+    let p = store
+        .create_participant("AAA-CCK", "token-h", date())
+        .await
+        .unwrap();
     let sent = check_in(&old, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a08");
     store.store_check_in(&sent).await.unwrap();
 
     let changed_source = SOURCE.replace("Hur mår du nu?", "Hur känns det nu?");
     let new = Instrument::from_toml(&changed_source).unwrap();
-    assert_ne!(new.version(), old.version(), "a changed file is a new version");
-    store.register_instrument(&new, &changed_source).await.unwrap();
+    assert_ne!(
+        new.version(),
+        old.version(),
+        "a changed file is a new version"
+    );
+    store
+        .register_instrument(&new, &changed_source)
+        .await
+        .unwrap();
 
     let listed = store.recent_check_ins(10).await.unwrap();
     assert_eq!(listed[0].instrument_version, old.version());
-    let stored_source = store.instrument_source(&old.version()).await.unwrap().unwrap();
+    let stored_source = store
+        .instrument_source(&old.version())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(stored_source.contains("Hur mår du nu?"));
     assert!(store
         .instrument_source(&new.version())
@@ -215,7 +284,13 @@ async fn migrating_again_changes_nothing(pool: SqlitePool) {
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn a_link_finds_its_participant_and_nothing_else(pool: SqlitePool) {
     let (store, _) = setup(pool).await;
-    let p = store.create_participant("AAA-CCM", "token-i", date()).await.unwrap();
-    assert_eq!(store.participant_by_token("token-i").await.unwrap(), Some(p));
+    let p = store
+        .create_participant("AAA-CCM", "token-i", date())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.participant_by_token("token-i").await.unwrap(),
+        Some(p)
+    );
     assert_eq!(store.participant_by_token("token-j").await.unwrap(), None);
 }

@@ -4,8 +4,8 @@
 
 use super::common::{focus_heading_after_navigation, set_http_status, ErrorNotice};
 use crate::check_in::{
-    check_in_overview, check_in_question, check_in_review, question_path, review_path,
-    start_path, Overview, QuestionView, ReviewView, SaveAnswer, SubmitCheckIn, GO_BACK, GO_NEXT,
+    check_in_overview, check_in_question, check_in_review, question_path, review_path, start_path,
+    Overview, QuestionView, ReviewView, SaveAnswer, SubmitCheckIn, GO_BACK, GO_NEXT,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -88,7 +88,10 @@ pub fn CheckInStart() -> impl IntoView {
 pub fn QuestionPage() -> impl IntoView {
     let token = use_token();
     let step = use_step();
-    let question = Resource::new(move || (token.get(), step.get()), |(t, s)| check_in_question(t, s));
+    let question = Resource::new(
+        move || (token.get(), step.get()),
+        |(t, s)| check_in_question(t, s),
+    );
     let save = ServerAction::<SaveAnswer>::new();
     view! {
         <Suspense fallback=|| view! { <p>"Laddar frågan…"</p> }>

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 /// Counts navigations inside the running app (not the first page load), so
 /// content that appears after one knows to take focus.
 #[derive(Clone, Copy, Debug)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub struct ClientNavigations(pub RwSignal<u32>);
 
 /// Watches the location and counts client-side navigations. Placed once inside the router.
