@@ -79,10 +79,7 @@ pub struct CheckInRow {
     pub instrument_version: String,
 }
 
-/// Label for "Vill inte svara", offered on every question.
-pub const DECLINE_LABEL: &str = "Vill inte svara";
-
-/// Swedish name of an occasion, as participants read it.
+/// Swedish name of an occasion, as staff lists show it.
 pub fn occasion_label(kind: stegvis_domain::occasion::OccasionKind, number: u32) -> String {
     use stegvis_domain::occasion::OccasionKind as K;
     match kind {
@@ -116,9 +113,13 @@ pub fn thanks_path(token: &str) -> String {
 #[server(prefix = "/api", endpoint = "check-in/overview")]
 pub async fn check_in_overview(token: String) -> Result<Overview, AppError> {
     let flow = ssr::Flow::load(&token).await?;
+    let lang = ssr::lang();
+    let today = flow.state.today();
     let Some(open) = flow.open else {
         return Ok(Overview::NothingDue {
-            next_opens: flow.next_opens.map(|d| d.to_string()),
+            next_opens: flow
+                .next_opens
+                .map(|d| crate::texts::format_date(lang, d, today)),
         });
     };
     let draft = flow.draft(&open).await?;
@@ -131,8 +132,8 @@ pub async fn check_in_overview(token: String) -> Result<Overview, AppError> {
         .position(|i| !answers.contains_key(&i.id))
         .map_or(items.len() + 1, |p| p + 1);
     Ok(Overview::Open {
-        occasion: occasion_label(open.kind, open.number),
-        closes: open.closes.to_string(),
+        occasion: crate::texts::occasion_name(lang, open.kind, open.number),
+        closes: crate::texts::format_date(lang, open.closes, today),
         total: items.len(),
         answered,
         resume_at,
@@ -209,7 +210,7 @@ pub async fn save_answer(
                 &AnswerValue::from_form(value),
             )?;
         }
-        None if forward => return Err(AppError::Invalid("Välj ett svar.".into())),
+        None if forward => return Err(AppError::Invalid(ssr::lang().texts().choose_answer.into())),
         None => {
             check_answer(&instrument, open.kind, &item, &AnswerValue::Declined)?;
         }
@@ -222,9 +223,10 @@ pub async fn save_answer(
                 number: open.number,
             },
             instrument_version: instrument.version(),
-            language: "sv".into(),
+            language: ssr::lang().code().into(),
             answers: Default::default(),
         });
+        draft.language = ssr::lang().code().into();
         draft.answers.insert(item, value);
         flow.state
             .store
@@ -357,8 +359,10 @@ mod ssr {
     use stegvis_domain::schedule::{Schedule, ScheduledOccasion};
     use stegvis_store::{DraftRow, OccasionRef, ParticipantRow};
 
-    /// Language of the participant screens until language choice exists.
-    const LANGUAGE: &str = "sv";
+    /// The language the participant chose for this request.
+    pub fn lang() -> crate::texts::Lang {
+        crate::prefs::current_prefs().lang
+    }
 
     /// A check-in link resolved to its participant and their open occasion.
     pub struct Flow {
@@ -434,8 +438,14 @@ mod ssr {
             .map_err(|_| AppError::BadRequest("Inskicket saknar ett giltigt id.".into()))
     }
 
+    /// An instrument text in the participant's language, or in Swedish when the
+    /// instrument (say, a licensed one) has no such translation.
     pub fn text(texts: &Texts) -> String {
-        texts.get(LANGUAGE).cloned().unwrap_or_default()
+        texts
+            .get(lang().code())
+            .or_else(|| texts.get(stegvis_domain::instrument::REQUIRED_LANGUAGE))
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub fn option_views(item: &Item) -> Vec<super::OptionView> {
@@ -450,7 +460,7 @@ mod ssr {
             .collect();
         views.push(super::OptionView {
             value: DECLINED.into(),
-            label: super::DECLINE_LABEL.into(),
+            label: lang().texts().decline.into(),
             picture: None,
         });
         views
@@ -467,7 +477,7 @@ mod ssr {
 
     pub fn answer_label(item: &Item, value: &str) -> String {
         if value == DECLINED {
-            return super::DECLINE_LABEL.into();
+            return lang().texts().decline.into();
         }
         item.option(value)
             .map(|o| option_label(item, &o.code, &o.text))

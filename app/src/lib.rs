@@ -7,8 +7,10 @@
 pub mod check_in;
 pub mod error;
 pub mod pages;
+pub mod prefs;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod texts;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -20,9 +22,15 @@ pub const OUTPUT_NAME: &str = "stegvis";
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let prefs = prefs::current_prefs();
     view! {
         <!DOCTYPE html>
-        <html lang="sv">
+        <html
+            lang=prefs.lang.code()
+            dir=prefs.lang.dir()
+            data-pictures=if prefs.pictures { "on" } else { "off" }
+            data-text-size=prefs.text_size.code()
+        >
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -47,13 +55,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let prefs = prefs::current_prefs();
+    provide_context(prefs);
+    let t = prefs.lang.texts();
     view! {
         <Title formatter=|page: String| format!("{page} – Stegvis") />
-        <a class="skip-link" href="#main">"Till innehållet"</a>
-        <header class="site-header">
-            <a href="/" class="brand">"Stegvis"</a>
-        </header>
         <Router>
+            <a class="skip-link" href="#main">{t.skip_to_content}</a>
+            <header class="site-header">
+                <a href="/" class="brand">"Stegvis"</a>
+                <pages::SettingsPanel />
+            </header>
             <pages::NavigationWatcher />
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>

@@ -320,7 +320,7 @@ fn validate_item(spec: ItemSpec, languages: &[String]) -> Result<Item, Instrumen
     match spec.kind.expected_option_count() {
         Some(n) if spec.options.len() != n => {
             return Err(item_err(format!(
-                "a {:?} item needs {n} options, the file gives {}",
+                "a {} item needs {n} options, the file gives {}",
                 spec.kind,
                 spec.options.len()
             )))
@@ -420,9 +420,22 @@ pub enum InstrumentError {
     Item { item: String, problem: String },
 }
 
+impl AnswerKind {
+    /// The kind as it is spelled in instrument files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Scale5 => "scale5",
+            Self::Scale10 => "scale10",
+            Self::HoursPerWeek => "hours-per-week",
+            Self::YesNo => "yes-no",
+            Self::Choice => "choice",
+        }
+    }
+}
+
 impl fmt::Display for AnswerKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
+        f.write_str(self.as_str())
     }
 }
 

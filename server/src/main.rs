@@ -50,14 +50,14 @@ async fn main() -> anyhow::Result<()> {
     let base = format!("http://{}", listener.local_addr()?);
 
     if config.demo {
-        match demo::seed(&store, state.today()).await? {
+        match demo::seed(&store, &state.current_instrument(), state.today()).await? {
             Some(participants) => {
                 println!(
                     "Demo data: {} participants with an open check-in.",
                     participants.len()
                 );
                 for p in participants {
-                    println!("  {}  check-in link: {base}{}", p.code, p.path);
+                    println!("  {}  {} check-in link: {base}{}", p.code, p.open, p.path);
                 }
             }
             None => println!("The database already has participants; no demo data added."),

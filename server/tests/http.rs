@@ -132,7 +132,7 @@ async fn bad_answers_are_4xx_with_a_message_and_store_nothing() {
             "Svaret \\\"6\\\" finns inte",
         ),
         (
-            answer(&app, 9, "halsa", "3"),
+            answer(&app, 99, "halsa", "3"),
             StatusCode::BAD_REQUEST,
             "Den frågan finns inte",
         ),
@@ -203,16 +203,18 @@ async fn bad_answers_are_4xx_with_a_message_and_store_nothing() {
 #[tokio::test]
 async fn a_complete_check_in_is_stored_once_however_often_it_is_sent() {
     let app = app("send").await;
-    let steps = [
-        ("halsa", "4"),
-        ("aktiva-timmar", "10-19"),
-        ("vill-arbeta", "declined"),
-    ];
-    for (i, (item, value)) in steps.iter().enumerate() {
+    let instrument = Instrument::from_toml(SOURCE).unwrap();
+    let items = instrument.items_for(stegvis_domain::occasion::OccasionKind::Intake);
+    for (i, item) in items.iter().enumerate() {
+        let value = if i == 0 {
+            "declined"
+        } else {
+            item.options[0].code.as_str()
+        };
         let (status, text) = post_form(
             &app,
             "/api/check-in/answer",
-            &answer(&app, i as u32 + 1, item, value),
+            &answer(&app, i as u32 + 1, &item.id, value),
         )
         .await;
         assert_eq!(status, StatusCode::OK, "{text}");
@@ -224,11 +226,78 @@ async fn a_complete_check_in_is_stored_once_however_often_it_is_sent() {
     }
     let stored = app.store.recent_check_ins(10).await.unwrap();
     assert_eq!(stored.len(), 1);
-    assert_eq!(stored[0].answers, 3);
+    assert_eq!(stored[0].answers, items.len());
     assert_eq!(stored[0].declined, 1);
     // The occasion is answered now: a new submission for it is refused.
     let (status, _) = post_form(&app, "/api/check-in/answer", &answer(&app, 1, "halsa", "2")).await;
     assert_eq!(status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn an_item_of_another_occasion_is_refused() {
+    let app = app("occasion").await;
+    // The satisfaction items are asked at follow-ups and exit, never at intake.
+    let (status, text) = post_form(
+        &app,
+        "/api/check-in/answer",
+        &answer(&app, 1, "ndi-helhet", "7"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("ställs inte"), "{text}");
+}
+
+#[tokio::test]
+async fn the_language_choice_is_kept_in_a_cookie_and_only_local_pages_are_returned_to() {
+    let app = app("prefs").await;
+    let res = app
+        .router
+        .clone()
+        .oneshot(
+            Request::post("/api/preferences")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "text/html")
+                .body(Body::from(
+                    "lang=ar&pictures=off&size=large&return_to=%2F%2Fevil.example",
+                ))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()[header::LOCATION], "/");
+    let cookie = res.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("stegvis_prefs=ar.0.large;"), "{cookie}");
+
+    let page = get(
+        &app,
+        &format!("/c/{}", app.token),
+        &[("cookie", "stegvis_prefs=ar.0.large")],
+    )
+    .await;
+    let html = String::from_utf8(
+        axum::body::to_bytes(page.into_body(), 1 << 20)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        html.contains(r#"lang="ar""#) && html.contains(r#"dir="rtl""#),
+        "{html}"
+    );
+    assert!(html.contains("مرحبًا"), "the start page is in Arabic");
+
+    let (status, _) = post_form(
+        &app,
+        "/api/preferences",
+        "lang=fi&pictures=on&size=normal&return_to=%2F",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]

@@ -210,6 +210,20 @@ impl Store {
         })
     }
 
+    /// Records the day a participant leaves the programme, which opens the exit check-in.
+    pub async fn set_exit_date(
+        &self,
+        participant_id: &str,
+        exit_date: NaiveDate,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE participants SET exit_date = ? WHERE id = ?")
+            .bind(exit_date)
+            .bind(participant_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// How many participants exist; demo seeding refuses to touch a database with any.
     pub async fn participant_count(&self) -> StoreResult<i64> {
         Ok(sqlx::query("SELECT COUNT(*) AS n FROM participants")
@@ -477,6 +491,11 @@ pub mod ids {
         let a: String = (0..3).map(|_| pick()).collect();
         let b: String = (0..3).map(|_| pick()).collect();
         format!("{a}-{b}")
+    }
+
+    /// A fresh submission id, for check-ins made on the server (demo data).
+    pub fn submission_id() -> String {
+        uuid::Uuid::new_v4().to_string()
     }
 
     /// An unguessable token for a check-in link (about 143 bits).

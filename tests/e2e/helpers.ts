@@ -1,17 +1,39 @@
 /**
  * Steps shared by the end-to-end specs: reading the demo data the server
- * printed, and answering the check-in the way a participant does.
+ * printed, and answering a check-in the way a participant does.
  */
-import type { Page } from '@playwright/test';
-import { expect, type StegvisServer } from './fixtures';
-import { stripAnsi } from './fixtures';
+import type { Locator, Page } from '@playwright/test';
+import { expect, stripAnsi, type StegvisServer } from './fixtures';
+
+export type OpenOccasion = 'intake' | 'follow-up' | 'exit';
+
+const taken = new Set<string>();
+
+/**
+ * A demo participant's check-in link whose `kind` occasion is open today, not
+ * handed to any earlier test of this worker (tests change their data).
+ */
+export function takeLink(server: StegvisServer, kind: OpenOccasion = 'intake'): string {
+  const pattern = new RegExp(`\\s${kind} check-in link: (https?://\\S+)`);
+  for (const line of stripAnsi(server.output()).split('\n')) {
+    const match = pattern.exec(line);
+    if (!match) continue;
+    const url = new URL(match[1]);
+    const link = server.baseURL + url.pathname;
+    if (!taken.has(link)) {
+      taken.add(link);
+      return link;
+    }
+  }
+  throw new Error(`no unused demo participant with an open ${kind} check-in`);
+}
 
 /** The participant code the server printed next to a check-in link. */
 export function participantCode(server: StegvisServer, link: string): string {
-  const token = new URL(link).pathname.split('/').pop();
+  const token = tokenOf(link);
   const line = stripAnsi(server.output())
     .split('\n')
-    .find((l) => token && l.includes(`/c/${token}`));
+    .find((l) => l.includes(`/c/${token}`));
   const code = line?.trim().split(/\s+/)[0];
   if (!code) throw new Error(`no participant code printed for ${link}`);
   return code;
@@ -27,35 +49,72 @@ export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 }
 
-/** The answers the walk-through gives, by question position (option labels). */
-export const ANSWERS = ['Bra', '10 till 19 timmar', 'Vill inte svara'];
+/** Presses Tab until `target` has focus (keyboard-only use), failing after `max` presses. */
+export async function tabTo(page: Page, target: Locator, max = 40): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${target}`);
+}
+
+/** "Fråga 3 av 12" and its translations: the numbers, whatever the language. */
+async function progress(page: Page): Promise<{ step: number; total: number }> {
+  const text = await page.locator('#progress').innerText();
+  const [step, total] = (text.match(/\d+/g) ?? []).map(Number);
+  return { step, total };
+}
+
+export interface AnswerOptions {
+  /** Answer with the keyboard only: Tab, arrow keys, Enter. */
+  keyboard?: boolean;
+  /** Run on every question screen before answering (e.g. an accessibility check). */
+  onScreen?: (step: number, total: number) => Promise<void>;
+  /** Label of the Next button in the current language. */
+  next?: string;
+}
 
 /**
- * Answers every question screen from the current one until the review screen,
- * by keyboard or mouse. Runs `onScreen` on each question first (e.g. axe).
+ * Answers every question from the current one to the review screen. Picks the
+ * fourth option (or the last real one), and "Vill inte svara" on every fifth
+ * question. Returns the label chosen on each screen, in order.
  */
-export async function answerAllQuestions(
-  page: Page,
-  opts: { keyboard?: boolean; onScreen?: (step: number) => Promise<void> } = {},
-): Promise<void> {
-  for (let step = 1; step <= ANSWERS.length; step++) {
-    await expect(page.getByText(`Fråga ${step} av ${ANSWERS.length}`)).toBeVisible();
+export async function answerAllQuestions(page: Page, opts: AnswerOptions = {}): Promise<string[]> {
+  const chosen: string[] = [];
+  const first = await progress(page);
+  for (let step = first.step; step <= first.total; step++) {
+    await expect(page.locator('#progress')).toContainText(String(step));
+    expect(await progress(page)).toEqual({ step, total: first.total });
     const group = page.getByRole('group');
     await expect(group).toBeVisible();
-    await opts.onScreen?.(step);
-    const option = page.getByRole('radio', { name: ANSWERS[step - 1], exact: true });
+    await opts.onScreen?.(step, first.total);
+    const radios = group.getByRole('radio');
+    const count = await radios.count();
+    const index = step % 5 === 0 ? count - 1 : Math.min(3, count - 2);
+    const option = radios.nth(index);
+    chosen.push((await page.locator('label.option').nth(index).innerText()).trim());
+    const next = page.getByRole('button', { name: opts.next ?? 'Nästa' });
     if (opts.keyboard) {
-      await option.focus();
-      await page.keyboard.press('Space');
+      await tabTo(page, radios.first());
+      for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
       await expect(option).toBeChecked();
-      await page.getByRole('button', { name: 'Nästa' }).focus();
+      await tabTo(page, next);
       await page.keyboard.press('Enter');
     } else {
       await option.check();
-      await page.getByRole('button', { name: 'Nästa' }).click();
+      await next.click();
+    }
+    if (step < first.total) {
+      await expect(page.locator('#progress')).toContainText(String(step + 1));
     }
   }
-  await expect(page.getByRole('heading', { level: 1, name: 'Dina svar' })).toBeVisible();
+  await expect(page.locator('ol.review')).toBeVisible();
+  const rows = page.locator('ol.review > li');
+  await expect(rows).toHaveCount(chosen.length);
+  for (let i = 0; i < chosen.length; i++) {
+    await expect(rows.nth(i).locator('.review-answer')).toHaveText(chosen[i]);
+  }
+  return chosen;
 }
 
 /** The rows of the received check-ins page for one participant code. */

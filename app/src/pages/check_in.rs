@@ -1,6 +1,6 @@
 //! The participant's check-in screens: start, one question per screen, review,
 //! thank you. Each is a plain server-rendered form; the WASM only makes the
-//! same forms faster and moves focus to the new question.
+//! same forms faster, moves focus to the new question and adds "Lyssna".
 
 use super::common::{focus_heading_after_navigation, set_http_status, ErrorNotice};
 use crate::check_in::{
@@ -8,6 +8,8 @@ use crate::check_in::{
     Overview, QuestionView, ReviewView, SaveAnswer, SubmitCheckIn, GO_BACK, GO_NEXT,
 };
 use crate::error::AppError;
+use crate::prefs::Prefs;
+use crate::texts::{fill, Lang, Texts};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -29,23 +31,32 @@ fn use_step() -> Memo<usize> {
     })
 }
 
+fn use_lang() -> Lang {
+    use_context::<Prefs>().unwrap_or_default().lang
+}
+
+fn loading() -> impl IntoView {
+    let t = use_lang().texts();
+    view! { <p>{t.loading}</p> }
+}
+
 /// The first screen of a check-in link: what is due, and a button to start or continue.
 #[component]
 pub fn CheckInStart() -> impl IntoView {
     let token = use_token();
+    let t = use_lang().texts();
     let overview = Resource::new(move || token.get(), check_in_overview);
     view! {
-        <Suspense fallback=|| view! { <p>"Laddar…"</p> }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 let token = token.get_untracked();
                 match overview.await {
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     Ok(Overview::NothingDue { next_opens }) => {
                         view! {
-                            <Title text="Inget att svara på" />
-                            <h1 tabindex="-1">"Du har inget att svara på nu"</h1>
-                            {next_opens
-                                .map(|d| view! { <p>{format!("Nästa gång kan du svara från {d}.")}</p> })}
+                            <Title text=t.nothing_due_heading />
+                            <h1 tabindex="-1">{t.nothing_due_heading}</h1>
+                            {next_opens.map(|d| view! { <p>{fill(t.next_from, &[("date", &d)])}</p> })}
                         }
                             .into_any()
                     }
@@ -56,22 +67,28 @@ pub fn CheckInStart() -> impl IntoView {
                             question_path(&token, resume_at)
                         };
                         let resuming = answered > 0;
+                        let (total, answered) = (total.to_string(), answered.to_string());
                         view! {
-                            <Title text="Dags att svara" />
-                            <h1 tabindex="-1">"Hej! Nu är det dags att svara"</h1>
-                            <p>{format!("Det här är frågorna för: {occasion}.")}</p>
-                            <p>{format!("Det är {total} frågor. Det tar några minuter.")}</p>
-                            <p>"Det finns inga rätt eller fel svar."</p>
-                            <p>{format!("Du kan svara till och med {closes}.")}</p>
+                            <Title text=t.start_heading />
+                            <h1 tabindex="-1">{t.start_heading}</h1>
+                            <p>{fill(t.start_occasion, &[("occasion", &occasion)])}</p>
+                            <p>{fill(t.start_count, &[("total", &total)])}</p>
+                            <p>{t.no_right_answers}</p>
+                            <p>{fill(t.answer_until, &[("date", &closes)])}</p>
                             {resuming
                                 .then(|| {
                                     view! {
-                                        <p>{format!("Du har svarat på {answered} av {total} frågor.")}</p>
+                                        <p>
+                                            {fill(
+                                                t.resume_count,
+                                                &[("answered", &answered), ("total", &total)],
+                                            )}
+                                        </p>
                                     }
                                 })}
                             <p>
                                 <a class="button button-primary" href=href>
-                                    {if resuming { "Fortsätt" } else { "Börja" }}
+                                    {if resuming { t.resume } else { t.begin }}
                                 </a>
                             </p>
                         }
@@ -94,7 +111,7 @@ pub fn QuestionPage() -> impl IntoView {
     );
     let save = ServerAction::<SaveAnswer>::new();
     view! {
-        <Suspense fallback=|| view! { <p>"Laddar frågan…"</p> }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match question.await {
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -105,12 +122,31 @@ pub fn QuestionPage() -> impl IntoView {
     }
 }
 
+/// What "Lyssna" reads: the question, then every option.
+fn spoken_text(q: &QuestionView) -> String {
+    let mut text = q.question.clone();
+    for o in &q.options {
+        text.push_str(". ");
+        text.push_str(&o.label);
+    }
+    text
+}
+
 #[component]
 fn QuestionForm(q: QuestionView, token: String, save: ServerAction<SaveAnswer>) -> impl IntoView {
-    let error = move || save.value().get().and_then(Result::err);
     focus_heading_after_navigation();
-    let progress = format!("Fråga {} av {}", q.step, q.total);
+    let lang = use_lang();
+    let t: &'static Texts = lang.texts();
+    let error = move || save.value().get().and_then(Result::err);
+    let progress = fill(
+        t.progress,
+        &[
+            ("step", &q.step.to_string()),
+            ("total", &q.total.to_string()),
+        ],
+    );
     let selected = q.selected.clone();
+    let spoken = spoken_text(&q);
     view! {
         <Title text=progress.clone() />
         <p class="progress" id="progress">{progress}</p>
@@ -129,6 +165,7 @@ fn QuestionForm(q: QuestionView, token: String, save: ServerAction<SaveAnswer>) 
                     <h1 tabindex="-1">{q.question.clone()}</h1>
                 </legend>
                 {q.help.clone().map(|h| view! { <p class="help">{h}</p> })}
+                <ListenButton text=spoken lang />
                 <div class="options">
                     {q
                         .options
@@ -164,13 +201,47 @@ fn QuestionForm(q: QuestionView, token: String, save: ServerAction<SaveAnswer>) 
             </fieldset>
             <div class="step-buttons">
                 <button type="submit" name="go" value=GO_BACK formnovalidate class="button">
-                    "Tillbaka"
+                    {t.back}
                 </button>
                 <button type="submit" name="go" value=GO_NEXT class="button button-primary">
-                    "Nästa"
+                    {t.next}
                 </button>
             </div>
         </ActionForm>
+    }
+}
+
+/// Reads the question and its options aloud with the browser's speech
+/// synthesis. Shown only once the WASM has checked that the browser has a
+/// voice engine; the server never renders it, so it cannot be a dead button.
+#[component]
+fn ListenButton(text: String, lang: Lang) -> impl IntoView {
+    let supported = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        supported.set(window().speech_synthesis().is_ok());
+    });
+    let speak = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let (Ok(synth), Ok(utterance)) = (
+            window().speech_synthesis(),
+            web_sys::SpeechSynthesisUtterance::new_with_text(&text),
+        ) {
+            utterance.set_lang(lang.speech_code());
+            synth.cancel();
+            synth.speak(&utterance);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&text, lang);
+    };
+    let label = lang.texts().listen;
+    view! {
+        <Show when=move || supported.get()>
+            <button type="button" class="button listen" on:click=speak.clone()>
+                <span aria-hidden="true">"🔊 "</span>
+                {label}
+            </button>
+        </Show>
     }
 }
 
@@ -181,7 +252,7 @@ pub fn ReviewPage() -> impl IntoView {
     let review = Resource::new(move || token.get(), check_in_review);
     let submit = ServerAction::<SubmitCheckIn>::new();
     view! {
-        <Suspense fallback=|| view! { <p>"Laddar dina svar…"</p> }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match review.await {
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -195,6 +266,7 @@ pub fn ReviewPage() -> impl IntoView {
 #[component]
 fn ReviewForm(r: ReviewView, token: String, submit: ServerAction<SubmitCheckIn>) -> impl IntoView {
     focus_heading_after_navigation();
+    let t = use_lang().texts();
     let error = move || submit.value().get().and_then(Result::err);
     let pending = submit.pending();
     let rows = r
@@ -205,18 +277,16 @@ fn ReviewForm(r: ReviewView, token: String, submit: ServerAction<SubmitCheckIn>)
             view! {
                 <li>
                     <p class="review-question">{row.question}</p>
-                    <p class="review-answer">
-                        {row.answer.unwrap_or_else(|| "Inget svar än".into())}
-                    </p>
-                    <a href=href>{format!("Ändra svar på fråga {}", row.step)}</a>
+                    <p class="review-answer">{row.answer.unwrap_or_else(|| t.no_answer_yet.into())}</p>
+                    <a href=href>{fill(t.change_answer, &[("n", &row.step.to_string())])}</a>
                 </li>
             }
         })
         .collect_view();
     view! {
-        <Title text="Dina svar" />
-        <h1 tabindex="-1">"Dina svar"</h1>
-        <p>"Titta på dina svar. Du kan ändra ett svar innan du skickar."</p>
+        <Title text=t.review_heading />
+        <h1 tabindex="-1">{t.review_heading}</h1>
+        <p>{t.review_intro}</p>
         <ol class="review">{rows}</ol>
         <div aria-live="assertive">
             {move || {
@@ -229,16 +299,16 @@ fn ReviewForm(r: ReviewView, token: String, submit: ServerAction<SubmitCheckIn>)
                     <input type="hidden" name="token" value=token.clone() />
                     <input type="hidden" name="submission_id" value=r.submission_id.clone() />
                     <button type="submit" class="button button-primary" disabled=move || pending.get()>
-                        "Skicka svaren"
+                        {t.send}
                     </button>
                 </ActionForm>
             }
                 .into_any()
         } else {
             view! {
-                <p>"Svara på alla frågor först. Du kan välja Vill inte svara."</p>
+                <p>{t.answer_all_first}</p>
                 <p>
-                    <a class="button" href=start_path(&token)>"Fortsätt svara"</a>
+                    <a class="button" href=start_path(&token)>{t.keep_answering}</a>
                 </p>
             }
                 .into_any()
@@ -250,9 +320,10 @@ fn ReviewForm(r: ReviewView, token: String, submit: ServerAction<SubmitCheckIn>)
 #[component]
 pub fn ThanksPage() -> impl IntoView {
     let token = use_token();
+    let t = use_lang().texts();
     let overview = Resource::new(move || token.get(), check_in_overview);
     view! {
-        <Suspense fallback=|| view! { <p>"Laddar…"</p> }>
+        <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match overview.await {
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
@@ -260,28 +331,94 @@ pub fn ThanksPage() -> impl IntoView {
                         set_http_status(409);
                         let token = token.get_untracked();
                         view! {
-                            <Title text="Inte skickat än" />
-                            <h1 tabindex="-1">"Dina svar är inte skickade än"</h1>
+                            <Title text=t.not_sent_heading />
+                            <h1 tabindex="-1">{t.not_sent_heading}</h1>
                             <p>
-                                <a class="button button-primary" href=start_path(&token)>"Fortsätt svara"</a>
+                                <a class="button button-primary" href=start_path(&token)>{t.keep_answering}</a>
                             </p>
                         }
                             .into_any()
                     }
                     Ok(Overview::NothingDue { next_opens }) => {
-                        focus_heading_after_navigation();
-                        view! {
-                            <Title text="Tack för dina svar" />
-                            <h1 tabindex="-1">"Tack för dina svar!"</h1>
-                            <p>"Vi har fått dina svar."</p>
-                            <p>"Du och din handläggare kan titta på svaren tillsammans."</p>
-                            {next_opens
-                                .map(|d| view! { <p>{format!("Nästa gång du kan svara är {d}.")}</p> })}
-                        }
-                            .into_any()
+                        view! { <ThanksContent t next_opens /> }.into_any()
                     }
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn ThanksContent(t: &'static Texts, next_opens: Option<String>) -> impl IntoView {
+    focus_heading_after_navigation();
+    view! {
+        <Title text=t.thanks_heading />
+        <h1 tabindex="-1">{t.thanks_heading}</h1>
+        <p>{t.thanks_received}</p>
+        <p>{t.thanks_next}</p>
+        {next_opens.map(|d| view! { <p>{fill(t.thanks_next_date, &[("date", &d)])}</p> })}
+    }
+}
+
+/// Language, pictures and text size, on every page. A plain form post that
+/// reloads the page, so the language and writing direction change everywhere.
+#[component]
+pub fn SettingsPanel() -> impl IntoView {
+    let prefs = use_context::<Prefs>().unwrap_or_default();
+    let t = prefs.lang.texts();
+    let location = leptos_router::hooks::use_location();
+    let return_to = move || location.pathname.get();
+    view! {
+        <details class="settings">
+            <summary>{t.settings}</summary>
+            <form method="post" action="/api/preferences">
+                <input type="hidden" name="return_to" value=return_to />
+                <fieldset>
+                    <legend>{t.language}</legend>
+                    {Lang::ALL
+                        .into_iter()
+                        .map(|lang| {
+                            view! {
+                                <label class="choice">
+                                    <input type="radio" name="lang" value=lang.code() checked=prefs.lang == lang />
+                                    <span lang=lang.code() dir=lang.dir()>{lang.native_name()}</span>
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <fieldset>
+                    <legend>{t.pictures}</legend>
+                    <label class="choice">
+                        <input type="radio" name="pictures" value="on" checked=prefs.pictures />
+                        {t.pictures_on}
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="pictures" value="off" checked=!prefs.pictures />
+                        {t.pictures_off}
+                    </label>
+                </fieldset>
+                <fieldset>
+                    <legend>{t.text_size}</legend>
+                    {crate::prefs::TextSize::ALL
+                        .into_iter()
+                        .map(|size| {
+                            let label = match size {
+                                crate::prefs::TextSize::Normal => t.size_normal,
+                                crate::prefs::TextSize::Large => t.size_large,
+                                crate::prefs::TextSize::Larger => t.size_larger,
+                            };
+                            view! {
+                                <label class="choice">
+                                    <input type="radio" name="size" value=size.code() checked=prefs.text_size == size />
+                                    {label}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <button type="submit" class="button">{t.save}</button>
+            </form>
+        </details>
     }
 }

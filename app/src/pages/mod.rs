@@ -4,6 +4,6 @@ mod check_in;
 mod check_ins;
 mod common;
 
-pub use check_in::{CheckInStart, QuestionPage, ReviewPage, ThanksPage};
+pub use check_in::{CheckInStart, QuestionPage, ReviewPage, SettingsPanel, ThanksPage};
 pub use check_ins::CheckInsPage;
 pub use common::{Home, NavigationWatcher, NotFound};

@@ -1,0 +1,206 @@
+//! The participant's display choices: language, pictures or text only, and text
+//! size. Kept in a cookie so they hold on every page and survive without
+//! JavaScript; the server renders them into `<html>` (`lang`, `dir`,
+//! `data-pictures`, `data-text-size`), and the browser reads them back from
+//! there, so both sides always agree.
+
+use crate::error::AppError;
+use crate::texts::Lang;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Name of the preferences cookie.
+pub const COOKIE: &str = "stegvis_prefs";
+
+/// How big the text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum TextSize {
+    #[default]
+    Normal,
+    Large,
+    Larger,
+}
+
+impl TextSize {
+    pub const ALL: [TextSize; 3] = [TextSize::Normal, TextSize::Large, TextSize::Larger];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TextSize::Normal => "normal",
+            TextSize::Large => "large",
+            TextSize::Larger => "larger",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// The display choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prefs {
+    pub lang: Lang,
+    /// Text with pictures (the default) or text only.
+    pub pictures: bool,
+    pub text_size: TextSize,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Self {
+            lang: Lang::Sv,
+            pictures: true,
+            text_size: TextSize::Normal,
+        }
+    }
+}
+
+impl Prefs {
+    /// Cookie value, e.g. `sv.1.normal` (no characters a cookie must escape).
+    pub fn to_cookie_value(self) -> String {
+        format!(
+            "{}.{}.{}",
+            self.lang.code(),
+            u8::from(self.pictures),
+            self.text_size.code()
+        )
+    }
+
+    /// Reads a cookie value; anything unreadable gives the defaults.
+    pub fn from_cookie_value(value: &str) -> Self {
+        let mut parts = value.split('.');
+        let mut prefs = Self::default();
+        if let Some(lang) = parts.next().and_then(Lang::from_code) {
+            prefs.lang = lang;
+        }
+        if let Some(p) = parts.next() {
+            prefs.pictures = p != "0";
+        }
+        if let Some(size) = parts.next().and_then(TextSize::from_code) {
+            prefs.text_size = size;
+        }
+        prefs
+    }
+
+    /// Finds the preferences cookie in a `Cookie` request header.
+    pub fn from_cookie_header(header: &str) -> Self {
+        header
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == COOKIE)
+            .map(|(_, value)| Self::from_cookie_value(value))
+            .unwrap_or_default()
+    }
+}
+
+/// The preferences of the current request (server) or page (browser).
+pub fn current_prefs() -> Prefs {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(axum::http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(Prefs::from_cookie_header)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let Some(html) = document().document_element() else {
+            return Prefs::default();
+        };
+        let attr = |name: &str| html.get_attribute(name).unwrap_or_default();
+        Prefs {
+            lang: Lang::from_code(&attr("lang")).unwrap_or_default(),
+            pictures: attr("data-pictures") != "off",
+            text_size: TextSize::from_code(&attr("data-text-size")).unwrap_or_default(),
+        }
+    }
+}
+
+/// Only paths on this site may be returned to after saving.
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+}
+
+/// Saves the display choices and returns to the page they were made on. Sent
+/// as an ordinary form post, so the whole page is drawn again in the new
+/// language and direction.
+#[server(prefix = "/api", endpoint = "preferences")]
+pub async fn save_preferences(
+    lang: String,
+    pictures: String,
+    size: String,
+    return_to: String,
+) -> Result<(), AppError> {
+    let prefs = Prefs {
+        lang: Lang::from_code(&lang)
+            .ok_or_else(|| AppError::Invalid(format!("Språket \"{lang}\" finns inte.")))?,
+        pictures: match pictures.as_str() {
+            "on" => true,
+            "off" => false,
+            _ => return Err(AppError::Invalid("Välj med bilder eller bara text.".into())),
+        },
+        text_size: TextSize::from_code(&size)
+            .ok_or_else(|| AppError::Invalid("Välj en textstorlek.".into()))?,
+    };
+    let back = if is_local_path(&return_to) {
+        return_to
+    } else {
+        "/".into()
+    };
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        let cookie = format!(
+            "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            prefs.to_cookie_value()
+        );
+        if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+            res.append_header(axum::http::header::SET_COOKIE, value);
+        }
+    }
+    leptos_axum::redirect(&back);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preferences_round_trip_through_the_cookie() {
+        let prefs = Prefs {
+            lang: Lang::Ar,
+            pictures: false,
+            text_size: TextSize::Larger,
+        };
+        assert_eq!(prefs.to_cookie_value(), "ar.0.larger");
+        assert_eq!(Prefs::from_cookie_value("ar.0.larger"), prefs);
+        assert_eq!(
+            Prefs::from_cookie_header("a=b; stegvis_prefs=en.1.large; c=d"),
+            Prefs {
+                lang: Lang::En,
+                pictures: true,
+                text_size: TextSize::Large
+            }
+        );
+    }
+
+    #[test]
+    fn unreadable_cookies_give_the_defaults() {
+        assert_eq!(Prefs::from_cookie_header(""), Prefs::default());
+        assert_eq!(Prefs::from_cookie_value("xx.?.huge"), Prefs::default());
+    }
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert!(is_local_path("/c/abc/fraga/2"));
+        assert!(!is_local_path("//evil.example/"));
+        assert!(!is_local_path("https://evil.example/"));
+        assert!(!is_local_path("/\\evil"));
+    }
+}

@@ -1,0 +1,466 @@
+//! Every participant-facing text of the check-in screens, in Swedish (easy-read),
+//! English and Arabic.
+//!
+//! A plain table rather than an i18n framework: three languages, a few dozen
+//! strings, and the Swedish ones must be checked for readability (LIX ≤ 30) by a
+//! plain unit test, which a table makes trivial. Instrument texts live in the
+//! instrument files, not here.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// A language the participant screens are offered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Lang {
+    /// Swedish, easy-read: the language every instrument must have.
+    #[default]
+    Sv,
+    En,
+    Ar,
+}
+
+impl Lang {
+    /// Every offered language, in the order the language choice lists them.
+    pub const ALL: [Lang; 3] = [Lang::Sv, Lang::En, Lang::Ar];
+
+    /// BCP 47 code, as in instrument files and the `lang` attribute.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Sv => "sv",
+            Lang::En => "en",
+            Lang::Ar => "ar",
+        }
+    }
+
+    /// Reads a code; anything unknown is `None`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// Writing direction for the `dir` attribute.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::Ar => "rtl",
+            _ => "ltr",
+        }
+    }
+
+    /// The language's name in itself, so people find their own.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Sv => "Svenska",
+            Lang::En => "English",
+            Lang::Ar => "العربية",
+        }
+    }
+
+    /// Voice language for speech synthesis.
+    pub fn speech_code(self) -> &'static str {
+        match self {
+            Lang::Sv => "sv-SE",
+            Lang::En => "en-GB",
+            Lang::Ar => "ar",
+        }
+    }
+
+    /// The texts in this language.
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Sv => &SV,
+            Lang::En => &EN,
+            Lang::Ar => &AR,
+        }
+    }
+}
+
+/// All texts of one language. `{name}` marks a value filled in with [`fill`].
+#[derive(Debug)]
+pub struct Texts {
+    pub loading: &'static str,
+    pub start_heading: &'static str,
+    /// `{occasion}`: see the `occasion_*` texts.
+    pub start_occasion: &'static str,
+    pub start_count: &'static str,
+    pub no_right_answers: &'static str,
+    pub answer_until: &'static str,
+    pub resume_count: &'static str,
+    pub begin: &'static str,
+    pub resume: &'static str,
+    pub nothing_due_heading: &'static str,
+    pub next_from: &'static str,
+    pub occasion_intake: &'static str,
+    pub occasion_follow_up: &'static str,
+    pub occasion_exit: &'static str,
+    pub progress: &'static str,
+    pub back: &'static str,
+    pub next: &'static str,
+    pub choose_answer: &'static str,
+    pub decline: &'static str,
+    pub listen: &'static str,
+    pub review_heading: &'static str,
+    pub review_intro: &'static str,
+    pub change_answer: &'static str,
+    pub no_answer_yet: &'static str,
+    pub send: &'static str,
+    pub answer_all_first: &'static str,
+    pub keep_answering: &'static str,
+    pub not_sent_heading: &'static str,
+    pub thanks_heading: &'static str,
+    pub thanks_received: &'static str,
+    pub thanks_next: &'static str,
+    pub thanks_next_date: &'static str,
+    pub settings: &'static str,
+    pub language: &'static str,
+    pub pictures: &'static str,
+    pub pictures_on: &'static str,
+    pub pictures_off: &'static str,
+    pub text_size: &'static str,
+    pub size_normal: &'static str,
+    pub size_large: &'static str,
+    pub size_larger: &'static str,
+    pub save: &'static str,
+    pub skip_to_content: &'static str,
+    pub months: [&'static str; 12],
+}
+
+/// Replaces each `{name}` in `template` with its value.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
+
+/// A date the way people say it ("20 december"), with the year only when it is
+/// not the current one: easier to read than 2026-12-20.
+pub fn format_date(lang: Lang, date: NaiveDate, today: NaiveDate) -> String {
+    let month = lang.texts().months[date.month0() as usize];
+    if date.year() == today.year() {
+        format!("{} {month}", date.day())
+    } else {
+        format!("{} {month} {}", date.day(), date.year())
+    }
+}
+
+/// The occasion as the start screen names it.
+pub fn occasion_name(
+    lang: Lang,
+    kind: stegvis_domain::occasion::OccasionKind,
+    number: u32,
+) -> String {
+    use stegvis_domain::occasion::OccasionKind as K;
+    let t = lang.texts();
+    match kind {
+        K::Intake => t.occasion_intake.to_owned(),
+        K::FollowUp => fill(t.occasion_follow_up, &[("n", &number.to_string())]),
+        K::Exit => t.occasion_exit.to_owned(),
+    }
+}
+
+static SV: Texts = Texts {
+    loading: "Vänta lite.",
+    start_heading: "Hej! Nu är det dags att svara",
+    start_occasion: "Nu är det dags för {occasion}.",
+    start_count: "Det är {total} frågor. Det tar några minuter.",
+    no_right_answers: "Det finns inga rätt eller fel svar.",
+    answer_until: "Du kan svara till och med {date}.",
+    resume_count: "Du har svarat på {answered} av {total} frågor.",
+    begin: "Börja",
+    resume: "Svara mer",
+    nothing_due_heading: "Du har inget att svara på nu",
+    next_from: "Nästa gång kan du svara från {date}.",
+    occasion_intake: "start",
+    occasion_follow_up: "uppföljning {n}",
+    occasion_exit: "slut",
+    progress: "Fråga {step} av {total}",
+    back: "Bakåt",
+    next: "Nästa",
+    choose_answer: "Välj ett svar.",
+    decline: "Vill inte svara",
+    listen: "Lyssna",
+    review_heading: "Dina svar",
+    review_intro: "Titta på dina svar. Du kan ändra ett svar innan du skickar.",
+    change_answer: "Ändra svar på fråga {n}",
+    no_answer_yet: "Inget svar än",
+    send: "Skicka svaren",
+    answer_all_first: "Svara på alla frågor först. Du kan välja Vill inte svara.",
+    keep_answering: "Svara mer",
+    not_sent_heading: "Dina svar är inte skickade än",
+    thanks_heading: "Tack för dina svar!",
+    thanks_received: "Vi har fått dina svar.",
+    thanks_next: "Du och din handläggare kan titta på svaren ihop.",
+    thanks_next_date: "Nästa gång du kan svara är {date}.",
+    settings: "Språk, bilder och text",
+    language: "Språk",
+    pictures: "Bilder",
+    pictures_on: "Med bilder",
+    pictures_off: "Bara text",
+    text_size: "Hur stor text?",
+    size_normal: "Vanlig",
+    size_large: "Stor",
+    size_larger: "Störst",
+    save: "Spara",
+    skip_to_content: "Gå förbi menyn",
+    months: [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+};
+
+static EN: Texts = Texts {
+    loading: "Please wait.",
+    start_heading: "Hello! It is time to answer",
+    start_occasion: "It is time for {occasion}.",
+    start_count: "There are {total} questions. It takes a few minutes.",
+    no_right_answers: "There are no right or wrong answers.",
+    answer_until: "You can answer until {date}.",
+    resume_count: "You have answered {answered} of {total} questions.",
+    begin: "Start",
+    resume: "Continue",
+    nothing_due_heading: "You have nothing to answer now",
+    next_from: "Next time you can answer from {date}.",
+    occasion_intake: "the start",
+    occasion_follow_up: "follow-up {n}",
+    occasion_exit: "the end",
+    progress: "Question {step} of {total}",
+    back: "Back",
+    next: "Next",
+    choose_answer: "Choose an answer.",
+    decline: "I do not want to answer",
+    listen: "Listen",
+    review_heading: "Your answers",
+    review_intro: "Look at your answers. You can change an answer before you send.",
+    change_answer: "Change answer to question {n}",
+    no_answer_yet: "No answer yet",
+    send: "Send the answers",
+    answer_all_first: "Answer all questions first. You can choose I do not want to answer.",
+    keep_answering: "Keep answering",
+    not_sent_heading: "Your answers are not sent yet",
+    thanks_heading: "Thank you for your answers!",
+    thanks_received: "We have your answers.",
+    thanks_next: "You and your case manager can look at the answers together.",
+    thanks_next_date: "Next time you can answer is {date}.",
+    settings: "Language, pictures and text",
+    language: "Language",
+    pictures: "Pictures",
+    pictures_on: "With pictures",
+    pictures_off: "Text only",
+    text_size: "How big text?",
+    size_normal: "Normal",
+    size_large: "Big",
+    size_larger: "Biggest",
+    save: "Save",
+    skip_to_content: "Skip the menu",
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+};
+
+static AR: Texts = Texts {
+    loading: "انتظر قليلًا.",
+    start_heading: "مرحبًا! حان وقت الإجابة",
+    start_occasion: "حان وقت {occasion}.",
+    start_count: "هناك {total} أسئلة. يستغرق ذلك بضع دقائق.",
+    no_right_answers: "لا توجد إجابات صحيحة أو خاطئة.",
+    answer_until: "يمكنك الإجابة حتى {date}.",
+    resume_count: "أجبت عن {answered} من {total} أسئلة.",
+    begin: "ابدأ",
+    resume: "تابع",
+    nothing_due_heading: "ليس عليك الإجابة عن شيء الآن",
+    next_from: "في المرة القادمة يمكنك الإجابة من {date}.",
+    occasion_intake: "البداية",
+    occasion_follow_up: "المتابعة {n}",
+    occasion_exit: "النهاية",
+    progress: "السؤال {step} من {total}",
+    back: "رجوع",
+    next: "التالي",
+    choose_answer: "اختر إجابة.",
+    decline: "لا أريد الإجابة",
+    listen: "استمع",
+    review_heading: "إجاباتك",
+    review_intro: "انظر إلى إجاباتك. يمكنك تغيير إجابة قبل الإرسال.",
+    change_answer: "غيّر الإجابة عن السؤال {n}",
+    no_answer_yet: "لا توجد إجابة بعد",
+    send: "أرسل الإجابات",
+    answer_all_first: "أجب عن كل الأسئلة أولًا. يمكنك اختيار لا أريد الإجابة.",
+    keep_answering: "تابع الإجابة",
+    not_sent_heading: "لم تُرسل إجاباتك بعد",
+    thanks_heading: "شكرًا على إجاباتك!",
+    thanks_received: "وصلتنا إجاباتك.",
+    thanks_next: "يمكنك أنت ومسؤول حالتك النظر في الإجابات معًا.",
+    thanks_next_date: "المرة القادمة التي يمكنك فيها الإجابة هي {date}.",
+    settings: "اللغة والصور والنص",
+    language: "اللغة",
+    pictures: "الصور",
+    pictures_on: "مع الصور",
+    pictures_off: "نص فقط",
+    text_size: "ما حجم النص؟",
+    size_normal: "عادي",
+    size_large: "كبير",
+    size_larger: "أكبر",
+    save: "احفظ",
+    skip_to_content: "تخطَّ القائمة",
+    months: [
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stegvis_domain::lix::lix;
+
+    /// Every Swedish text as a participant reads it, with typical values filled in.
+    fn swedish_as_shown() -> Vec<(&'static str, String)> {
+        let t = Lang::Sv.texts();
+        let values: [(&str, &str); 7] = [
+            ("occasion", "uppföljning 2"),
+            ("total", "12"),
+            ("answered", "5"),
+            ("date", "20 december"),
+            ("n", "3"),
+            ("step", "3"),
+            ("size", "Stor"),
+        ];
+        let mut all = vec![
+            ("loading", t.loading),
+            ("start_heading", t.start_heading),
+            ("start_occasion", t.start_occasion),
+            ("start_count", t.start_count),
+            ("no_right_answers", t.no_right_answers),
+            ("answer_until", t.answer_until),
+            ("resume_count", t.resume_count),
+            ("begin", t.begin),
+            ("resume", t.resume),
+            ("nothing_due_heading", t.nothing_due_heading),
+            ("next_from", t.next_from),
+            ("progress", t.progress),
+            ("back", t.back),
+            ("next", t.next),
+            ("choose_answer", t.choose_answer),
+            ("decline", t.decline),
+            ("listen", t.listen),
+            ("review_heading", t.review_heading),
+            ("review_intro", t.review_intro),
+            ("change_answer", t.change_answer),
+            ("no_answer_yet", t.no_answer_yet),
+            ("send", t.send),
+            ("answer_all_first", t.answer_all_first),
+            ("keep_answering", t.keep_answering),
+            ("not_sent_heading", t.not_sent_heading),
+            ("thanks_heading", t.thanks_heading),
+            ("thanks_received", t.thanks_received),
+            ("thanks_next", t.thanks_next),
+            ("thanks_next_date", t.thanks_next_date),
+            ("settings", t.settings),
+            ("language", t.language),
+            ("pictures", t.pictures),
+            ("pictures_on", t.pictures_on),
+            ("pictures_off", t.pictures_off),
+            ("text_size", t.text_size),
+            ("size_normal", t.size_normal),
+            ("size_large", t.size_large),
+            ("size_larger", t.size_larger),
+            ("save", t.save),
+            ("skip_to_content", t.skip_to_content),
+        ]
+        .into_iter()
+        .map(|(name, text)| (name, fill(text, &values)))
+        .collect::<Vec<_>>();
+        for kind in stegvis_domain::occasion::OccasionKind::ALL {
+            let occasion = occasion_name(Lang::Sv, kind, 2);
+            all.push((
+                "start_occasion",
+                fill(t.start_occasion, &[("occasion", &occasion)]),
+            ));
+        }
+        all
+    }
+
+    #[test]
+    fn every_swedish_screen_text_is_easy_to_read() {
+        let mut too_hard = Vec::new();
+        for (name, text) in swedish_as_shown() {
+            let value = lix(&text);
+            if value > 30.0 {
+                too_hard.push(format!("{name}: \"{text}\" has LIX {value:.1}"));
+            }
+        }
+        assert!(
+            too_hard.is_empty(),
+            "LIX above 30:\n{}",
+            too_hard.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_screens_together_are_easy_to_read() {
+        let all: Vec<String> = swedish_as_shown().into_iter().map(|(_, t)| t).collect();
+        let value = lix(&all.join(" "));
+        assert!(
+            value <= 30.0,
+            "all screen texts together have LIX {value:.1}"
+        );
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(
+            fill("Fråga {step} av {total}", &[("step", "3"), ("total", "12")]),
+            "Fråga 3 av 12"
+        );
+    }
+
+    #[test]
+    fn dates_read_like_speech_with_the_year_only_when_needed() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let d = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
+        assert_eq!(format_date(Lang::Sv, d, today), "20 december");
+        assert_eq!(format_date(Lang::En, d, today), "20 December");
+        let next_year = NaiveDate::from_ymd_opt(2027, 2, 3).unwrap();
+        assert_eq!(format_date(Lang::Sv, next_year, today), "3 februari 2027");
+    }
+
+    #[test]
+    fn arabic_is_right_to_left_and_codes_round_trip() {
+        assert_eq!(Lang::Ar.dir(), "rtl");
+        assert_eq!(Lang::Sv.dir(), "ltr");
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+        assert_eq!(Lang::from_code("fi"), None);
+    }
+}
