@@ -13,7 +13,7 @@ use stegvis_domain::occasion::OccasionKind;
 use stegvis_store::{ids, NewAnswer, NewCheckIn, OccasionRef, Store, StoreError};
 
 /// How many demo participants get an open intake check-in.
-pub const INTAKE_PARTICIPANTS: usize = 10;
+pub const INTAKE_PARTICIPANTS: usize = 16;
 /// How many get an open first follow-up (intake three months ago, answered).
 pub const FOLLOW_UP_PARTICIPANTS: usize = 3;
 /// How many get an open exit check-in (leaving today).

@@ -36,6 +36,8 @@ test('with JavaScript: a full check-in without a page reload, accessible on ever
     onScreen: async (step) => {
       // Focus moves to the question heading after Next, so it is read out.
       if (step > 1) await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+      // A new question starts unanswered: nothing carried over from the last screen.
+      await expect(page.getByRole('main').getByRole('radio', { checked: true })).toHaveCount(0);
       await expectAccessible(page, `question ${step}`);
     },
   });

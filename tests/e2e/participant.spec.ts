@@ -47,7 +47,7 @@ test('a follow-up asks the three satisfaction items on a labelled 1–10 scale',
   await answerAllQuestions(page, {
     onScreen: async (step) => {
       await expectAccessible(page, `follow-up question ${step}`);
-      const radios = page.getByRole('group').getByRole('radio');
+      const radios = page.getByRole('main').getByRole('group').getByRole('radio');
       if ((await radios.count()) === 11) {
         satisfaction.push(await page.getByRole('heading', { level: 1 }).innerText());
         await expect(page.getByRole('radio', { name: /^1 – / })).toHaveCount(1);
@@ -133,7 +133,7 @@ test('"Lyssna" reads the question and its options aloud', async ({ page, server 
 test('without JavaScript there is no dead "Lyssna" button', async ({ noJsPage: page, server }) => {
   await page.goto(takeLink(server));
   await page.getByRole('link', { name: 'Börja' }).click();
-  await expect(page.getByRole('group')).toBeVisible();
+  await expect(page.getByRole('main').getByRole('group')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Lyssna' })).toHaveCount(0);
 });
 

@@ -175,7 +175,14 @@ fn QuestionForm(q: QuestionView, token: String, save: ServerAction<SaveAnswer>) 
                             let declined = o.value == stegvis_domain::instrument::DECLINED;
                             view! {
                                 <label class="option" class:option-declined=declined>
-                                    <input type="radio" name="answer" value=o.value.clone() checked=checked required />
+                                    <input
+                                        type="radio"
+                                        name="answer"
+                                        value=o.value.clone()
+                                        checked=checked
+                                        prop:checked=checked
+                                        required
+                                    />
                                     {o
                                         .picture
                                         .clone()
