@@ -314,14 +314,7 @@ pub async fn submit_check_in(token: String, submission_id: String) -> Result<(),
             occasion: draft.occasion,
             instrument_version: draft.instrument_version.clone(),
             language: draft.language.clone(),
-            answers: checked
-                .into_iter()
-                .map(|a| stegvis_store::NewAnswer {
-                    item_id: a.item_id,
-                    value: a.value,
-                    score: a.score,
-                })
-                .collect(),
+            answers: checked.into_iter().map(Into::into).collect(),
         })
         .await?;
     tracing::info!(?outcome, "check-in sent");
@@ -392,6 +385,7 @@ mod ssr {
                 .collect();
             let mut schedule = Schedule::new(participant.intake_date);
             schedule.exit = participant.exit_date;
+            schedule.window = state.window;
             let status = schedule.status_on(state.today(), &answered);
             Ok(Self {
                 next_opens: status.next.as_ref().map(|n| n.opens),

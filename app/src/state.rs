@@ -8,6 +8,7 @@ use leptos::config::LeptosOptions;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use stegvis_domain::instrument::Instrument;
+use stegvis_domain::schedule::Window;
 use stegvis_store::Store;
 
 /// Everything a request handler may need.
@@ -15,6 +16,8 @@ use stegvis_store::Store;
 pub struct AppState {
     pub store: Store,
     pub leptos_options: LeptosOptions,
+    /// How long before and after its date a follow-up can be answered.
+    pub window: Window,
     instruments: Arc<Instruments>,
 }
 
@@ -33,11 +36,18 @@ impl AppState {
         Self {
             store,
             leptos_options,
+            window: Window::default(),
             instruments: Arc::new(Instruments {
                 current,
                 by_version: RwLock::new(by_version),
             }),
         }
+    }
+
+    /// Uses another check-in window than the default (two weeks before, four after).
+    pub fn with_window(mut self, window: Window) -> Self {
+        self.window = window;
+        self
     }
 
     /// The instrument new check-ins are answered with.

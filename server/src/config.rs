@@ -26,6 +26,9 @@ pub struct Config {
     pub instrument: Option<PathBuf>,
     /// Seed demo data into an empty database (`STEGVIS_DEMO=1`).
     pub demo: bool,
+    /// Days before and after its date a follow-up can be answered
+    /// (`STEGVIS_WINDOW_BEFORE_DAYS`, `STEGVIS_WINDOW_AFTER_DAYS`; 14 and 28).
+    pub window: stegvis_domain::schedule::Window,
 }
 
 /// Why the configuration could not be read.
@@ -58,6 +61,8 @@ struct FileConfig {
     site_root: Option<PathBuf>,
     instrument: Option<PathBuf>,
     demo: Option<bool>,
+    window_before_days: Option<u32>,
+    window_after_days: Option<u32>,
 }
 
 impl Config {
@@ -99,7 +104,17 @@ impl Config {
             Some(v) => parse_bool("STEGVIS_DEMO", &v)?,
             None => file.demo.unwrap_or(false),
         };
+        let default_window = stegvis_domain::schedule::Window::default();
+        let window = stegvis_domain::schedule::Window {
+            before_days: days(&lookup, "STEGVIS_WINDOW_BEFORE_DAYS")?
+                .or(file.window_before_days)
+                .unwrap_or(default_window.before_days),
+            after_days: days(&lookup, "STEGVIS_WINDOW_AFTER_DAYS")?
+                .or(file.window_after_days)
+                .unwrap_or(default_window.after_days),
+        };
         Ok(Self {
+            window,
             addr,
             data_dir,
             database_url,
@@ -126,6 +141,24 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
         path: path.to_owned(),
         message: e.to_string(),
     })
+}
+
+fn days(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<Option<u32>, ConfigError> {
+    lookup(name)
+        .map(|v| {
+            v.parse::<u32>()
+                .ok()
+                .filter(|d| *d <= 366)
+                .ok_or(ConfigError::Value {
+                    name,
+                    value: v.clone(),
+                    message: "expected a number of days from 0 to 366".into(),
+                })
+        })
+        .transpose()
 }
 
 fn parse_bool(name: &'static str, value: &str) -> Result<bool, ConfigError> {
@@ -176,6 +209,25 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.database_url, "sqlite::memory:");
+    }
+
+    #[test]
+    fn the_check_in_window_can_be_set_and_is_checked() {
+        let c = config(&[("STEGVIS_CONFIG", "/dev/null")]).unwrap();
+        assert_eq!((c.window.before_days, c.window.after_days), (14, 28));
+        let c = config(&[
+            ("STEGVIS_CONFIG", "/dev/null"),
+            ("STEGVIS_WINDOW_BEFORE_DAYS", "7"),
+            ("STEGVIS_WINDOW_AFTER_DAYS", "42"),
+        ])
+        .unwrap();
+        assert_eq!((c.window.before_days, c.window.after_days), (7, 42));
+        let err = config(&[
+            ("STEGVIS_CONFIG", "/dev/null"),
+            ("STEGVIS_WINDOW_AFTER_DAYS", "-1"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("STEGVIS_WINDOW_AFTER_DAYS"));
     }
 
     #[test]

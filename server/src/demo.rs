@@ -97,14 +97,7 @@ async fn answer(
             occasion: OccasionRef { kind, number },
             instrument_version: instrument.version(),
             language: "sv".into(),
-            answers: checked
-                .into_iter()
-                .map(|a| NewAnswer {
-                    item_id: a.item_id,
-                    value: a.value,
-                    score: a.score,
-                })
-                .collect(),
+            answers: checked.into_iter().map(Into::into).collect(),
         })
         .await?;
     Ok(())

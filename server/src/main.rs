@@ -42,7 +42,7 @@ async fn main() -> anyhow::Result<()> {
         .site_addr(config.addr)
         .env(Env::PROD)
         .build();
-    let state = AppState::new(store.clone(), leptos_options, instrument);
+    let state = AppState::new(store.clone(), leptos_options, instrument).with_window(config.window);
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

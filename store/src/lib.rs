@@ -74,6 +74,16 @@ pub struct NewAnswer {
     pub score: Option<i32>,
 }
 
+impl From<stegvis_domain::check_in::CheckedAnswer> for NewAnswer {
+    fn from(a: stegvis_domain::check_in::CheckedAnswer) -> Self {
+        Self {
+            item_id: a.item_id,
+            value: a.value,
+            score: a.score,
+        }
+    }
+}
+
 /// A validated check-in ready to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCheckIn {

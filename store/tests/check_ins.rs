@@ -52,14 +52,7 @@ fn check_in(instrument: &Instrument, participant_id: &str, submission_id: &str) 
         occasion: INTAKE,
         instrument_version: instrument.version(),
         language: "sv".into(),
-        answers: checked
-            .into_iter()
-            .map(|a| NewAnswer {
-                item_id: a.item_id,
-                value: a.value,
-                score: a.score,
-            })
-            .collect(),
+        answers: checked.into_iter().map(Into::into).collect(),
     }
 }
 

@@ -159,3 +159,46 @@ test('text only and the largest text, with answer targets of at least 48 px', as
   }
   await expectAccessible(page, 'text only, largest text');
 });
+
+for (const js of [true, false]) {
+  test(`a missing answer is announced and tied to the question (JavaScript ${js ? 'on' : 'off'})`, async ({
+    browser,
+    server,
+  }) => {
+    const context = await browser.newContext({ baseURL: server.baseURL, viewport: PHONE, javaScriptEnabled: js });
+    try {
+      const page = await context.newPage();
+      await page.goto(takeLink(server));
+      if (js) await waitForHydration(page);
+      await page.getByRole('link', { name: 'Börja' }).click();
+      await expect(page.getByText('Fråga 1 av 11')).toBeVisible();
+      // The browser already refuses an empty required choice; the server must too,
+      // for browsers that do not check.
+      await page.locator('input[name="answer"]').evaluateAll((inputs) =>
+        inputs.forEach((i) => i.removeAttribute('required')),
+      );
+      await page.getByRole('button', { name: 'Nästa' }).click();
+      const error = page.locator('#answer-error');
+      await expect(error).toHaveText('Välj ett svar.');
+      await expect(page.getByText('Fråga 1 av 11')).toBeVisible();
+      const group = page.getByRole('main').getByRole('group');
+      await expect(group).toHaveAttribute('aria-describedby', /answer-error/);
+      await expect(error.locator('xpath=..')).toHaveAttribute('aria-live', 'assertive');
+      if (js) await expectAccessible(page, 'question with an error');
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('"Lyssna" stays hidden in a browser without speech synthesis', async ({ page, server }) => {
+  await page.addInitScript(() => {
+    delete (window as unknown as { speechSynthesis?: unknown }).speechSynthesis;
+    Object.defineProperty(window, 'speechSynthesis', { get: () => undefined });
+  });
+  await page.goto(takeLink(server));
+  await waitForHydration(page);
+  await page.getByRole('link', { name: 'Börja' }).click();
+  await expect(page.getByText('Fråga 1 av 11')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Lyssna' })).toHaveCount(0);
+});

@@ -226,12 +226,12 @@ fn ListenButton(text: String, lang: Lang) -> impl IntoView {
     let supported = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        supported.set(window().speech_synthesis().is_ok());
+        supported.set(speech_synthesis().is_some());
     });
     let speak = move |_| {
         #[cfg(feature = "hydrate")]
-        if let (Ok(synth), Ok(utterance)) = (
-            window().speech_synthesis(),
+        if let (Some(synth), Ok(utterance)) = (
+            speech_synthesis(),
             web_sys::SpeechSynthesisUtterance::new_with_text(&text),
         ) {
             utterance.set_lang(lang.speech_code());
@@ -250,6 +250,15 @@ fn ListenButton(text: String, lang: Lang) -> impl IntoView {
             </button>
         </Show>
     }
+}
+
+/// The browser's speech engine, if it has one (the property may be missing or undefined).
+#[cfg(feature = "hydrate")]
+fn speech_synthesis() -> Option<web_sys::SpeechSynthesis> {
+    window()
+        .speech_synthesis()
+        .ok()
+        .filter(|s| !AsRef::<leptos::wasm_bindgen::JsValue>::as_ref(s).is_undefined())
 }
 
 /// Every answer before sending, each with a link to change it.
