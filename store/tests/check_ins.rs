@@ -9,9 +9,7 @@ use std::collections::BTreeMap;
 use stegvis_domain::check_in::check_submission;
 use stegvis_domain::instrument::{AnswerValue, Instrument};
 use stegvis_domain::occasion::OccasionKind;
-use stegvis_store::{
-    DraftRow, NewAnswer, NewCheckIn, OccasionRef, Store, StoreError, StoreOutcome,
-};
+use stegvis_store::{DraftRow, NewCheckIn, OccasionRef, Store, StoreError, StoreOutcome};
 
 const SOURCE: &str = include_str!("../../instruments/stegvis-bas.toml");
 const INTAKE: OccasionRef = OccasionRef {
