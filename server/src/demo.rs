@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use stegvis_domain::check_in::check_submission;
 use stegvis_domain::instrument::{AnswerValue, Instrument};
 use stegvis_domain::occasion::OccasionKind;
-use stegvis_store::{ids, NewAnswer, NewCheckIn, OccasionRef, Store, StoreError};
+use stegvis_store::{ids, NewCheckIn, OccasionRef, Store, StoreError};
 
 /// How many demo participants get an open intake check-in.
 pub const INTAKE_PARTICIPANTS: usize = 16;
