@@ -385,7 +385,8 @@ mod ssr {
                 .collect();
             let mut schedule = Schedule::new(participant.intake_date);
             schedule.exit = participant.exit_date;
-            schedule.window = state.window;
+            // The programme's window, else the server's default.
+            schedule.window = participant.window.unwrap_or(state.window);
             let status = schedule.status_on(state.today(), &answered);
             Ok(Self {
                 next_opens: status.next.as_ref().map(|n| n.opens),

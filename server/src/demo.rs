@@ -1,5 +1,6 @@
-//! Demo data, so a fresh install has something to click through: participants
-//! whose intake, first follow-up or exit check-in is open today.
+//! Demo data, so a fresh install has something to click through: two
+//! programmes, and participants whose intake, first follow-up or exit check-in
+//! is open today.
 //!
 //! Seeding only ever runs against a database with no participants, so it can
 //! never mix invented people into real data.
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 use stegvis_domain::check_in::check_submission;
 use stegvis_domain::instrument::{AnswerValue, Instrument};
 use stegvis_domain::occasion::OccasionKind;
+use stegvis_domain::schedule::Window;
 use stegvis_store::{ids, NewCheckIn, OccasionRef, Store, StoreError};
 
 /// How many demo participants get an open intake check-in.
@@ -49,11 +51,28 @@ pub async fn seed(
             (OccasionKind::Exit, five_months_ago),
             EXIT_PARTICIPANTS,
         ));
+    let programmes = [
+        store
+            .create_programme("Steget vidare", Window::default())
+            .await?,
+        store
+            .create_programme(
+                "Arbetsträning",
+                Window {
+                    before_days: 7,
+                    after_days: 21,
+                },
+            )
+            .await?,
+    ];
     let mut seeded = Vec::new();
-    for (open, intake) in plan {
+    for (i, (open, intake)) in plan.enumerate() {
         let token = ids::access_token();
         let p = store
             .create_participant(&ids::participant_code(), &token, intake)
+            .await?;
+        store
+            .assign_programme(&p.id, &programmes[i % programmes.len()].id)
             .await?;
         if open != OccasionKind::Intake {
             answer(store, instrument, &p.id, OccasionKind::Intake, 0, 1).await?;

@@ -353,3 +353,52 @@ async fn pages_are_not_cached_and_assets_are_compressed_and_cached() {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert_eq!(missing.headers()[header::CACHE_CONTROL], "no-store");
 }
+
+#[tokio::test]
+async fn a_programmes_window_decides_what_is_open() {
+    use stegvis_domain::schedule::Window;
+    let app = app("window").await;
+    let five_days_ago = chrono::Local::now().date_naive() - chrono::Days::new(5);
+    let default_token = "tokwindowdefault0123456789";
+    let short_token = "tokwindowshort0123456789ab";
+    app.store
+        .create_participant("KXA-AAA", default_token, five_days_ago)
+        .await
+        .unwrap();
+    let short = app
+        .store
+        .create_participant("KXA-AAC", short_token, five_days_ago)
+        .await
+        .unwrap();
+    let programme = app
+        .store
+        .create_programme(
+            "Kort fönster",
+            Window {
+                before_days: 1,
+                after_days: 2,
+            },
+        )
+        .await
+        .unwrap();
+    app.store
+        .assign_programme(&short.id, &programme.id)
+        .await
+        .unwrap();
+
+    // Default window (28 days after): the intake of five days ago is still open.
+    let body =
+        format!("token={default_token}&submission_id={SID}&step=1&item=halsa&answer=3&go=next");
+    let (status, text) = post_form(&app, "/api/check-in/answer", &body).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    // The programme's window (2 days after) has closed it: refused, nothing saved.
+    let body =
+        format!("token={short_token}&submission_id={SID}&step=1&item=halsa&answer=3&go=next");
+    let (status, text) = post_form(&app, "/api/check-in/answer", &body).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    let intake = stegvis_store::OccasionRef {
+        kind: stegvis_domain::occasion::OccasionKind::Intake,
+        number: 0,
+    };
+    assert_eq!(app.store.draft(&short.id, intake).await.unwrap(), None);
+}

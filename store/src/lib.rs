@@ -12,6 +12,7 @@ use std::str::FromStr;
 use std::time::Duration;
 use stegvis_domain::instrument::{AnswerValue, Instrument};
 use stegvis_domain::occasion::OccasionKind;
+use stegvis_domain::schedule::Window;
 
 pub use sqlx;
 
@@ -45,6 +46,16 @@ pub struct ParticipantRow {
     pub code: String,
     pub intake_date: NaiveDate,
     pub exit_date: Option<NaiveDate>,
+    /// The check-in window of the participant's programme, when they have one.
+    pub window: Option<Window>,
+}
+
+/// A programme (insats).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgrammeRow {
+    pub id: String,
+    pub name: String,
+    pub window: Window,
 }
 
 /// Which occasion a check-in or draft belongs to.
@@ -217,7 +228,43 @@ impl Store {
             code: code.to_owned(),
             intake_date,
             exit_date: None,
+            window: None,
         })
+    }
+
+    /// Adds a programme with its check-in window.
+    pub async fn create_programme(&self, name: &str, window: Window) -> StoreResult<ProgrammeRow> {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO programmes (id, name, window_before_days, window_after_days, created_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(name)
+        .bind(i64::from(window.before_days))
+        .bind(i64::from(window.after_days))
+        .bind(Utc::now())
+        .execute(&self.pool)
+        .await?;
+        Ok(ProgrammeRow {
+            id,
+            name: name.to_owned(),
+            window,
+        })
+    }
+
+    /// Places a participant in a programme; its window applies from then on.
+    pub async fn assign_programme(
+        &self,
+        participant_id: &str,
+        programme_id: &str,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE participants SET programme_id = ? WHERE id = ?")
+            .bind(programme_id)
+            .bind(participant_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Records the day a participant leaves the programme, which opens the exit check-in.
@@ -245,17 +292,34 @@ impl Store {
     /// Finds the participant a check-in link belongs to.
     pub async fn participant_by_token(&self, token: &str) -> StoreResult<Option<ParticipantRow>> {
         let row = sqlx::query(
-            "SELECT id, code, intake_date, exit_date FROM participants WHERE access_token = ?",
+            "SELECT p.id, p.code, p.intake_date, p.exit_date,
+                    g.window_before_days, g.window_after_days
+             FROM participants p LEFT JOIN programmes g ON g.id = p.programme_id
+             WHERE p.access_token = ?",
         )
         .bind(token)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| ParticipantRow {
-            id: r.get("id"),
-            code: r.get("code"),
-            intake_date: r.get("intake_date"),
-            exit_date: r.get("exit_date"),
-        }))
+        row.map(|r| {
+            let before: Option<i64> = r.get("window_before_days");
+            let after: Option<i64> = r.get("window_after_days");
+            let window = match (before, after) {
+                (Some(b), Some(a)) => Some(Window {
+                    before_days: u32::try_from(b)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    after_days: u32::try_from(a).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                }),
+                _ => None,
+            };
+            Ok(ParticipantRow {
+                id: r.get("id"),
+                code: r.get("code"),
+                intake_date: r.get("intake_date"),
+                exit_date: r.get("exit_date"),
+                window,
+            })
+        })
+        .transpose()
     }
 
     /// The occasions a participant has sent check-ins for.

@@ -285,3 +285,44 @@ async fn a_link_finds_its_participant_and_nothing_else(pool: SqlitePool) {
     );
     assert_eq!(store.participant_by_token("token-j").await.unwrap(), None);
 }
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn a_participant_carries_their_programmes_window(pool: SqlitePool) {
+    use stegvis_domain::schedule::Window;
+    let (store, _) = setup(pool.clone()).await;
+    let p = store
+        .create_participant("AAA-CCN", "token-k", date())
+        .await
+        .unwrap();
+    let found = store
+        .participant_by_token("token-k")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.window, None);
+
+    let window = Window {
+        before_days: 7,
+        after_days: 21,
+    };
+    let programme = store
+        .create_programme("Arbetsträning", window)
+        .await
+        .unwrap();
+    store.assign_programme(&p.id, &programme.id).await.unwrap();
+    let found = store
+        .participant_by_token("token-k")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.window, Some(window));
+
+    // The schema refuses a window no programme could mean.
+    let bad = sqlx::query(
+        "INSERT INTO programmes (id, name, window_before_days, window_after_days, created_at)
+         VALUES ('x', 'x', -1, 28, '2026-01-01')",
+    )
+    .execute(&pool)
+    .await;
+    assert!(bad.is_err());
+}
