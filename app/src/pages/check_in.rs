@@ -245,7 +245,16 @@ fn ListenButton(text: String, lang: Lang) -> impl IntoView {
     view! {
         <Show when=move || supported.get()>
             <button type="button" class="button listen" on:click=speak.clone()>
-                <span aria-hidden="true">"🔊 "</span>
+                <svg class="icon" aria-hidden="true" viewBox="0 0 24 24" width="24" height="24">
+                    <path d="M3 9v6h4l5 4V5L7 9H3z" fill="currentColor" />
+                    <path
+                        d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12"
+                        fill="none"
+                        stroke="currentColor"
+                        stroke-width="2"
+                        stroke-linecap="round"
+                    />
+                </svg>
                 {label}
             </button>
         </Show>
