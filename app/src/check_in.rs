@@ -79,16 +79,6 @@ pub struct CheckInRow {
     pub instrument_version: String,
 }
 
-/// Swedish name of an occasion, as staff lists show it.
-pub fn occasion_label(kind: stegvis_domain::occasion::OccasionKind, number: u32) -> String {
-    use stegvis_domain::occasion::OccasionKind as K;
-    match kind {
-        K::Intake => "Start".into(),
-        K::FollowUp => format!("Uppföljning {number}"),
-        K::Exit => "Avslut".into(),
-    }
-}
-
 /// Where the check-in of a link starts.
 pub fn start_path(token: &str) -> String {
     format!("/c/{token}")
@@ -112,28 +102,24 @@ pub fn thanks_path(token: &str) -> String {
 /// What the start screen of a link shows.
 #[server(prefix = "/api", endpoint = "check-in/overview")]
 pub async fn check_in_overview(token: String) -> Result<Overview, AppError> {
+    use crate::texts::{format_date, occasion_name};
     let flow = ssr::Flow::load(&token).await?;
-    let lang = ssr::lang();
     let today = flow.state.today();
-    let Some(open) = flow.open else {
+    let Some(open) = flow.open_check_in().await? else {
         return Ok(Overview::NothingDue {
-            next_opens: flow
-                .next_opens
-                .map(|d| crate::texts::format_date(lang, d, today)),
+            next_opens: flow.next_opens.map(|d| format_date(flow.lang, d, today)),
         });
     };
-    let draft = flow.draft(&open).await?;
-    let instrument = flow.instrument_for(draft.as_ref()).await?;
-    let items = instrument.items_for(open.kind);
-    let answers = draft.map(|d| d.answers).unwrap_or_default();
+    let items = open.items();
+    let answers = open.answers();
     let answered = items.iter().filter(|i| answers.contains_key(&i.id)).count();
     let resume_at = items
         .iter()
         .position(|i| !answers.contains_key(&i.id))
         .map_or(items.len() + 1, |p| p + 1);
     Ok(Overview::Open {
-        occasion: crate::texts::occasion_name(lang, open.kind, open.number),
-        closes: crate::texts::format_date(lang, open.closes, today),
+        occasion: occasion_name(flow.lang, open.occasion.kind, open.occasion.number),
+        closes: format_date(flow.lang, open.occasion.closes, today),
         total: items.len(),
         answered,
         resume_at,
@@ -144,30 +130,26 @@ pub async fn check_in_overview(token: String) -> Result<Overview, AppError> {
 #[server(prefix = "/api", endpoint = "check-in/question")]
 pub async fn check_in_question(token: String, step: usize) -> Result<QuestionView, AppError> {
     let flow = ssr::Flow::load(&token).await?;
-    let open = flow.require_open()?;
-    let draft = flow.draft(&open).await?;
-    let instrument = flow.instrument_for(draft.as_ref()).await?;
-    let items = instrument.items_for(open.kind);
+    let open = flow.require_open_check_in().await?;
+    let items = open.items();
     let item = step
         .checked_sub(1)
         .and_then(|i| items.get(i))
         .ok_or_else(|| AppError::NotFound("Den frågan finns inte.".into()))?;
-    let submission_id = draft
+    let submission_id = open
+        .draft
         .as_ref()
         .map(|d| d.submission_id.clone())
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let selected = draft
-        .as_ref()
-        .and_then(|d| d.answers.get(&item.id).cloned());
     Ok(QuestionView {
         step,
         total: items.len(),
         submission_id,
         item_id: item.id.clone(),
-        question: ssr::text(&item.text),
-        help: (!item.help.is_empty()).then(|| ssr::text(&item.help)),
-        options: ssr::option_views(item),
-        selected,
+        question: flow.text(&item.text),
+        help: (!item.help.is_empty()).then(|| flow.text(&item.help)),
+        options: flow.option_views(item),
+        selected: open.answers().get(&item.id).cloned(),
     })
 }
 
@@ -193,40 +175,32 @@ pub async fn save_answer(
     };
     ssr::check_submission_id(&submission_id)?;
     let flow = ssr::Flow::load(&token).await?;
-    let open = flow.require_open()?;
-    let draft = flow.draft(&open).await?;
-    let instrument = flow.instrument_for(draft.as_ref()).await?;
-    let total = instrument.items_for(open.kind).len();
+    let open = flow.require_open_check_in().await?;
+    let total = open.items().len();
     if step == 0 || step > total {
         return Err(AppError::BadRequest("Den frågan finns inte.".into()));
     }
     let answer = answer.filter(|a| !a.is_empty());
-    match &answer {
-        Some(value) => {
-            check_answer(
-                &instrument,
-                open.kind,
-                &item,
-                &AnswerValue::from_form(value),
-            )?;
-        }
-        None if forward => return Err(AppError::Invalid(ssr::lang().texts().choose_answer.into())),
-        None => {
-            check_answer(&instrument, open.kind, &item, &AnswerValue::Declined)?;
-        }
+    // Going back without an answer still has to name a real item of this occasion.
+    let checked_as = answer
+        .as_deref()
+        .map_or(AnswerValue::Declined, AnswerValue::from_form);
+    if answer.is_none() && forward {
+        return Err(AppError::Invalid(flow.lang.texts().choose_answer.into()));
     }
+    check_answer(&open.instrument, open.occasion.kind, &item, &checked_as)?;
     if let Some(value) = answer {
-        let mut draft = draft.unwrap_or_else(|| stegvis_store::DraftRow {
-            submission_id: submission_id.clone(),
+        let mut draft = open.draft.unwrap_or_else(|| stegvis_store::DraftRow {
+            submission_id,
             occasion: stegvis_store::OccasionRef {
-                kind: open.kind,
-                number: open.number,
+                kind: open.occasion.kind,
+                number: open.occasion.number,
             },
-            instrument_version: instrument.version(),
-            language: ssr::lang().code().into(),
+            instrument_version: open.instrument.version(),
+            language: String::new(),
             answers: Default::default(),
         });
-        draft.language = ssr::lang().code().into();
+        draft.language = flow.lang.code().into();
         draft.answers.insert(item, value);
         flow.state
             .store
@@ -247,25 +221,24 @@ pub async fn save_answer(
 #[server(prefix = "/api", endpoint = "check-in/review")]
 pub async fn check_in_review(token: String) -> Result<ReviewView, AppError> {
     let flow = ssr::Flow::load(&token).await?;
-    let open = flow.require_open()?;
-    let draft = flow.draft(&open).await?;
-    let instrument = flow.instrument_for(draft.as_ref()).await?;
-    let answers = draft
-        .as_ref()
-        .map(|d| d.answers.clone())
-        .unwrap_or_default();
-    let rows: Vec<ReviewRow> = instrument
-        .items_for(open.kind)
+    let open = flow.require_open_check_in().await?;
+    let answers = open.answers();
+    let rows: Vec<ReviewRow> = open
+        .items()
         .into_iter()
         .enumerate()
         .map(|(i, item)| ReviewRow {
             step: i + 1,
-            question: ssr::text(&item.text),
-            answer: answers.get(&item.id).map(|v| ssr::answer_label(item, v)),
+            question: flow.text(&item.text),
+            answer: answers.get(&item.id).map(|v| flow.answer_label(item, v)),
         })
         .collect();
     Ok(ReviewView {
-        submission_id: draft.map(|d| d.submission_id).unwrap_or_default(),
+        submission_id: open
+            .draft
+            .as_ref()
+            .map(|d| d.submission_id.clone())
+            .unwrap_or_default(),
         complete: rows.iter().all(|r| r.answer.is_some()),
         rows,
     })
@@ -277,6 +250,8 @@ pub async fn check_in_review(token: String) -> Result<ReviewView, AppError> {
 pub async fn submit_check_in(token: String, submission_id: String) -> Result<(), AppError> {
     ssr::check_submission_id(&submission_id)?;
     let flow = ssr::Flow::load(&token).await?;
+    // Already stored (a resend): the draft is gone and the occasion may be
+    // closed, so answer before looking at either.
     match flow.state.store.check_in_owner(&submission_id).await? {
         Some(owner) if owner == flow.participant.id => {
             leptos_axum::redirect(&thanks_path(&token));
@@ -285,15 +260,14 @@ pub async fn submit_check_in(token: String, submission_id: String) -> Result<(),
         Some(_) => return Err(AppError::unknown_link()),
         None => {}
     }
-    let open = flow.require_open()?;
-    let draft = flow
-        .draft(&open)
-        .await?
+    let open = flow.require_open_check_in().await?;
+    let draft = open
+        .draft
+        .as_ref()
         .filter(|d| d.submission_id == submission_id)
         .ok_or_else(|| {
             AppError::Invalid("Det finns inga svar att skicka. Börja om från början.".into())
         })?;
-    let instrument = flow.instrument_for(Some(&draft)).await?;
     let answers = draft
         .answers
         .iter()
@@ -304,7 +278,8 @@ pub async fn submit_check_in(token: String, submission_id: String) -> Result<(),
             )
         })
         .collect();
-    let checked = stegvis_domain::check_in::check_submission(&instrument, open.kind, &answers)?;
+    let checked =
+        stegvis_domain::check_in::check_submission(&open.instrument, open.occasion.kind, &answers)?;
     let outcome = flow
         .state
         .store
@@ -325,13 +300,14 @@ pub async fn submit_check_in(token: String, submission_id: String) -> Result<(),
 /// The newest stored check-ins, so a person can see that answers arrived.
 #[server(prefix = "/api", endpoint = "check-ins")]
 pub async fn list_check_ins() -> Result<Vec<CheckInRow>, AppError> {
+    use crate::texts::{occasion_name, Lang};
     let state = crate::state::app_state()?;
     let rows = state.store.recent_check_ins(100).await?;
     Ok(rows
         .into_iter()
         .map(|r| CheckInRow {
             participant_code: r.participant_code,
-            occasion: occasion_label(r.occasion.kind, r.occasion.number),
+            occasion: occasion_name(Lang::Sv, r.occasion.kind, r.occasion.number),
             submitted_at: r.submitted_at.format("%Y-%m-%d %H:%M").to_string(),
             answers: r.answers,
             declined: r.declined,
@@ -346,23 +322,45 @@ mod ssr {
 
     use crate::error::AppError;
     use crate::state::{app_state, AppState};
+    use crate::texts::Lang;
     use chrono::NaiveDate;
+    use std::collections::BTreeMap;
     use std::sync::Arc;
     use stegvis_domain::instrument::{AnswerKind, Instrument, Item, Texts, DECLINED};
     use stegvis_domain::schedule::{Schedule, ScheduledOccasion};
     use stegvis_store::{DraftRow, OccasionRef, ParticipantRow};
 
-    /// The language the participant chose for this request.
-    pub fn lang() -> crate::texts::Lang {
-        crate::prefs::current_prefs().lang
-    }
-
-    /// A check-in link resolved to its participant and their open occasion.
+    /// A check-in link resolved to its participant, their open occasion and
+    /// the language of this request (read once, used for every text).
     pub struct Flow {
         pub state: AppState,
         pub participant: ParticipantRow,
         pub open: Option<ScheduledOccasion>,
         pub next_opens: Option<NaiveDate>,
+        pub lang: Lang,
+    }
+
+    /// The open occasion with what has been answered so far and the instrument
+    /// version it is answered under.
+    pub struct OpenCheckIn {
+        pub occasion: ScheduledOccasion,
+        pub draft: Option<DraftRow>,
+        pub instrument: Arc<Instrument>,
+    }
+
+    impl OpenCheckIn {
+        /// The items asked at this occasion, in order.
+        pub fn items(&self) -> Vec<&Item> {
+            self.instrument.items_for(self.occasion.kind)
+        }
+
+        /// Item id → form value of every answer saved so far.
+        pub fn answers(&self) -> BTreeMap<String, String> {
+            self.draft
+                .as_ref()
+                .map(|d| d.answers.clone())
+                .unwrap_or_default()
+        }
     }
 
     impl Flow {
@@ -391,39 +389,93 @@ mod ssr {
             Ok(Self {
                 next_opens: status.next.as_ref().map(|n| n.opens),
                 open: status.open_now,
+                lang: crate::prefs::current_prefs().lang,
                 participant,
                 state,
             })
         }
 
-        pub fn require_open(&self) -> Result<ScheduledOccasion, AppError> {
-            self.open
-                .ok_or_else(|| AppError::Conflict("Du har inget att svara på just nu.".into()))
-        }
-
-        pub async fn draft(&self, open: &ScheduledOccasion) -> Result<Option<DraftRow>, AppError> {
-            Ok(self
+        /// The open check-in, if an occasion is open. A draft keeps the
+        /// instrument version it was started with.
+        pub async fn open_check_in(&self) -> Result<Option<OpenCheckIn>, AppError> {
+            let Some(occasion) = self.open else {
+                return Ok(None);
+            };
+            let draft = self
                 .state
                 .store
                 .draft(
                     &self.participant.id,
                     OccasionRef {
-                        kind: open.kind,
-                        number: open.number,
+                        kind: occasion.kind,
+                        number: occasion.number,
                     },
                 )
-                .await?)
+                .await?;
+            let instrument = match &draft {
+                Some(d) => self.state.instrument(&d.instrument_version).await?,
+                None => self.state.current_instrument(),
+            };
+            Ok(Some(OpenCheckIn {
+                occasion,
+                draft,
+                instrument,
+            }))
         }
 
-        /// A draft keeps the instrument version it was started with.
-        pub async fn instrument_for(
-            &self,
-            draft: Option<&DraftRow>,
-        ) -> Result<Arc<Instrument>, AppError> {
-            match draft {
-                Some(d) => self.state.instrument(&d.instrument_version).await,
-                None => Ok(self.state.current_instrument()),
+        /// The open check-in, or a 409 when nothing is open.
+        pub async fn require_open_check_in(&self) -> Result<OpenCheckIn, AppError> {
+            self.open_check_in()
+                .await?
+                .ok_or_else(|| AppError::Conflict("Du har inget att svara på just nu.".into()))
+        }
+
+        /// An instrument text in the participant's language, or in Swedish when the
+        /// instrument (say, a licensed one) has no such translation.
+        pub fn text(&self, texts: &Texts) -> String {
+            texts
+                .get(self.lang.code())
+                .or_else(|| texts.get(stegvis_domain::instrument::REQUIRED_LANGUAGE))
+                .cloned()
+                .unwrap_or_default()
+        }
+
+        /// The item's options as shown, "Vill inte svara" last.
+        pub fn option_views(&self, item: &Item) -> Vec<super::OptionView> {
+            let mut views: Vec<_> = item
+                .options
+                .iter()
+                .map(|o| super::OptionView {
+                    value: o.code.clone(),
+                    label: self.option_label(item, &o.code, &o.text),
+                    picture: o.picture.clone(),
+                })
+                .collect();
+            views.push(super::OptionView {
+                value: DECLINED.into(),
+                label: self.lang.texts().decline.into(),
+                picture: None,
+            });
+            views
+        }
+
+        fn option_label(&self, item: &Item, code: &str, texts: &Texts) -> String {
+            let label = self.text(texts);
+            match item.kind {
+                AnswerKind::Scale10 if label.is_empty() => code.to_owned(),
+                AnswerKind::Scale10 => format!("{code} – {label}"),
+                _ => label,
             }
+        }
+
+        /// A saved form value as the participant chose it.
+        pub fn answer_label(&self, item: &Item, value: &str) -> String {
+            if value == DECLINED {
+                return self.lang.texts().decline.into();
+            }
+            item.option(value)
+                .map(|o| self.option_label(item, &o.code, &o.text))
+                .unwrap_or_else(|| value.to_owned())
         }
     }
 
@@ -431,51 +483,5 @@ mod ssr {
         uuid::Uuid::parse_str(id)
             .map(|_| ())
             .map_err(|_| AppError::BadRequest("Inskicket saknar ett giltigt id.".into()))
-    }
-
-    /// An instrument text in the participant's language, or in Swedish when the
-    /// instrument (say, a licensed one) has no such translation.
-    pub fn text(texts: &Texts) -> String {
-        texts
-            .get(lang().code())
-            .or_else(|| texts.get(stegvis_domain::instrument::REQUIRED_LANGUAGE))
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    pub fn option_views(item: &Item) -> Vec<super::OptionView> {
-        let mut views: Vec<_> = item
-            .options
-            .iter()
-            .map(|o| super::OptionView {
-                value: o.code.clone(),
-                label: option_label(item, &o.code, &o.text),
-                picture: o.picture.clone(),
-            })
-            .collect();
-        views.push(super::OptionView {
-            value: DECLINED.into(),
-            label: lang().texts().decline.into(),
-            picture: None,
-        });
-        views
-    }
-
-    fn option_label(item: &Item, code: &str, texts: &Texts) -> String {
-        let label = text(texts);
-        match item.kind {
-            AnswerKind::Scale10 if label.is_empty() => code.to_owned(),
-            AnswerKind::Scale10 => format!("{code} – {label}"),
-            _ => label,
-        }
-    }
-
-    pub fn answer_label(item: &Item, value: &str) -> String {
-        if value == DECLINED {
-            return lang().texts().decline.into();
-        }
-        item.option(value)
-            .map(|o| option_label(item, &o.code, &o.text))
-            .unwrap_or_else(|| value.to_owned())
     }
 }

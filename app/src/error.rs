@@ -23,9 +23,6 @@ pub enum AppError {
     /// The request clashes with what is stored (an occasion already answered): 409.
     #[error("{0}")]
     Conflict(String),
-    /// The request body is larger than any real form: 413.
-    #[error("Det du skickade är för stort.")]
-    TooLarge,
     /// The request was read but its content is not allowed: 422.
     #[error("{0}")]
     Invalid(String),
@@ -44,7 +41,6 @@ impl AppError {
             Self::BadRequest(_) => 400,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
-            Self::TooLarge => 413,
             Self::Invalid(_) => 422,
             Self::Internal => 500,
             Self::Unreachable => 503,
@@ -69,12 +65,8 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Request(_) => Self::Unreachable,
             // On the server this means the request body could not be read; in the
             // browser, that the server's answer could not be.
-            ServerFnErrorErr::Deserialization(detail) if cfg!(feature = "ssr") => {
-                if detail.contains("length limit exceeded") {
-                    Self::TooLarge
-                } else {
-                    Self::BadRequest("Formuläret kunde inte läsas.".into())
-                }
+            ServerFnErrorErr::Deserialization(_) if cfg!(feature = "ssr") => {
+                Self::BadRequest("Formuläret kunde inte läsas.".into())
             }
             ServerFnErrorErr::Deserialization(_)
             | ServerFnErrorErr::Serialization(_)

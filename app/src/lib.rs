@@ -23,6 +23,9 @@ pub const OUTPUT_NAME: &str = "stegvis";
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let prefs = prefs::current_prefs();
+    // The app below reads the same choices instead of parsing the cookie again.
+    provide_context(prefs);
+    let stylesheet = format!("/{}/{OUTPUT_NAME}.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>
         <html
@@ -39,7 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
-                <link rel="stylesheet" href="/pkg/stegvis.css" />
+                <link rel="stylesheet" href=stylesheet />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -55,7 +58,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let prefs = prefs::current_prefs();
+    // On the server the shell has provided them; in the browser they are read
+    // back from the attributes the shell rendered on <html>.
+    let prefs = use_context::<prefs::Prefs>().unwrap_or_else(prefs::current_prefs);
     provide_context(prefs);
     let t = prefs.lang.texts();
     view! {

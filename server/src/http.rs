@@ -7,6 +7,7 @@ use app::{shell, App};
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -16,7 +17,6 @@ use std::convert::Infallible;
 use std::path::Path;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -76,11 +76,11 @@ pub fn router(state: AppState) -> Router {
                 ),
         )
         .layer(axum::middleware::map_response(error_status))
+        .layer(axum::middleware::from_fn(read_body_within_limit))
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
                 .layer(CompressionLayer::new())
-                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::X_CONTENT_TYPE_OPTIONS,
                     HeaderValue::from_static("nosniff"),
@@ -153,6 +153,24 @@ async fn error_status(res: Response) -> Response {
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Reads every request body up front, at most [`MAX_BODY_BYTES`]. A larger one
+/// is answered with 413 here, whether it announced its length or streamed it,
+/// so no handler ever meets a half-read body.
+async fn read_body_within_limit(req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(_) => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Det du skickade är för stort.",
+        )
+            .into_response(),
+    }
 }
 
 async fn healthz(State(ServerState(state)): State<ServerState>) -> Response {

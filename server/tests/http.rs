@@ -70,18 +70,34 @@ async fn app(name: &str) -> TestApp {
     }
 }
 
-async fn post_form(app: &TestApp, path: &str, body: &str) -> (StatusCode, String) {
-    let res = app
-        .router
+/// Sends one request through the router.
+async fn send(
+    app: &TestApp,
+    req: axum::http::request::Builder,
+    headers: &[(&str, &str)],
+    body: Body,
+) -> axum::response::Response {
+    let req = headers.iter().fold(req, |req, (k, v)| req.header(*k, *v));
+    app.router
         .clone()
-        .oneshot(
-            Request::post(path)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body.to_owned()))
-                .unwrap(),
-        )
+        .oneshot(req.body(body).unwrap())
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// A form post as a browser sends it; `headers` adds to the content type.
+async fn post_form_with(
+    app: &TestApp,
+    path: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> axum::response::Response {
+    let req = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    send(app, req, headers, Body::from(body.to_owned())).await
+}
+
+async fn post_form(app: &TestApp, path: &str, body: &str) -> (StatusCode, String) {
+    let res = post_form_with(app, path, body, &[]).await;
     let status = res.status();
     let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
         .await
@@ -90,15 +106,7 @@ async fn post_form(app: &TestApp, path: &str, body: &str) -> (StatusCode, String
 }
 
 async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> axum::response::Response {
-    let mut req = Request::get(path);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    app.router
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap()
+    send(app, Request::get(path), headers, Body::empty()).await
 }
 
 const SID: &str = "5b0b7f55-2a53-4a8e-9a53-61b7f0c2d9aa";
@@ -172,18 +180,13 @@ async fn bad_answers_are_4xx_with_a_message_and_store_nothing() {
     let (got, _) = post_form(&app, "/api/check-in/answer", &"a".repeat(100_000)).await;
     assert_eq!(got, StatusCode::PAYLOAD_TOO_LARGE);
     // With a length: refused before reading.
-    let res = app
-        .router
-        .clone()
-        .oneshot(
-            Request::post("/api/check-in/answer")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header(header::CONTENT_LENGTH, "100000")
-                .body(Body::from("a".repeat(100_000)))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    let res = post_form_with(
+        &app,
+        "/api/check-in/answer",
+        &"a".repeat(100_000),
+        &[("content-length", "100000")],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
     let p = app
@@ -250,20 +253,13 @@ async fn an_item_of_another_occasion_is_refused() {
 #[tokio::test]
 async fn the_language_choice_is_kept_in_a_cookie_and_only_local_pages_are_returned_to() {
     let app = app("prefs").await;
-    let res = app
-        .router
-        .clone()
-        .oneshot(
-            Request::post("/api/preferences")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header(header::ACCEPT, "text/html")
-                .body(Body::from(
-                    "lang=ar&pictures=off&size=large&return_to=%2F%2Fevil.example",
-                ))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    let res = post_form_with(
+        &app,
+        "/api/preferences",
+        "lang=ar&pictures=off&size=large&return_to=%2F%2Fevil.example",
+        &[("accept", "text/html")],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(res.headers()[header::LOCATION], "/");
     let cookie = res.headers()[header::SET_COOKIE]
@@ -303,25 +299,17 @@ async fn the_language_choice_is_kept_in_a_cookie_and_only_local_pages_are_return
 #[tokio::test]
 async fn a_plain_form_post_is_redirected_back_with_the_error() {
     let app = app("form").await;
-    let res = app
-        .router
-        .clone()
-        .oneshot(
-            Request::post("/api/check-in/answer")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header(header::ACCEPT, "text/html")
-                .header(
-                    header::REFERER,
-                    format!("http://localhost/c/{}/fraga/1", app.token),
-                )
-                .body(Body::from(format!(
-                    "token={}&submission_id={SID}&step=1&item=halsa&go=next",
-                    app.token
-                )))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    let referer = format!("http://localhost/c/{}/fraga/1", app.token);
+    let res = post_form_with(
+        &app,
+        "/api/check-in/answer",
+        &format!(
+            "token={}&submission_id={SID}&step=1&item=halsa&go=next",
+            app.token
+        ),
+        &[("accept", "text/html"), ("referer", &referer)],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::FOUND);
     let location = res.headers()[header::LOCATION].to_str().unwrap();
     assert!(

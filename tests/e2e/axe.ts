@@ -6,7 +6,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import type { AxeResults, Result } from 'axe-core';
+import type { Result } from 'axe-core';
 
 /** The narrowest phone we design for. */
 export const PHONE = { width: 360, height: 740 } as const;
@@ -38,64 +38,20 @@ async function scriptingEnabled(page: Page): Promise<boolean> {
 }
 
 /**
- * In a context with `javaScriptEnabled: false`, Chromium still lets
- * Playwright evaluate code, but never fires timer, animation-frame or
- * queueMicrotask callbacks, and axe waits on setTimeout between its checks,
- * so it would hang. Promise reactions do still run, so these stand-ins make
- * axe work. Only the page's main world is touched, and the page's own
- * scripts cannot run anyway; a navigation discards the stand-ins.
- */
-async function letAxeRunWithoutScripting(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const soon = (callback: () => void) => void Promise.resolve().then(callback);
-    const w = window as unknown as Record<string, unknown>;
-    w.setTimeout = (handler: (...args: unknown[]) => void, _delay?: number, ...args: unknown[]) => {
-      soon(() => handler(...args));
-      return 0;
-    };
-    w.clearTimeout = () => {};
-    w.requestAnimationFrame = (callback: (time: number) => void) => {
-      soon(() => callback(performance.now()));
-      return 0;
-    };
-    w.cancelAnimationFrame = () => {};
-    w.queueMicrotask = soon;
-  });
-}
-
-/**
  * Lets the page settle after a resize or navigation: pending requests done,
- * web fonts loaded and, where scripts run, two animation frames painted (so
- * media queries and layout have been applied before axe measures colours and
- * sizes; without scripts nothing can change the page after load, and layout
- * is recomputed on demand when axe reads it).
+ * web fonts loaded and two animation frames painted, so media queries and
+ * layout have been applied before axe measures colours and sizes.
  */
-async function settle(page: Page, scripting: boolean): Promise<void> {
+async function settle(page: Page): Promise<void> {
   // networkidle can be hard to reach (e.g. a long poll); a page that is not
   // idle within 5 s is checked as it is rather than failing the test here.
   await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => {});
   await page.evaluate(async () => {
     await document.fonts?.ready;
   });
-  if (scripting) {
-    await page.evaluate(
-      () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
-    );
-  }
-}
-
-/** Runs axe on the page in whichever way works for its scripting state. */
-async function analyze(page: Page, scripting: boolean): Promise<AxeResults> {
-  const builder = new AxeBuilder({ page }).withTags(AXE_TAGS);
-  if (!scripting) {
-    await letAxeRunWithoutScripting(page);
-    // The default mode finishes its run in a fresh blank page of the same
-    // context, where scripting is off as well and the stand-ins are missing.
-    // Legacy mode runs entirely in this page (it only misses cross-origin
-    // iframes, which Stegvis does not have).
-    builder.setLegacyMode(true);
-  }
-  return builder.analyze();
+  await page.evaluate(
+    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+  );
 }
 
 /** One violation as a few readable lines. */
@@ -115,19 +71,22 @@ function describe(violation: Result): string {
  * offending elements) naming `label` and the viewport. The page's original
  * viewport is restored afterwards, also when the check fails.
  *
- * Works on JavaScript-disabled pages too (see letAxeRunWithoutScripting).
+ * axe is a script, so the page must have JavaScript on; the JavaScript-off
+ * flow is checked by its own tests.
  */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
   await test.step(`accessibility: ${label}`, async () => {
+    if (!(await scriptingEnabled(page))) {
+      throw new Error(`expectAccessible("${label}") needs a page with JavaScript on.`);
+    }
     const original = page.viewportSize();
-    const scripting = await scriptingEnabled(page);
     const report: string[] = [];
     let count = 0;
     try {
       for (const viewport of VIEWPORTS) {
         await page.setViewportSize(viewport.size);
-        await settle(page, scripting);
-        const results = await analyze(page, scripting);
+        await settle(page);
+        const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
         if (results.violations.length > 0) {
           count += results.violations.length;
           report.push(

@@ -21,19 +21,9 @@ export { expect };
 export interface StegvisServer {
   /** Origin of the running server, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   readonly baseURL: string;
-  /**
-   * Every distinct check-in link the server has printed so far, in the order
-   * printed, rebased onto `baseURL` (same path, our host and port) so that a
-   * server configured with some other public URL is still the one we test.
-   * Re-read on every access, so links logged after start-up show up too.
-   */
-  readonly links: string[];
   /** Everything the server has written to stdout and stderr so far. */
   output(): string;
 }
-
-/** A check-in link as the server prints it: `<origin>/c/<token of 16+ url-safe chars>`. */
-export const CHECK_IN_LINK_RE = /https?:\/\/[^\s]+\/c\/[A-Za-z0-9_-]{16,}/g;
 
 /** How long the server gets to answer 200 on /healthz. */
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -58,27 +48,12 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI_ESCAPE_RE, '');
 }
 
-/** Every distinct check-in link in `text`, in order of first appearance. */
-export function parseCheckInLinks(text: string): string[] {
-  const found = stripAnsi(text).match(CHECK_IN_LINK_RE) ?? [];
-  return [...new Set(found)];
-}
-
-/** Same path, query and fragment as `link`, but on `baseURL`'s origin. */
-function rebase(link: string, baseURL: string): string {
-  const url = new URL(link);
-  const target = new URL(baseURL);
-  url.protocol = target.protocol;
-  url.host = target.host;
-  return url.toString();
-}
-
 /**
  * Asks the kernel for a free port on 127.0.0.1 by listening on port 0.
  * (There is a small window in which another process could take the port
  * before the server binds it; on a test machine that is acceptable.)
  */
-export async function findFreePort(): Promise<number> {
+async function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.unref();
@@ -268,36 +243,8 @@ async function startServer(): Promise<{ server: StegvisServer; stop: () => Promi
     throw error;
   }
 
-  const server: StegvisServer = {
-    baseURL,
-    get links() {
-      return parseCheckInLinks(output()).map((link) => rebase(link, baseURL));
-    },
-    output,
-  };
+  const server: StegvisServer = { baseURL, output };
   return { server, stop };
-}
-
-/** How many links of each server have been handed out (per worker, as servers are). */
-const linksTaken = new WeakMap<StegvisServer, number>();
-
-/**
- * The next check-in link of `server` that no test in this worker has had yet,
- * so that tests which change a participant's data never share one. Throws a
- * clear error when the demo data has no links left.
- */
-export function takeLink(server: StegvisServer): string {
-  const links = server.links;
-  const taken = linksTaken.get(server) ?? 0;
-  if (taken >= links.length) {
-    throw new Error(
-      `No unused check-in link left: the server printed ${links.length} and all have been taken ` +
-        `by earlier tests in this worker. Add demo participants or let tests share a link.\n` +
-        `--- server output ---\n${tail(server.output())}`,
-    );
-  }
-  linksTaken.set(server, taken + 1);
-  return links[taken];
 }
 
 type WorkerFixtures = {
@@ -361,13 +308,4 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { auto: true },
   ],
-});
-
-/**
- * Same as `test`, but `page` (and `context`) have JavaScript disabled: what
- * a visitor sees before or without hydration, i.e. the server-rendered HTML
- * and plain form posts.
- */
-export const testNoJs = test.extend({
-  javaScriptEnabled: false,
 });

@@ -2,7 +2,7 @@
 //! thank you. Each is a plain server-rendered form; the WASM only makes the
 //! same forms faster, moves focus to the new question and adds "Lyssna".
 
-use super::common::{focus_heading_after_navigation, set_http_status, ErrorNotice};
+use super::common::{focus_heading_after_navigation, loaded, set_http_status};
 use crate::check_in::{
     check_in_overview, check_in_question, check_in_review, question_path, review_path, start_path,
     Overview, QuestionView, ReviewView, SaveAnswer, SubmitCheckIn, GO_BACK, GO_NEXT,
@@ -35,69 +35,63 @@ fn use_lang() -> Lang {
     use_context::<Prefs>().unwrap_or_default().lang
 }
 
-fn loading() -> impl IntoView {
-    let t = use_lang().texts();
-    view! { <p>{t.loading}</p> }
-}
-
 /// The first screen of a check-in link: what is due, and a button to start or continue.
 #[component]
 pub fn CheckInStart() -> impl IntoView {
     let token = use_token();
     let t = use_lang().texts();
     let overview = Resource::new(move || token.get(), check_in_overview);
-    view! {
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                let token = token.get_untracked();
-                match overview.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(Overview::NothingDue { next_opens }) => {
-                        view! {
-                            <Title text=t.nothing_due_heading />
-                            <h1 tabindex="-1">{t.nothing_due_heading}</h1>
-                            {next_opens.map(|d| view! { <p>{fill(t.next_from, &[("date", &d)])}</p> })}
-                        }
-                            .into_any()
-                    }
-                    Ok(Overview::Open { occasion, closes, total, answered, resume_at }) => {
-                        let href = if resume_at > total {
-                            review_path(&token)
-                        } else {
-                            question_path(&token, resume_at)
-                        };
-                        let resuming = answered > 0;
-                        let (total, answered) = (total.to_string(), answered.to_string());
-                        view! {
-                            <Title text=t.start_heading />
-                            <h1 tabindex="-1">{t.start_heading}</h1>
-                            <p>{fill(t.start_occasion, &[("occasion", &occasion)])}</p>
-                            <p>{fill(t.start_count, &[("total", &total)])}</p>
-                            <p>{t.no_right_answers}</p>
-                            <p>{fill(t.answer_until, &[("date", &closes)])}</p>
-                            {resuming
-                                .then(|| {
-                                    view! {
-                                        <p>
-                                            {fill(
-                                                t.resume_count,
-                                                &[("answered", &answered), ("total", &total)],
-                                            )}
-                                        </p>
-                                    }
-                                })}
-                            <p>
-                                <a class="button button-primary" href=href>
-                                    {if resuming { t.resume } else { t.begin }}
-                                </a>
-                            </p>
-                        }
-                            .into_any()
-                    }
+    loaded(overview, move |overview| {
+        let token = token.get_untracked();
+        match overview {
+            Overview::NothingDue { next_opens } => view! {
+                <Title text=t.nothing_due_heading />
+                <h1 tabindex="-1">{t.nothing_due_heading}</h1>
+                {next_opens.map(|d| view! { <p>{fill(t.next_from, &[("date", &d)])}</p> })}
+            }
+            .into_any(),
+            Overview::Open {
+                occasion,
+                closes,
+                total,
+                answered,
+                resume_at,
+            } => {
+                let href = if resume_at > total {
+                    review_path(&token)
+                } else {
+                    question_path(&token, resume_at)
+                };
+                let resuming = answered > 0;
+                let (total, answered) = (total.to_string(), answered.to_string());
+                view! {
+                    <Title text=t.start_heading />
+                    <h1 tabindex="-1">{t.start_heading}</h1>
+                    <p>{fill(t.start_occasion, &[("occasion", &occasion)])}</p>
+                    <p>{fill(t.start_count, &[("total", &total)])}</p>
+                    <p>{t.no_right_answers}</p>
+                    <p>{fill(t.answer_until, &[("date", &closes)])}</p>
+                    {resuming
+                        .then(|| {
+                            view! {
+                                <p>
+                                    {fill(
+                                        t.resume_count,
+                                        &[("answered", &answered), ("total", &total)],
+                                    )}
+                                </p>
+                            }
+                        })}
+                    <p>
+                        <a class="button button-primary" href=href>
+                            {if resuming { t.resume } else { t.begin }}
+                        </a>
+                    </p>
                 }
-            })}
-        </Suspense>
-    }
+                .into_any()
+            }
+        }
+    })
 }
 
 /// One question per screen, with Back and Next.
@@ -110,16 +104,10 @@ pub fn QuestionPage() -> impl IntoView {
         |(t, s)| check_in_question(t, s),
     );
     let save = ServerAction::<SaveAnswer>::new();
-    view! {
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match question.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(q) => view! { <QuestionForm q token=token.get_untracked() save /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(
+        question,
+        move |q| view! { <QuestionForm q token=token.get_untracked() save /> },
+    )
 }
 
 /// What "Lyssna" reads: the question, then every option.
@@ -276,16 +264,10 @@ pub fn ReviewPage() -> impl IntoView {
     let token = use_token();
     let review = Resource::new(move || token.get(), check_in_review);
     let submit = ServerAction::<SubmitCheckIn>::new();
-    view! {
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match review.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(r) => view! { <ReviewForm r token=token.get_untracked() submit /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(
+        review,
+        move |r| view! { <ReviewForm r token=token.get_untracked() submit /> },
+    )
 }
 
 #[component]
@@ -347,30 +329,21 @@ pub fn ThanksPage() -> impl IntoView {
     let token = use_token();
     let t = use_lang().texts();
     let overview = Resource::new(move || token.get(), check_in_overview);
-    view! {
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(Overview::Open { .. }) => {
-                        set_http_status(409);
-                        let token = token.get_untracked();
-                        view! {
-                            <Title text=t.not_sent_heading />
-                            <h1 tabindex="-1">{t.not_sent_heading}</h1>
-                            <p>
-                                <a class="button button-primary" href=start_path(&token)>{t.keep_answering}</a>
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    Ok(Overview::NothingDue { next_opens }) => {
-                        view! { <ThanksContent t next_opens /> }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
-    }
+    loaded(overview, move |overview| match overview {
+        Overview::Open { .. } => {
+            set_http_status(409);
+            let token = token.get_untracked();
+            view! {
+                <Title text=t.not_sent_heading />
+                <h1 tabindex="-1">{t.not_sent_heading}</h1>
+                <p>
+                    <a class="button button-primary" href=start_path(&token)>{t.keep_answering}</a>
+                </p>
+            }
+            .into_any()
+        }
+        Overview::NothingDue { next_opens } => view! { <ThanksContent t next_opens /> }.into_any(),
+    })
 }
 
 #[component]

@@ -1,6 +1,6 @@
 //! The list of received check-ins: proof that answers arrive and are stored.
 
-use super::common::ErrorNotice;
+use super::common::loaded;
 use crate::check_in::list_check_ins;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,14 +12,12 @@ pub fn CheckInsPage() -> impl IntoView {
     view! {
         <Title text="Inkomna svar" />
         <h1>"Inkomna svar"</h1>
-        <Suspense fallback=|| view! { <p>"Hämtar svar…"</p> }>
-            {move || Suspend::new(async move {
-                match rows.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    Ok(rows) if rows.is_empty() => {
+        {loaded(rows, |rows| {
+                match rows {
+                    rows if rows.is_empty() => {
                         view! { <p>"Inga svar har kommit in än."</p> }.into_any()
                     }
-                    Ok(rows) => {
+                    rows => {
                         view! {
                             <div class="table-scroll" tabindex="0" role="region" aria-label="Inkomna svar">
                                 <table>
@@ -57,7 +55,6 @@ pub fn CheckInsPage() -> impl IntoView {
                             .into_any()
                     }
                 }
-            })}
-        </Suspense>
+        })}
     }
 }

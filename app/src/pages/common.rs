@@ -82,6 +82,33 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     }
 }
 
+/// Shows `render(value)` once `resource` has loaded, a short "wait" while it
+/// loads, and the error as an [`ErrorNotice`] (with its status) when it failed.
+pub fn loaded<T, V, F>(resource: Resource<Result<T, AppError>>, render: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+{
+    let t = use_context::<crate::prefs::Prefs>()
+        .unwrap_or_default()
+        .lang
+        .texts();
+    view! {
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 /// The start page of the site.
 #[component]
 pub fn Home() -> impl IntoView {
