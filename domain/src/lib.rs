@@ -1,11 +1,17 @@
-//! Stegvis domain model: instruments, occasions, scheduling, readability and indices.
+//! Stegvis domain model: instruments, occasions, scheduling, readability and indices,
+//! participant registration, access codes and login throttling.
 //!
 //! Everything here is plain Rust with plain `#[test]`s. The web app and the store
 //! depend on it; it depends on neither, so the rules that decide what a participant
 //! is asked and how answers are scored can be read and tested on their own.
 
+pub mod access;
 pub mod check_in;
 pub mod instrument;
 pub mod lix;
 pub mod occasion;
+pub mod participant;
+pub mod personnummer;
+pub mod population;
 pub mod schedule;
+pub mod throttle;
