@@ -16,6 +16,20 @@ use stegvis_domain::schedule::Window;
 
 pub use sqlx;
 
+mod access;
+mod audit;
+mod participants;
+mod sessions;
+mod staff;
+
+pub use access::{AccessCodeRow, DeviceRow};
+pub use audit::{AuditRow, NewAuditEntry};
+pub use participants::{
+    CaseloadEntry, Consent, NewParticipant, ParticipantCheckIn, ParticipantDetail,
+    ProgrammeSummary,
+};
+pub use staff::{AttemptKind, NewStaff, OrganisationRow, Role, StaffCredentials, StaffRow};
+
 /// Migrations compiled into the binary, so a fresh install needs nothing but the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -34,6 +48,15 @@ pub enum StoreError {
     /// The submission id is taken by another participant's check-in.
     #[error("the submission id belongs to another check-in")]
     SubmissionIdTaken,
+    /// The e-mail address already has a staff account.
+    #[error("the e-mail address is already in use")]
+    EmailTaken,
+    /// A randomly drawn code exists already; draw another.
+    #[error("the code is already in use")]
+    CodeTaken,
+    /// The store refused to write something it must never hold.
+    #[error("refused to store {0}")]
+    Refused(String),
 }
 
 /// Result alias for the store.
@@ -104,6 +127,8 @@ pub struct NewCheckIn {
     pub instrument_version: String,
     pub language: String,
     pub answers: Vec<NewAnswer>,
+    /// The staff account that answered together with the participant, if any.
+    pub assisted_by: Option<String>,
 }
 
 /// What storing a check-in did.
@@ -204,21 +229,19 @@ impl Store {
         Ok(row.map(|r| r.get("source")))
     }
 
-    /// Adds a participant with a temporary check-in link token.
+    /// Adds a participant with nothing but a code and an intake date (tests and
+    /// tools; staff register participants with [`Store::register_participant`]).
     pub async fn create_participant(
         &self,
         code: &str,
-        access_token: &str,
         intake_date: NaiveDate,
     ) -> StoreResult<ParticipantRow> {
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(
-            "INSERT INTO participants (id, code, access_token, intake_date, created_at)
-             VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO participants (id, code, intake_date, created_at) VALUES (?, ?, ?, ?)",
         )
         .bind(&id)
         .bind(code)
-        .bind(access_token)
         .bind(intake_date)
         .bind(Utc::now())
         .execute(&self.pool)
@@ -289,34 +312,24 @@ impl Store {
             .get("n"))
     }
 
-    /// Finds the participant a check-in link belongs to.
-    pub async fn participant_by_token(&self, token: &str) -> StoreResult<Option<ParticipantRow>> {
+    /// A participant as the check-in flow needs them, by id.
+    pub async fn participant(&self, id: &str) -> StoreResult<Option<ParticipantRow>> {
         let row = sqlx::query(
             "SELECT p.id, p.code, p.intake_date, p.exit_date,
                     g.window_before_days, g.window_after_days
              FROM participants p LEFT JOIN programmes g ON g.id = p.programme_id
-             WHERE p.access_token = ?",
+             WHERE p.id = ?",
         )
-        .bind(token)
+        .bind(id)
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| {
-            let before: Option<i64> = r.get("window_before_days");
-            let after: Option<i64> = r.get("window_after_days");
-            let window = match (before, after) {
-                (Some(b), Some(a)) => Some(Window {
-                    before_days: u32::try_from(b)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                    after_days: u32::try_from(a).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                }),
-                _ => None,
-            };
             Ok(ParticipantRow {
                 id: r.get("id"),
                 code: r.get("code"),
                 intake_date: r.get("intake_date"),
                 exit_date: r.get("exit_date"),
-                window,
+                window: window_from_row(&r)?,
             })
         })
         .transpose()
@@ -422,8 +435,8 @@ impl Store {
         let inserted = sqlx::query(
             "INSERT INTO check_ins
                (submission_id, participant_id, occasion_kind, occasion_number, instrument_version,
-                language, submitted_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+                language, submitted_at, assisted_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&check_in.submission_id)
         .bind(&check_in.participant_id)
@@ -432,6 +445,7 @@ impl Store {
         .bind(&check_in.instrument_version)
         .bind(&check_in.language)
         .bind(Utc::now())
+        .bind(check_in.assisted_by.as_deref())
         .execute(&mut *tx)
         .await;
         if let Err(sqlx::Error::Database(db)) = &inserted {
@@ -536,7 +550,25 @@ fn count(row: &sqlx::sqlite::SqliteRow, column: &str) -> StoreResult<usize> {
     usize::try_from(n).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
 }
 
-fn occasion_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<OccasionRef> {
+/// A stored count or setting as `u32`.
+pub(crate) fn to_u32(n: i64) -> StoreResult<u32> {
+    u32::try_from(n).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// A programme's check-in window from a joined row, when the participant has a programme.
+pub(crate) fn window_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Option<Window>> {
+    let before: Option<i64> = r.get("window_before_days");
+    let after: Option<i64> = r.get("window_after_days");
+    Ok(match (before, after) {
+        (Some(b), Some(a)) => Some(Window {
+            before_days: to_u32(b)?,
+            after_days: to_u32(a)?,
+        }),
+        _ => None,
+    })
+}
+
+pub(crate) fn occasion_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<OccasionRef> {
     let kind: String = row.get("occasion_kind");
     let number: i64 = row.get("occasion_number");
     Ok(OccasionRef {
@@ -572,9 +604,9 @@ pub mod ids {
         uuid::Uuid::new_v4().to_string()
     }
 
-    /// An unguessable token for a check-in link (about 143 bits).
-    pub fn access_token() -> String {
-        Alphanumeric.sample_string(&mut rand::rng(), 24)
+    /// An unguessable token for a cookie (about 190 bits).
+    pub fn device_token() -> String {
+        Alphanumeric.sample_string(&mut rand::rng(), 32)
     }
 
     #[cfg(test)]
@@ -594,9 +626,9 @@ pub mod ids {
 
         #[test]
         fn tokens_are_long_and_differ() {
-            let a = access_token();
-            assert_eq!(a.len(), 24);
-            assert_ne!(a, access_token());
+            let a = device_token();
+            assert_eq!(a.len(), 32);
+            assert_ne!(a, device_token());
         }
     }
 }

@@ -51,6 +51,7 @@ fn check_in(instrument: &Instrument, participant_id: &str, submission_id: &str) 
         instrument_version: instrument.version(),
         language: "sv".into(),
         answers: checked.into_iter().map(Into::into).collect(),
+        assisted_by: None,
     }
 }
 
@@ -58,7 +59,7 @@ fn check_in(instrument: &Instrument, participant_id: &str, submission_id: &str) 
 async fn a_check_in_is_stored_with_its_answers(pool: SqlitePool) {
     let (store, instrument) = setup(pool).await;
     let p = store
-        .create_participant("AAA-CCC", "token-a", date())
+        .create_participant("AAA-CCC", date())
         .await
         .unwrap();
     let new = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a01");
@@ -87,7 +88,7 @@ async fn a_check_in_is_stored_with_its_answers(pool: SqlitePool) {
 async fn declined_is_stored_as_declined_never_as_a_number(pool: SqlitePool) {
     let (store, instrument) = setup(pool.clone()).await;
     let p = store
-        .create_participant("AAA-CCD", "token-b", date())
+        .create_participant("AAA-CCD", date())
         .await
         .unwrap();
     let new = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a02");
@@ -114,7 +115,7 @@ async fn declined_is_stored_as_declined_never_as_a_number(pool: SqlitePool) {
 async fn sending_the_same_submission_again_stores_nothing_new(pool: SqlitePool) {
     let (store, instrument) = setup(pool.clone()).await;
     let p = store
-        .create_participant("AAA-CCE", "token-c", date())
+        .create_participant("AAA-CCE", date())
         .await
         .unwrap();
     let new = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a03");
@@ -146,7 +147,7 @@ async fn sending_the_same_submission_again_stores_nothing_new(pool: SqlitePool) 
 async fn a_second_check_in_for_the_same_occasion_is_refused(pool: SqlitePool) {
     let (store, instrument) = setup(pool).await;
     let p = store
-        .create_participant("AAA-CCF", "token-d", date())
+        .create_participant("AAA-CCF", date())
         .await
         .unwrap();
     store
@@ -175,11 +176,11 @@ async fn a_second_check_in_for_the_same_occasion_is_refused(pool: SqlitePool) {
 async fn a_submission_id_cannot_be_reused_by_another_participant(pool: SqlitePool) {
     let (store, instrument) = setup(pool).await;
     let a = store
-        .create_participant("AAA-CCG", "token-e", date())
+        .create_participant("AAA-CCG", date())
         .await
         .unwrap();
     let b = store
-        .create_participant("AAA-CCH", "token-f", date())
+        .create_participant("AAA-CCH", date())
         .await
         .unwrap();
     let id = "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a06";
@@ -200,7 +201,7 @@ async fn a_submission_id_cannot_be_reused_by_another_participant(pool: SqlitePoo
 async fn a_draft_is_kept_between_steps_and_removed_when_sent(pool: SqlitePool) {
     let (store, instrument) = setup(pool).await;
     let p = store
-        .create_participant("AAA-CCJ", "token-g", date())
+        .create_participant("AAA-CCJ", date())
         .await
         .unwrap();
     let id = "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a07";
@@ -229,7 +230,7 @@ async fn a_draft_is_kept_between_steps_and_removed_when_sent(pool: SqlitePool) {
 async fn answers_keep_their_instrument_version_when_the_file_changes(pool: SqlitePool) {
     let (store, old) = setup(pool).await;
     let p = store
-        .create_participant("AAA-CCK", "token-h", date())
+        .create_participant("AAA-CCK", date())
         .await
         .unwrap();
     let sent = check_in(&old, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a08");
@@ -273,17 +274,14 @@ async fn migrating_again_changes_nothing(pool: SqlitePool) {
 }
 
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn a_link_finds_its_participant_and_nothing_else(pool: SqlitePool) {
+async fn an_id_finds_its_participant_and_nothing_else(pool: SqlitePool) {
     let (store, _) = setup(pool).await;
     let p = store
-        .create_participant("AAA-CCM", "token-i", date())
+        .create_participant("AAA-CCM", date())
         .await
         .unwrap();
-    assert_eq!(
-        store.participant_by_token("token-i").await.unwrap(),
-        Some(p)
-    );
-    assert_eq!(store.participant_by_token("token-j").await.unwrap(), None);
+    assert_eq!(store.participant(&p.id).await.unwrap(), Some(p));
+    assert_eq!(store.participant("no-such-id").await.unwrap(), None);
 }
 
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
@@ -291,11 +289,11 @@ async fn a_participant_carries_their_programmes_window(pool: SqlitePool) {
     use stegvis_domain::schedule::Window;
     let (store, _) = setup(pool.clone()).await;
     let p = store
-        .create_participant("AAA-CCN", "token-k", date())
+        .create_participant("AAA-CCN", date())
         .await
         .unwrap();
     let found = store
-        .participant_by_token("token-k")
+        .participant(&p.id)
         .await
         .unwrap()
         .unwrap();
@@ -311,7 +309,7 @@ async fn a_participant_carries_their_programmes_window(pool: SqlitePool) {
         .unwrap();
     store.assign_programme(&p.id, &programme.id).await.unwrap();
     let found = store
-        .participant_by_token("token-k")
+        .participant(&p.id)
         .await
         .unwrap()
         .unwrap();

@@ -1,0 +1,270 @@
+//! Phone access for participants: single-use access codes handed out by a case
+//! manager, and the devices (phones) that redeemed one and hold a PIN.
+
+use crate::{Store, StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+/// An access code as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessCodeRow {
+    pub code: String,
+    pub participant_id: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub redeemed_at: Option<DateTime<Utc>>,
+}
+
+impl AccessCodeRow {
+    /// Whether the code can still connect a phone at `now`.
+    pub fn usable_at(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none() && self.redeemed_at.is_none() && now < self.expires_at
+    }
+}
+
+/// A connected phone. The PIN hash stays on the server.
+#[derive(Clone)]
+pub struct DeviceRow {
+    pub id: String,
+    pub participant_id: String,
+    pub pin_hash: String,
+    pub pin_failures: u32,
+    pub locked: bool,
+    pub revoked: bool,
+}
+
+impl std::fmt::Debug for DeviceRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceRow")
+            .field("id", &self.id)
+            .field("participant_id", &self.participant_id)
+            .field("pin_failures", &self.pin_failures)
+            .field("locked", &self.locked)
+            .field("revoked", &self.revoked)
+            .finish_non_exhaustive()
+    }
+}
+
+const CODE_COLUMNS: &str =
+    "code, participant_id, created_at, expires_at, revoked_at, redeemed_at";
+
+fn code_from_row(r: &sqlx::sqlite::SqliteRow) -> AccessCodeRow {
+    AccessCodeRow {
+        code: r.get("code"),
+        participant_id: r.get("participant_id"),
+        created_at: r.get("created_at"),
+        expires_at: r.get("expires_at"),
+        revoked_at: r.get("revoked_at"),
+        redeemed_at: r.get("redeemed_at"),
+    }
+}
+
+impl Store {
+    /// Issues a new access code for a participant; any earlier unused code of
+    /// theirs is revoked, so only the newest sheet works. A code that happens
+    /// to exist already is [`StoreError::CodeTaken`].
+    pub async fn issue_access_code(
+        &self,
+        participant_id: &str,
+        code: &str,
+        created_by: &str,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<AccessCodeRow> {
+        let now = Utc::now();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE access_codes SET revoked_at = ?
+             WHERE participant_id = ? AND revoked_at IS NULL AND redeemed_at IS NULL",
+        )
+        .bind(now)
+        .bind(participant_id)
+        .execute(&mut *tx)
+        .await?;
+        let inserted = sqlx::query(
+            "INSERT INTO access_codes (code, participant_id, created_by, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(code)
+        .bind(participant_id)
+        .bind(created_by)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await;
+        if let Err(sqlx::Error::Database(db)) = &inserted {
+            if db.is_unique_violation() {
+                return Err(StoreError::CodeTaken);
+            }
+        }
+        inserted?;
+        tx.commit().await?;
+        Ok(AccessCodeRow {
+            code: code.to_owned(),
+            participant_id: participant_id.to_owned(),
+            created_at: now,
+            expires_at,
+            revoked_at: None,
+            redeemed_at: None,
+        })
+    }
+
+    /// An access code by its canonical form.
+    pub async fn access_code(&self, code: &str) -> StoreResult<Option<AccessCodeRow>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CODE_COLUMNS} FROM access_codes WHERE code = ?"
+        )))
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(code_from_row))
+    }
+
+    /// The participant's newest code that can still be used, for reprinting the sheet.
+    pub async fn usable_access_code(
+        &self,
+        participant_id: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<AccessCodeRow>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CODE_COLUMNS} FROM access_codes
+             WHERE participant_id = ? AND revoked_at IS NULL AND redeemed_at IS NULL
+               AND expires_at > ?
+             ORDER BY created_at DESC LIMIT 1"
+        )))
+        .bind(participant_id)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(code_from_row))
+    }
+
+    /// Revokes every unused code and disconnects every phone of a participant.
+    pub async fn revoke_access(&self, participant_id: &str) -> StoreResult<()> {
+        let now = Utc::now();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE access_codes SET revoked_at = ?
+             WHERE participant_id = ? AND revoked_at IS NULL AND redeemed_at IS NULL",
+        )
+        .bind(now)
+        .bind(participant_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE participant_devices SET revoked_at = ?
+             WHERE participant_id = ? AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(participant_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Connects a phone: uses up the code (which must still be usable) and
+    /// stores the device with its PIN hash, in one transaction. Returns the
+    /// device id, or `None` when the code was used, revoked or expired meanwhile.
+    pub async fn connect_device(
+        &self,
+        code: &str,
+        token_hash: &str,
+        pin_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(String, String)>> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "UPDATE access_codes SET redeemed_at = ?
+             WHERE code = ? AND revoked_at IS NULL AND redeemed_at IS NULL AND expires_at > ?
+             RETURNING participant_id",
+        )
+        .bind(now)
+        .bind(code)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let participant_id: String = row.get("participant_id");
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO participant_devices
+               (id, participant_id, token_hash, pin_hash, created_at, last_seen_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(&participant_id)
+        .bind(token_hash)
+        .bind(pin_hash)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some((id, participant_id)))
+    }
+
+    /// A phone by the hash of its cookie token.
+    pub async fn device(&self, token_hash: &str) -> StoreResult<Option<DeviceRow>> {
+        let row = sqlx::query(
+            "SELECT id, participant_id, pin_hash, pin_failures, locked_at, revoked_at
+             FROM participant_devices WHERE token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let locked: Option<String> = r.get("locked_at");
+            let revoked: Option<String> = r.get("revoked_at");
+            Ok(DeviceRow {
+                id: r.get("id"),
+                participant_id: r.get("participant_id"),
+                pin_hash: r.get("pin_hash"),
+                pin_failures: crate::to_u32(r.get("pin_failures"))?,
+                locked: locked.is_some(),
+                revoked: revoked.is_some(),
+            })
+        })
+        .transpose()
+    }
+
+    /// Counts a wrong PIN and locks the phone when the count reaches
+    /// `max_failures`. Returns the new count.
+    pub async fn record_pin_failure(&self, device_id: &str, max_failures: u32) -> StoreResult<u32> {
+        let row = sqlx::query(
+            "UPDATE participant_devices SET pin_failures = pin_failures + 1,
+               locked_at = CASE WHEN pin_failures + 1 >= ? THEN ? ELSE locked_at END
+             WHERE id = ? RETURNING pin_failures",
+        )
+        .bind(i64::from(max_failures))
+        .bind(Utc::now())
+        .bind(device_id)
+        .fetch_one(&self.pool)
+        .await?;
+        crate::to_u32(row.get("pin_failures"))
+    }
+
+    /// A right PIN: the failure count starts over.
+    pub async fn record_pin_success(&self, device_id: &str) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE participant_devices SET pin_failures = 0, last_seen_at = ? WHERE id = ?",
+        )
+        .bind(Utc::now())
+        .bind(device_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// How many phones a participant has connected and not been disconnected from.
+    pub async fn active_devices(&self, participant_id: &str) -> StoreResult<i64> {
+        Ok(sqlx::query(
+            "SELECT COUNT(*) AS n FROM participant_devices
+             WHERE participant_id = ? AND revoked_at IS NULL AND locked_at IS NULL",
+        )
+        .bind(participant_id)
+        .fetch_one(&self.pool)
+        .await?
+        .get("n"))
+    }
+}

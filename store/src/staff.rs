@@ -1,0 +1,346 @@
+//! Organisations, staff accounts and their roles, and the failed-attempt
+//! records behind login lockouts.
+
+use crate::{Store, StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+/// What a staff account may do. An account has one or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// Manages the organisation's programmes, staff and audit log.
+    Admin,
+    /// Registers participants and works with their check-ins.
+    CaseManager,
+    /// Sees aggregates and pseudonymised data only.
+    Evaluator,
+}
+
+impl Role {
+    /// Every role, in the order forms list them.
+    pub const ALL: [Role; 3] = [Role::Admin, Role::CaseManager, Role::Evaluator];
+
+    /// The stored and submitted form of the role.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::CaseManager => "case-manager",
+            Role::Evaluator => "evaluator",
+        }
+    }
+
+    /// Reads a stored or submitted role.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// A samordningsförbund.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationRow {
+    pub id: String,
+    pub name: String,
+    pub small_cell_k: u32,
+    pub code_lifetime_days: u32,
+}
+
+/// A staff account as the app shows it. Holds no secrets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffRow {
+    pub id: String,
+    pub organisation_id: String,
+    pub email: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub two_factor: bool,
+    pub disabled: bool,
+}
+
+impl StaffRow {
+    /// Whether the account has `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// What login needs: the account and its secrets. Never sent anywhere.
+#[derive(Clone)]
+pub struct StaffCredentials {
+    pub staff: StaffRow,
+    pub password_hash: String,
+    pub totp_secret: Option<String>,
+}
+
+impl std::fmt::Debug for StaffCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaffCredentials")
+            .field("staff", &self.staff)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A new staff account; the password is already hashed.
+#[derive(Debug, Clone)]
+pub struct NewStaff<'a> {
+    pub organisation_id: &'a str,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub roles: &'a [Role],
+}
+
+/// What a failed attempt was, for counting lockouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptKind {
+    LoginAccount,
+    LoginAddress,
+    CodeAddress,
+}
+
+impl AttemptKind {
+    fn code(self) -> &'static str {
+        match self {
+            AttemptKind::LoginAccount => "login-account",
+            AttemptKind::LoginAddress => "login-address",
+            AttemptKind::CodeAddress => "code-address",
+        }
+    }
+}
+
+const STAFF_COLUMNS: &str = "s.id, s.organisation_id, s.email, s.name, s.password_hash,
+    s.totp_secret, s.disabled_at";
+
+impl Store {
+    /// Adds an organisation with the default small-cell threshold and code lifetime.
+    pub async fn create_organisation(&self, name: &str) -> StoreResult<OrganisationRow> {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query("INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)")
+            .bind(&id)
+            .bind(name)
+            .bind(Utc::now())
+            .execute(&self.pool)
+            .await?;
+        self.organisation(&id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("organisation vanished".into()))
+    }
+
+    /// An organisation by id.
+    pub async fn organisation(&self, id: &str) -> StoreResult<Option<OrganisationRow>> {
+        let row = sqlx::query(
+            "SELECT id, name, small_cell_k, code_lifetime_days FROM organisations WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(OrganisationRow {
+                id: r.get("id"),
+                name: r.get("name"),
+                small_cell_k: crate::to_u32(r.get("small_cell_k"))?,
+                code_lifetime_days: crate::to_u32(r.get("code_lifetime_days"))?,
+            })
+        })
+        .transpose()
+    }
+
+    /// How many organisations exist; demo seeding refuses to touch a database with any.
+    pub async fn organisation_count(&self) -> StoreResult<i64> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM organisations")
+            .fetch_one(&self.pool)
+            .await?
+            .get("n"))
+    }
+
+    /// Adds a staff account. The e-mail address is stored lower-cased and must be unused.
+    pub async fn create_staff(&self, new: &NewStaff<'_>) -> StoreResult<StaffRow> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let email = new.email.trim().to_lowercase();
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO staff (id, organisation_id, email, name, password_hash, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(new.organisation_id)
+        .bind(&email)
+        .bind(new.name.trim())
+        .bind(new.password_hash)
+        .bind(Utc::now())
+        .execute(&mut *tx)
+        .await;
+        if let Err(sqlx::Error::Database(db)) = &inserted {
+            if db.is_unique_violation() {
+                return Err(StoreError::EmailTaken);
+            }
+        }
+        inserted?;
+        for role in new.roles {
+            sqlx::query("INSERT INTO staff_roles (staff_id, role) VALUES (?, ?)")
+                .bind(&id)
+                .bind(role.code())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.staff(&id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("staff account vanished".into()))
+    }
+
+    /// A staff account by id.
+    pub async fn staff(&self, id: &str) -> StoreResult<Option<StaffRow>> {
+        Ok(self
+            .credentials_where("s.id = ?", id)
+            .await?
+            .map(|c| c.staff))
+    }
+
+    /// A staff account with its secrets, by e-mail address (any case).
+    pub async fn staff_credentials(&self, email: &str) -> StoreResult<Option<StaffCredentials>> {
+        self.credentials_where("s.email = ?", &email.trim().to_lowercase())
+            .await
+    }
+
+    /// A staff account with its secrets, by id (password change, two-factor setup).
+    pub async fn staff_credentials_by_id(&self, id: &str) -> StoreResult<Option<StaffCredentials>> {
+        self.credentials_where("s.id = ?", id).await
+    }
+
+    async fn credentials_where(
+        &self,
+        condition: &str,
+        value: &str,
+    ) -> StoreResult<Option<StaffCredentials>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {STAFF_COLUMNS} FROM staff s WHERE {condition}"
+        )))
+        .bind(value)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let id: String = r.get("id");
+        let roles = self.roles_of(&id).await?;
+        let totp_secret: Option<String> = r.get("totp_secret");
+        let disabled_at: Option<String> = r.get("disabled_at");
+        Ok(Some(StaffCredentials {
+            staff: StaffRow {
+                id,
+                organisation_id: r.get("organisation_id"),
+                email: r.get("email"),
+                name: r.get("name"),
+                roles,
+                two_factor: totp_secret.is_some(),
+                disabled: disabled_at.is_some(),
+            },
+            password_hash: r.get("password_hash"),
+            totp_secret,
+        }))
+    }
+
+    async fn roles_of(&self, staff_id: &str) -> StoreResult<Vec<Role>> {
+        let rows = sqlx::query("SELECT role FROM staff_roles WHERE staff_id = ? ORDER BY role")
+            .bind(staff_id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut roles = rows
+            .iter()
+            .map(|r| {
+                let code: String = r.get("role");
+                Role::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("role {code}")))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        roles.sort();
+        Ok(roles)
+    }
+
+    /// The staff of an organisation, by name.
+    pub async fn list_staff(&self, organisation_id: &str) -> StoreResult<Vec<StaffRow>> {
+        let ids: Vec<String> =
+            sqlx::query("SELECT id FROM staff WHERE organisation_id = ? ORDER BY name, email")
+                .bind(organisation_id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| r.get("id"))
+                .collect();
+        let mut staff = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(s) = self.staff(&id).await? {
+                staff.push(s);
+            }
+        }
+        Ok(staff)
+    }
+
+    /// Replaces an account's password hash.
+    pub async fn set_password_hash(&self, staff_id: &str, hash: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE staff SET password_hash = ? WHERE id = ?")
+            .bind(hash)
+            .bind(staff_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Turns two-factor login on (with its secret) or off.
+    pub async fn set_totp_secret(&self, staff_id: &str, secret: Option<&str>) -> StoreResult<()> {
+        sqlx::query("UPDATE staff SET totp_secret = ? WHERE id = ?")
+            .bind(secret)
+            .bind(staff_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Notes a failed attempt under `key` (an e-mail address or a network address).
+    pub async fn record_failed_attempt(
+        &self,
+        kind: AttemptKind,
+        key: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO failed_attempts (kind, key, at) VALUES (?, ?, ?)")
+            .bind(kind.code())
+            .bind(key)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Failed attempts under `key` since `since`, oldest first.
+    pub async fn failed_attempts_since(
+        &self,
+        kind: AttemptKind,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Vec<DateTime<Utc>>> {
+        let rows = sqlx::query(
+            "SELECT at FROM failed_attempts WHERE kind = ? AND key = ? AND at >= ? ORDER BY at",
+        )
+        .bind(kind.code())
+        .bind(key)
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(|r| r.get("at")).collect())
+    }
+
+    /// Forgets failed attempts under `key` (after a successful login) and any
+    /// older than `before`, so the table stays small.
+    pub async fn clear_failed_attempts(
+        &self,
+        kind: AttemptKind,
+        key: &str,
+        before: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM failed_attempts WHERE (kind = ? AND key = ?) OR at < ?")
+            .bind(kind.code())
+            .bind(key)
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

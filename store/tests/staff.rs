@@ -1,0 +1,352 @@
+//! The staff side of the store against a real SQLite database: accounts and
+//! roles, registration (anonymous mode, the separate personnummer), scoping by
+//! organisation, access codes and phones, lockout records, sessions, audit log.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
+
+use chrono::{Duration, NaiveDate, Utc};
+use sqlx::{Row, SqlitePool};
+use stegvis_store::{
+    AttemptKind, Consent, NewAuditEntry, NewParticipant, NewStaff, Role, Store, StoreError,
+};
+
+struct Org {
+    store: Store,
+    org: String,
+    case_manager: String,
+}
+
+async fn setup(pool: SqlitePool) -> Org {
+    let store = Store::from_pool(pool);
+    let org = store.create_organisation("Samordningsförbundet Test").await.unwrap();
+    let cm = store
+        .create_staff(&NewStaff {
+            organisation_id: &org.id,
+            email: "Lotta@Example.se",
+            name: "Lotta Lots",
+            password_hash: "hash",
+            roles: &[Role::CaseManager],
+        })
+        .await
+        .unwrap();
+    Org {
+        store,
+        org: org.id,
+        case_manager: cm.id,
+    }
+}
+
+fn start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+}
+
+fn new_participant<'a>(o: &'a Org, code: &'a str) -> NewParticipant<'a> {
+    NewParticipant {
+        organisation_id: &o.org,
+        case_manager_id: &o.case_manager,
+        programme_id: None,
+        code,
+        start_date: start(),
+        gender: "kvinna",
+        birth_year: Some(1985),
+        municipality: Some("Haninge"),
+        referral: Some("af"),
+        protected_identity: false,
+        consent: Some(Consent {
+            at: Utc::now(),
+            by: o.case_manager.clone(),
+            version: "samtycke-1".into(),
+        }),
+        personnummer: Some("19850314-1234"),
+    }
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn staff_accounts_are_found_by_email_in_any_case_with_their_roles(pool: SqlitePool) {
+    let o = setup(pool).await;
+    let found = o.store.staff_credentials("  LOTTA@example.SE ").await.unwrap().unwrap();
+    assert_eq!(found.staff.id, o.case_manager);
+    assert_eq!(found.staff.email, "lotta@example.se");
+    assert_eq!(found.staff.roles, vec![Role::CaseManager]);
+    assert_eq!(found.password_hash, "hash");
+    assert!(!found.staff.two_factor);
+
+    let again = o
+        .store
+        .create_staff(&NewStaff {
+            organisation_id: &o.org,
+            email: "lotta@example.se",
+            name: "Someone else",
+            password_hash: "x",
+            roles: &[Role::Admin],
+        })
+        .await;
+    assert!(matches!(again, Err(StoreError::EmailTaken)));
+
+    o.store.set_totp_secret(&o.case_manager, Some("SECRET")).await.unwrap();
+    let found = o.store.staff_credentials_by_id(&o.case_manager).await.unwrap().unwrap();
+    assert!(found.staff.two_factor);
+    assert_eq!(found.totp_secret.as_deref(), Some("SECRET"));
+    // Secrets never show in debug output (logs).
+    assert!(!format!("{found:?}").contains("SECRET"));
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn the_personnummer_is_stored_apart_and_never_in_participant_rows(pool: SqlitePool) {
+    let o = setup(pool.clone()).await;
+    let id = o.store.register_participant(&new_participant(&o, "KXA-AAA")).await.unwrap();
+    assert_eq!(
+        o.store.personnummer(&id).await.unwrap().as_deref(),
+        Some("19850314-1234")
+    );
+    let detail = o.store.participant_in(&o.org, &id).await.unwrap().unwrap();
+    assert!(!format!("{detail:?}").contains("1234"));
+    assert_eq!(detail.birth_year, Some(1985));
+    assert_eq!(detail.municipality.as_deref(), Some("Haninge"));
+    // No column of participants holds it.
+    let row = sqlx::query("SELECT * FROM participants WHERE id = ?")
+        .bind(&id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    for i in 0..row.len() {
+        if let Ok(Some(text)) = row.try_get::<Option<String>, _>(i) {
+            assert!(!text.contains("1234"), "column {i} holds the personnummer");
+        }
+    }
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn anonymous_participants_keep_only_gender_and_start(pool: SqlitePool) {
+    let o = setup(pool.clone()).await;
+    let mut new = new_participant(&o, "KXA-AAC");
+    new.consent = None;
+    new.birth_year = None;
+    new.municipality = None;
+    new.referral = None;
+    new.personnummer = None;
+    let id = o.store.register_participant(&new).await.unwrap();
+    let row = sqlx::query(
+        "SELECT gender, intake_date, birth_year, municipality, referral, consent_at
+         FROM participants WHERE id = ?",
+    )
+    .bind(&id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(row.get::<String, _>("gender"), "kvinna");
+    assert_eq!(row.get::<NaiveDate, _>("intake_date"), start());
+    assert_eq!(row.get::<Option<i64>, _>("birth_year"), None);
+    assert_eq!(row.get::<Option<String>, _>("municipality"), None);
+    assert_eq!(row.get::<Option<String>, _>("referral"), None);
+    assert_eq!(row.get::<Option<String>, _>("consent_at"), None);
+    assert_eq!(o.store.personnummer(&id).await.unwrap(), None);
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn a_protected_identity_never_gets_a_personnummer(pool: SqlitePool) {
+    let o = setup(pool.clone()).await;
+    let mut new = new_participant(&o, "KXA-AAD");
+    new.protected_identity = true;
+    let refused = o.store.register_participant(&new).await;
+    assert!(matches!(refused, Err(StoreError::Refused(_))));
+    // Nothing half-written.
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM participants")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(n, 0);
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn another_organisations_participant_is_not_found(pool: SqlitePool) {
+    let o = setup(pool).await;
+    let id = o.store.register_participant(&new_participant(&o, "KXA-AAE")).await.unwrap();
+    let other = o.store.create_organisation("Annat förbund").await.unwrap();
+    assert!(o.store.participant_in(&other.id, &id).await.unwrap().is_none());
+    assert!(o.store.caseload(&other.id, None).await.unwrap().is_empty());
+    assert!(!o
+        .store
+        .record_exit(&other.id, &id, start(), "arbete")
+        .await
+        .unwrap());
+    assert_eq!(o.store.caseload(&o.org, None).await.unwrap().len(), 1);
+    assert_eq!(
+        o.store.caseload(&o.org, Some(&o.case_manager)).await.unwrap().len(),
+        1
+    );
+    assert!(o
+        .store
+        .caseload(&o.org, Some("someone-else"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(o.store.record_exit(&o.org, &id, start(), "arbete").await.unwrap());
+    let detail = o.store.participant_in(&o.org, &id).await.unwrap().unwrap();
+    assert_eq!(detail.exit_date, Some(start()));
+    assert_eq!(detail.exit_outcome.as_deref(), Some("arbete"));
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn codes_expire_are_single_use_and_can_be_revoked(pool: SqlitePool) {
+    let o = setup(pool).await;
+    let id = o.store.register_participant(&new_participant(&o, "KXA-AAF")).await.unwrap();
+    let now = Utc::now();
+
+    // Expired: refused.
+    o.store
+        .issue_access_code(&id, "AAAA-CCCC", &o.case_manager, now - Duration::minutes(1))
+        .await
+        .unwrap();
+    assert!(!o.store.access_code("AAAA-CCCC").await.unwrap().unwrap().usable_at(now));
+    assert!(o.store.connect_device("AAAA-CCCC", "t1", "pin", now).await.unwrap().is_none());
+
+    // A new code revokes the previous one.
+    o.store
+        .issue_access_code(&id, "AAAA-DDDD", &o.case_manager, now + Duration::days(14))
+        .await
+        .unwrap();
+    o.store
+        .issue_access_code(&id, "AAAA-EEEE", &o.case_manager, now + Duration::days(14))
+        .await
+        .unwrap();
+    assert!(o.store.access_code("AAAA-DDDD").await.unwrap().unwrap().revoked_at.is_some());
+    assert_eq!(
+        o.store.usable_access_code(&id, now).await.unwrap().unwrap().code,
+        "AAAA-EEEE"
+    );
+
+    // Redeemed once; the second time it is used up.
+    let (device, owner) = o
+        .store
+        .connect_device("AAAA-EEEE", "t2", "pin", now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(owner, id);
+    assert!(o.store.connect_device("AAAA-EEEE", "t3", "pin", now).await.unwrap().is_none());
+    assert_eq!(o.store.device("t2").await.unwrap().unwrap().id, device);
+    assert_eq!(o.store.active_devices(&id).await.unwrap(), 1);
+
+    // Revoking access disconnects phones and voids unused codes.
+    o.store
+        .issue_access_code(&id, "AAAA-FFFF", &o.case_manager, now + Duration::days(14))
+        .await
+        .unwrap();
+    o.store.revoke_access(&id).await.unwrap();
+    assert!(o.store.device("t2").await.unwrap().unwrap().revoked);
+    assert!(o.store.connect_device("AAAA-FFFF", "t4", "pin", now).await.unwrap().is_none());
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn wrong_pins_lock_the_phone_at_the_limit(pool: SqlitePool) {
+    let o = setup(pool).await;
+    let id = o.store.register_participant(&new_participant(&o, "KXA-AAG")).await.unwrap();
+    let now = Utc::now();
+    o.store
+        .issue_access_code(&id, "CCCC-AAAA", &o.case_manager, now + Duration::days(1))
+        .await
+        .unwrap();
+    let (device, _) = o
+        .store
+        .connect_device("CCCC-AAAA", "tok", "pin", now)
+        .await
+        .unwrap()
+        .unwrap();
+    for expected in 1..=2 {
+        assert_eq!(o.store.record_pin_failure(&device, 3).await.unwrap(), expected);
+        assert!(!o.store.device("tok").await.unwrap().unwrap().locked);
+    }
+    o.store.record_pin_success(&device).await.unwrap();
+    assert_eq!(o.store.device("tok").await.unwrap().unwrap().pin_failures, 0);
+    for _ in 0..3 {
+        o.store.record_pin_failure(&device, 3).await.unwrap();
+    }
+    assert!(o.store.device("tok").await.unwrap().unwrap().locked);
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn failed_attempts_are_counted_per_key_and_cleared(pool: SqlitePool) {
+    let o = setup(pool).await;
+    let now = Utc::now();
+    let hour_ago = now - Duration::hours(1);
+    for _ in 0..3 {
+        o.store
+            .record_failed_attempt(AttemptKind::LoginAccount, "a@x.se", now)
+            .await
+            .unwrap();
+    }
+    o.store
+        .record_failed_attempt(AttemptKind::LoginAccount, "a@x.se", hour_ago)
+        .await
+        .unwrap();
+    o.store
+        .record_failed_attempt(AttemptKind::LoginAddress, "a@x.se", now)
+        .await
+        .unwrap();
+    let since = now - Duration::minutes(15);
+    let found = o
+        .store
+        .failed_attempts_since(AttemptKind::LoginAccount, "a@x.se", since)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 3);
+    o.store
+        .clear_failed_attempts(AttemptKind::LoginAccount, "a@x.se", since)
+        .await
+        .unwrap();
+    assert!(o
+        .store
+        .failed_attempts_since(AttemptKind::LoginAccount, "a@x.se", hour_ago)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        o.store
+            .failed_attempts_since(AttemptKind::LoginAddress, "a@x.se", since)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn sessions_expire(pool: SqlitePool) {
+    let o = setup(pool).await;
+    assert!(o.store.create_session("s1", "{}", 100).await.unwrap());
+    assert!(!o.store.create_session("s1", "{}", 100).await.unwrap());
+    assert_eq!(o.store.load_session("s1", 99).await.unwrap().as_deref(), Some("{}"));
+    assert_eq!(o.store.load_session("s1", 100).await.unwrap(), None);
+    o.store.save_session("s1", "{\"a\":1}", 200).await.unwrap();
+    assert_eq!(
+        o.store.load_session("s1", 150).await.unwrap().as_deref(),
+        Some("{\"a\":1}")
+    );
+    assert_eq!(o.store.delete_expired_sessions(300).await.unwrap(), 1);
+    assert_eq!(o.store.load_session("s1", 0).await.unwrap(), None);
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn audit_records_are_listed_per_organisation(pool: SqlitePool) {
+    let o = setup(pool).await;
+    let id = o.store.register_participant(&new_participant(&o, "KXA-AAH")).await.unwrap();
+    o.store
+        .audit(&NewAuditEntry {
+            organisation_id: &o.org,
+            staff_id: Some(&o.case_manager),
+            action: "read-answers",
+            participant_id: Some(&id),
+            detail: "intake",
+        })
+        .await
+        .unwrap();
+    let log = o.store.audit_log(&o.org, 10).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].action, "read-answers");
+    assert_eq!(log[0].participant_code.as_deref(), Some("KXA-AAH"));
+    assert_eq!(log[0].staff_name.as_deref(), Some("Lotta Lots"));
+    let other = o.store.create_organisation("Annat").await.unwrap();
+    assert!(o.store.audit_log(&other.id, 10).await.unwrap().is_empty());
+}
