@@ -68,42 +68,23 @@ pub struct ReviewView {
     pub complete: bool,
 }
 
-/// A stored check-in, for the list of received answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckInRow {
-    pub participant_code: String,
-    pub occasion: String,
-    pub submitted_at: String,
-    pub answers: usize,
-    pub declined: usize,
-    pub instrument_version: String,
-}
-
-/// Where the check-in of a link starts.
-pub fn start_path(token: &str) -> String {
-    format!("/c/{token}")
-}
+/// Where the check-in starts.
+pub const START_PATH: &str = crate::access::CHECK_IN_HOME;
+/// The review screen.
+pub const REVIEW_PATH: &str = "/svara/granska";
+/// The thank-you screen.
+pub const THANKS_PATH: &str = "/svara/tack";
 
 /// The screen for question `step` (1-based).
-pub fn question_path(token: &str, step: usize) -> String {
-    format!("/c/{token}/fraga/{step}")
-}
-
-/// The review screen.
-pub fn review_path(token: &str) -> String {
-    format!("/c/{token}/granska")
-}
-
-/// The thank-you screen.
-pub fn thanks_path(token: &str) -> String {
-    format!("/c/{token}/tack")
+pub fn question_path(step: usize) -> String {
+    format!("/svara/fraga/{step}")
 }
 
 /// What the start screen of a link shows.
 #[server(prefix = "/api", endpoint = "check-in/overview")]
-pub async fn check_in_overview(token: String) -> Result<Overview, AppError> {
+pub async fn check_in_overview() -> Result<Overview, AppError> {
     use crate::texts::{format_date, occasion_name};
-    let flow = ssr::Flow::load(&token).await?;
+    let flow = ssr::Flow::load().await?;
     let today = flow.state.today();
     let Some(open) = flow.open_check_in().await? else {
         return Ok(Overview::NothingDue {
@@ -128,8 +109,8 @@ pub async fn check_in_overview(token: String) -> Result<Overview, AppError> {
 
 /// One question of the open check-in.
 #[server(prefix = "/api", endpoint = "check-in/question")]
-pub async fn check_in_question(token: String, step: usize) -> Result<QuestionView, AppError> {
-    let flow = ssr::Flow::load(&token).await?;
+pub async fn check_in_question(step: usize) -> Result<QuestionView, AppError> {
+    let flow = ssr::Flow::load().await?;
     let open = flow.require_open_check_in().await?;
     let items = open.items();
     let item = step
@@ -159,7 +140,6 @@ pub async fn check_in_question(token: String, step: usize) -> Result<QuestionVie
 /// is an answer.
 #[server(prefix = "/api", endpoint = "check-in/answer")]
 pub async fn save_answer(
-    token: String,
     submission_id: String,
     step: usize,
     item: String,
@@ -174,7 +154,7 @@ pub async fn save_answer(
         _ => return Err(AppError::BadRequest("Okänd knapp.".into())),
     };
     ssr::check_submission_id(&submission_id)?;
-    let flow = ssr::Flow::load(&token).await?;
+    let flow = ssr::Flow::load().await?;
     let open = flow.require_open_check_in().await?;
     let total = open.items().len();
     if step == 0 || step > total {
@@ -208,10 +188,10 @@ pub async fn save_answer(
             .await?;
     }
     let next = match (forward, step) {
-        (true, s) if s >= total => review_path(&token),
-        (true, s) => question_path(&token, s + 1),
-        (false, 1) => start_path(&token),
-        (false, s) => question_path(&token, s - 1),
+        (true, s) if s >= total => REVIEW_PATH.to_owned(),
+        (true, s) => question_path(s + 1),
+        (false, 1) => START_PATH.to_owned(),
+        (false, s) => question_path(s - 1),
     };
     leptos_axum::redirect(&next);
     Ok(())
@@ -219,8 +199,8 @@ pub async fn save_answer(
 
 /// Everything answered so far, for the review screen.
 #[server(prefix = "/api", endpoint = "check-in/review")]
-pub async fn check_in_review(token: String) -> Result<ReviewView, AppError> {
-    let flow = ssr::Flow::load(&token).await?;
+pub async fn check_in_review() -> Result<ReviewView, AppError> {
+    let flow = ssr::Flow::load().await?;
     let open = flow.require_open_check_in().await?;
     let answers = open.answers();
     let rows: Vec<ReviewRow> = open
@@ -247,17 +227,21 @@ pub async fn check_in_review(token: String) -> Result<ReviewView, AppError> {
 /// Sends the check-in: checks it whole, stores it atomically, and leads to the
 /// thank-you screen. Sending the same submission again stores nothing new.
 #[server(prefix = "/api", endpoint = "check-in/submit")]
-pub async fn submit_check_in(token: String, submission_id: String) -> Result<(), AppError> {
+pub async fn submit_check_in(submission_id: String) -> Result<(), AppError> {
     ssr::check_submission_id(&submission_id)?;
-    let flow = ssr::Flow::load(&token).await?;
+    let flow = ssr::Flow::load().await?;
     // Already stored (a resend): the draft is gone and the occasion may be
     // closed, so answer before looking at either.
     match flow.state.store.check_in_owner(&submission_id).await? {
         Some(owner) if owner == flow.participant.id => {
-            leptos_axum::redirect(&thanks_path(&token));
+            leptos_axum::redirect(THANKS_PATH);
             return Ok(());
         }
-        Some(_) => return Err(AppError::unknown_link()),
+        Some(_) => {
+            return Err(AppError::Conflict(
+                "Svaren kunde inte sparas. Börja om från början.".into(),
+            ))
+        }
         None => {}
     }
     let open = flow.require_open_check_in().await?;
@@ -290,30 +274,12 @@ pub async fn submit_check_in(token: String, submission_id: String) -> Result<(),
             instrument_version: draft.instrument_version.clone(),
             language: draft.language.clone(),
             answers: checked.into_iter().map(Into::into).collect(),
+            assisted_by: flow.assisted_by.clone(),
         })
         .await?;
-    tracing::info!(?outcome, "check-in sent");
-    leptos_axum::redirect(&thanks_path(&token));
+    tracing::info!(?outcome, assisted = flow.assisted_by.is_some(), "check-in sent");
+    leptos_axum::redirect(THANKS_PATH);
     Ok(())
-}
-
-/// The newest stored check-ins, so a person can see that answers arrived.
-#[server(prefix = "/api", endpoint = "check-ins")]
-pub async fn list_check_ins() -> Result<Vec<CheckInRow>, AppError> {
-    use crate::texts::{occasion_name, Lang};
-    let state = crate::state::app_state()?;
-    let rows = state.store.recent_check_ins(100).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| CheckInRow {
-            participant_code: r.participant_code,
-            occasion: occasion_name(Lang::Sv, r.occasion.kind, r.occasion.number),
-            submitted_at: r.submitted_at.format("%Y-%m-%d %H:%M").to_string(),
-            answers: r.answers,
-            declined: r.declined,
-            instrument_version: r.instrument_version,
-        })
-        .collect())
 }
 
 #[cfg(feature = "ssr")]
@@ -330,11 +296,14 @@ mod ssr {
     use stegvis_domain::schedule::{Schedule, ScheduledOccasion};
     use stegvis_store::{DraftRow, OccasionRef, ParticipantRow};
 
-    /// A check-in link resolved to its participant, their open occasion and
-    /// the language of this request (read once, used for every text).
+    /// The signed-in participant (or the one a staff member runs the check-in
+    /// with) resolved to their open occasion and the language of this request
+    /// (read once, used for every text).
     pub struct Flow {
         pub state: AppState,
         pub participant: ParticipantRow,
+        /// The staff member answering together with the participant, if any.
+        pub assisted_by: Option<String>,
         pub open: Option<ScheduledOccasion>,
         pub next_opens: Option<NaiveDate>,
         pub lang: Lang,
@@ -364,16 +333,17 @@ mod ssr {
     }
 
     impl Flow {
-        pub async fn load(token: &str) -> Result<Self, AppError> {
+        /// Only the session decides whose check-in this is: a participant's
+        /// own sign-in, or a case manager's "answer together" for a
+        /// participant of their organisation.
+        pub async fn load() -> Result<Self, AppError> {
             let state = app_state()?;
-            if token.len() > 128 {
-                return Err(AppError::unknown_link());
-            }
+            let (participant_id, assisted_by) = whose_check_in().await?;
             let participant = state
                 .store
-                .participant_by_token(token)
+                .participant(&participant_id)
                 .await?
-                .ok_or_else(AppError::unknown_link)?;
+                .ok_or_else(AppError::participant_signed_out)?;
             let answered: Vec<_> = state
                 .store
                 .answered_occasions(&participant.id)
@@ -391,6 +361,7 @@ mod ssr {
                 open: status.open_now,
                 lang: crate::prefs::current_prefs().lang,
                 participant,
+                assisted_by,
                 state,
             })
         }
@@ -477,6 +448,38 @@ mod ssr {
                 .map(|o| self.option_label(item, &o.code, &o.text))
                 .unwrap_or_else(|| value.to_owned())
         }
+    }
+
+    /// The participant of this session and, for a check-in run together with
+    /// staff, the staff member. A participant whose phone was disconnected or
+    /// locked is signed out at once.
+    async fn whose_check_in() -> Result<(String, Option<String>), AppError> {
+        use crate::auth::ssr as auth;
+        if let Some(p) = crate::access::ssr::signed_in_participant().await? {
+            let device = crate::access::ssr::known_device().await?;
+            if device.is_some_and(|d| d.id == p.device_id && !d.locked) {
+                return Ok((p.participant_id, None));
+            }
+            let session = auth::session().await?;
+            auth::remove(&session, crate::access::ssr::PARTICIPANT_KEY).await?;
+            return Err(AppError::participant_signed_out());
+        }
+        if let Some(staff) = auth::signed_in_staff().await? {
+            let session = auth::session().await?;
+            if let Some(id) = auth::get::<String>(&session, auth::ASSISTING_KEY).await? {
+                let state = app_state()?;
+                let allowed = staff.has(stegvis_store::Role::CaseManager)
+                    && state
+                        .store
+                        .participant_in(&staff.organisation_id, &id)
+                        .await?
+                        .is_some();
+                if allowed {
+                    return Ok((id, Some(staff.id)));
+                }
+            }
+        }
+        Err(AppError::participant_signed_out())
     }
 
     pub fn check_submission_id(id: &str) -> Result<(), AppError> {

@@ -17,6 +17,15 @@ pub enum AppError {
     /// The request could not be read (malformed body, missing field): 400.
     #[error("{0}")]
     BadRequest(String),
+    /// Nobody is signed in, or the sign-in has timed out: 401.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but this account may not do this: 403.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many failed attempts; try later or ask for help: 429.
+    #[error("{0}")]
+    TooManyAttempts(String),
     /// The thing asked for does not exist, or is not this person's: 404.
     #[error("{0}")]
     NotFound(String),
@@ -39,6 +48,9 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::TooManyAttempts(_) => 429,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
             Self::Invalid(_) => 422,
@@ -47,10 +59,20 @@ impl AppError {
         }
     }
 
-    /// A check-in link that leads nowhere. Said the same way whatever the reason,
-    /// so a guessed link reveals nothing.
-    pub fn unknown_link() -> Self {
-        Self::NotFound("Länken fungerar inte. Fråga den som gav dig länken om en ny.".into())
+    /// Staff pages and actions without a valid sign-in.
+    pub fn signed_out() -> Self {
+        Self::Unauthorized("Du är inte inloggad, eller så har du varit borta för länge. Logga in igen.".into())
+    }
+
+    /// A participant page without a connected phone or a signed-in participant.
+    pub fn participant_signed_out() -> Self {
+        Self::Unauthorized("Du behöver skriva din kod först.".into())
+    }
+
+    /// A participant that is not in the staff member's organisation, or does
+    /// not exist: said the same way, so ids reveal nothing.
+    pub fn unknown_participant() -> Self {
+        Self::NotFound("Deltagaren finns inte.".into())
     }
 }
 
@@ -89,6 +111,9 @@ impl From<stegvis_store::StoreError> for AppError {
             }
             S::SubmissionIdTaken => {
                 Self::Conflict("Svaren kunde inte sparas. Börja om från början.".into())
+            }
+            S::EmailTaken => {
+                Self::Conflict("Det finns redan ett konto med den e-postadressen.".into())
             }
             other => {
                 tracing::error!(error = %other, "store error");

@@ -4,10 +4,15 @@
 //! and runs the server functions; with `hydrate` into WASM, which takes over the
 //! rendered page in the browser. Pages must work before (or without) the WASM.
 
+pub mod access;
+pub mod admin;
+pub mod auth;
 pub mod check_in;
 pub mod error;
 pub mod pages;
 pub mod prefs;
+pub mod qr;
+pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod texts;
@@ -71,19 +76,49 @@ pub fn App() -> impl IntoView {
                 <a href="/" class="brand">"Stegvis"</a>
                 <pages::SettingsPanel />
             </header>
+            <pages::StaffBar />
             <pages::NavigationWatcher />
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
-                    <Route path=path!("/") view=pages::Home />
-                    <Route path=path!("/c/:token") view=pages::CheckInStart ssr=SsrMode::Async />
+                    <Route path=path!("/") view=pages::Home ssr=SsrMode::Async />
+                    <Route path=path!("/kod") view=pages::CodePage ssr=SsrMode::Async />
+                    <Route path=path!("/ny-pin") view=pages::NewPinPage ssr=SsrMode::Async />
+                    <Route path=path!("/pin") view=pages::PinPage ssr=SsrMode::Async />
+                    <Route path=path!("/svara") view=pages::CheckInStart ssr=SsrMode::Async />
                     <Route
-                        path=path!("/c/:token/fraga/:step")
+                        path=path!("/svara/fraga/:step")
                         view=pages::QuestionPage
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/c/:token/granska") view=pages::ReviewPage ssr=SsrMode::Async />
-                    <Route path=path!("/c/:token/tack") view=pages::ThanksPage ssr=SsrMode::Async />
-                    <Route path=path!("/incheckningar") view=pages::CheckInsPage ssr=SsrMode::Async />
+                    <Route path=path!("/svara/granska") view=pages::ReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/svara/tack") view=pages::ThanksPage ssr=SsrMode::Async />
+                    <Route path=path!("/logga-in") view=pages::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/logga-in/kod") view=pages::TwoFactorPage ssr=SsrMode::Async />
+                    <Route path=path!("/konto") view=pages::AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/personal") view=pages::CaseloadPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/personal/ny-deltagare")
+                        view=pages::RegisterPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/personal/deltagare/:id")
+                        view=pages::ParticipantPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/personal/deltagare/:id/svar/:submission")
+                        view=pages::AnswersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/personal/deltagare/:id/blad")
+                        view=pages::SheetPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/admin") view=pages::AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/logg") view=pages::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/utvardering") view=pages::EvaluatorPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -18,6 +18,14 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// How long before and after its date a follow-up can be answered.
     pub window: Window,
+    /// Whether cookies carry `Secure` (off only for plain-HTTP test setups).
+    pub secure_cookies: bool,
+    /// The address participants reach the app at, for links and QR codes on
+    /// printed sheets; without it the address of the request is used.
+    pub public_url: Option<String>,
+    /// Whether to take the client's address from `X-Forwarded-For` (behind a
+    /// reverse proxy) instead of the connection, for lockouts.
+    pub trust_proxy: bool,
     instruments: Arc<Instruments>,
 }
 
@@ -37,6 +45,9 @@ impl AppState {
             store,
             leptos_options,
             window: Window::default(),
+            secure_cookies: true,
+            public_url: None,
+            trust_proxy: false,
             instruments: Arc::new(Instruments {
                 current,
                 by_version: RwLock::new(by_version),
@@ -47,6 +58,24 @@ impl AppState {
     /// Uses another check-in window than the default (two weeks before, four after).
     pub fn with_window(mut self, window: Window) -> Self {
         self.window = window;
+        self
+    }
+
+    /// Sets whether cookies are marked `Secure`.
+    pub fn with_secure_cookies(mut self, secure: bool) -> Self {
+        self.secure_cookies = secure;
+        self
+    }
+
+    /// Trusts `X-Forwarded-For` for the client's address.
+    pub fn with_trust_proxy(mut self, trust: bool) -> Self {
+        self.trust_proxy = trust;
+        self
+    }
+
+    /// Sets the public address used on printed sheets.
+    pub fn with_public_url(mut self, url: Option<String>) -> Self {
+        self.public_url = url.map(|u| u.trim_end_matches('/').to_owned());
         self
     }
 

@@ -29,6 +29,16 @@ pub struct Config {
     /// Days before and after its date a follow-up can be answered
     /// (`STEGVIS_WINDOW_BEFORE_DAYS`, `STEGVIS_WINDOW_AFTER_DAYS`; 14 and 28).
     pub window: stegvis_domain::schedule::Window,
+    /// Mark cookies `Secure` (`STEGVIS_SECURE_COOKIES`, default on). Browsers
+    /// accept secure cookies on http://localhost and 127.0.0.1; turn it off
+    /// only to try the app from another device over plain HTTP.
+    pub secure_cookies: bool,
+    /// The address participants reach the app at, for printed links and QR
+    /// codes (`STEGVIS_PUBLIC_URL`, e.g. `https://stegvis.forbundet.se`).
+    pub public_url: Option<String>,
+    /// Take the client address from `X-Forwarded-For` (`STEGVIS_TRUST_PROXY`),
+    /// only when a reverse proxy sets it.
+    pub trust_proxy: bool,
 }
 
 /// Why the configuration could not be read.
@@ -63,6 +73,9 @@ struct FileConfig {
     demo: Option<bool>,
     window_before_days: Option<u32>,
     window_after_days: Option<u32>,
+    secure_cookies: Option<bool>,
+    public_url: Option<String>,
+    trust_proxy: Option<bool>,
 }
 
 impl Config {
@@ -113,7 +126,20 @@ impl Config {
                 .or(file.window_after_days)
                 .unwrap_or(default_window.after_days),
         };
+        let secure_cookies = match lookup("STEGVIS_SECURE_COOKIES") {
+            Some(v) => parse_bool("STEGVIS_SECURE_COOKIES", &v)?,
+            None => file.secure_cookies.unwrap_or(true),
+        };
+        let trust_proxy = match lookup("STEGVIS_TRUST_PROXY") {
+            Some(v) => parse_bool("STEGVIS_TRUST_PROXY", &v)?,
+            None => file.trust_proxy.unwrap_or(false),
+        };
         Ok(Self {
+            secure_cookies,
+            trust_proxy,
+            public_url: lookup("STEGVIS_PUBLIC_URL")
+                .or(file.public_url)
+                .filter(|u| !u.is_empty()),
             window,
             addr,
             data_dir,

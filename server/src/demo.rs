@@ -1,62 +1,93 @@
-//! Demo data, so a fresh install has something to click through: two
-//! programmes, and participants whose intake, first follow-up or exit check-in
-//! is open today.
+//! Demo data, so a fresh install has something real to click through: one
+//! organisation with two programmes, one account per role, about 400
+//! participants shaped like the figures in the domain brief (two thirds women,
+//! the referral and municipality mix, intakes over the past 18 months,
+//! follow-ups with gaps and missed occasions, some exits), plus a few
+//! participants with an open check-in and a printed access code to try the
+//! phone flow with.
 //!
-//! Seeding only ever runs against a database with no participants, so it can
-//! never mix invented people into real data.
+//! Seeding is deterministic (fixed seed; the same day gives the same data) and
+//! only ever runs against an empty database, so it can never mix invented
+//! people into real data.
 
-use app::check_in::start_path;
-use chrono::{Months, NaiveDate};
+use chrono::{Months, NaiveDate, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use std::collections::BTreeMap;
 use stegvis_domain::check_in::check_submission;
 use stegvis_domain::instrument::{AnswerValue, Instrument};
 use stegvis_domain::occasion::OccasionKind;
+use stegvis_domain::population::{self, PersonPlan};
 use stegvis_domain::schedule::Window;
-use stegvis_store::{ids, NewCheckIn, OccasionRef, Store, StoreError};
+use stegvis_store::{
+    ids, Consent, NewCheckIn, NewParticipant, NewStaff, OccasionRef, Role, StaffRow, Store,
+    StoreError,
+};
 
-/// How many demo participants get an open intake check-in.
-pub const INTAKE_PARTICIPANTS: usize = 16;
-/// How many get an open first follow-up (intake three months ago, answered).
-pub const FOLLOW_UP_PARTICIPANTS: usize = 3;
-/// How many get an open exit check-in (leaving today).
-pub const EXIT_PARTICIPANTS: usize = 2;
+/// The seed every demo database is drawn from.
+pub const SEED: u64 = 20_121_014;
+/// How many participants the population has.
+pub const POPULATION: usize = 400;
+/// Participants with an open intake and an access code, for trying the phone flow.
+pub const INTAKE_SHOWCASE: usize = 16;
+/// … with an open first follow-up.
+pub const FOLLOW_UP_SHOWCASE: usize = 3;
+/// … with an open exit check-in.
+pub const EXIT_SHOWCASE: usize = 2;
+/// The password of every demo account. Demo only: printed at start.
+pub const DEMO_PASSWORD: &str = "stegvis-demo-2026";
+/// The demo admin's TOTP secret (base32), printed so it can be added to an
+/// authenticator app. Demo only.
+pub const DEMO_ADMIN_TOTP: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
-/// A demo participant and the link they answer with.
+/// A demo login.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub role: &'static str,
+    pub email: String,
+}
+
+/// A showcase participant and the code their phone connects with.
 #[derive(Debug, Clone)]
 pub struct DemoParticipant {
     pub code: String,
-    /// Which check-in is open: `intake`, `follow-up` or `exit`.
+    /// Which check-in is open.
     pub open: OccasionKind,
-    pub path: String,
+    pub access_code: String,
 }
 
-/// Seeds demo participants. Returns `None` when the database already has
-/// participants (then nothing is written).
+/// What seeding made.
+#[derive(Debug, Clone)]
+pub struct Seeded {
+    pub accounts: Vec<DemoAccount>,
+    pub participants: usize,
+    pub check_ins: usize,
+    pub showcase: Vec<DemoParticipant>,
+}
+
+/// Seeds the demo. `hash` turns the demo password into a stored hash (the
+/// app's argon2id). Returns `None`, writing nothing, when the database
+/// already has an organisation or a participant.
 pub async fn seed(
     store: &Store,
     instrument: &Instrument,
     today: NaiveDate,
-) -> Result<Option<Vec<DemoParticipant>>, StoreError> {
-    if store.participant_count().await? > 0 {
+    hash: impl Fn(&str) -> Result<String, StoreError>,
+) -> Result<Option<Seeded>, StoreError> {
+    if store.organisation_count().await? > 0 || store.participant_count().await? > 0 {
         return Ok(None);
     }
-    let three_months_ago = today.checked_sub_months(Months::new(3)).unwrap_or(today);
-    let five_months_ago = today.checked_sub_months(Months::new(5)).unwrap_or(today);
-    let plan = std::iter::repeat_n((OccasionKind::Intake, today), INTAKE_PARTICIPANTS)
-        .chain(std::iter::repeat_n(
-            (OccasionKind::FollowUp, three_months_ago),
-            FOLLOW_UP_PARTICIPANTS,
-        ))
-        .chain(std::iter::repeat_n(
-            (OccasionKind::Exit, five_months_ago),
-            EXIT_PARTICIPANTS,
-        ));
+    let mut rng = StdRng::seed_from_u64(SEED);
+    let org = store
+        .create_organisation("Samordningsförbundet Södertörn (demo)")
+        .await?;
     let programmes = [
         store
-            .create_programme("Steget vidare", Window::default())
+            .create_programme_in(&org.id, "Steget vidare", Window::default())
             .await?,
         store
-            .create_programme(
+            .create_programme_in(
+                &org.id,
                 "Arbetsträning",
                 Window {
                     before_days: 7,
@@ -65,58 +96,224 @@ pub async fn seed(
             )
             .await?,
     ];
-    let mut seeded = Vec::new();
-    for (i, (open, intake)) in plan.enumerate() {
-        let token = ids::access_token();
-        let p = store
-            .create_participant(&ids::participant_code(), &token, intake)
+    let password_hash = hash(DEMO_PASSWORD)?;
+    let account = |email: &'static str, name: &'static str, roles: &'static [Role]| NewStaff {
+        organisation_id: &org.id,
+        email,
+        name,
+        password_hash: &password_hash,
+        roles,
+    };
+    let admin = store
+        .create_staff(&account("admin@demo.stegvis.se", "Alva Admin", &[Role::Admin]))
+        .await?;
+    store.set_totp_secret(&admin.id, Some(DEMO_ADMIN_TOTP)).await?;
+    let lead = store
+        .create_staff(&account(
+            "handlaggare@demo.stegvis.se",
+            "Hanna Handläggare",
+            &[Role::CaseManager],
+        ))
+        .await?;
+    store
+        .create_staff(&account(
+            "utvarderare@demo.stegvis.se",
+            "Ulf Utvärderare",
+            &[Role::Evaluator],
+        ))
+        .await?;
+    let mut case_managers = vec![lead.clone()];
+    for (email, name) in [
+        ("karim@demo.stegvis.se", "Karim Coach"),
+        ("maja@demo.stegvis.se", "Maja Lots"),
+        ("sofia@demo.stegvis.se", "Sofia Stöd"),
+    ] {
+        case_managers.push(
+            store
+                .create_staff(&account(email, name, &[Role::CaseManager]))
+                .await?,
+        );
+    }
+
+    let mut check_ins = 0;
+    let people = population::generate(SEED, POPULATION, today);
+    for (i, person) in people.iter().enumerate() {
+        let cm = &case_managers[i % case_managers.len()];
+        let id = register(store, &mut rng, &org.id, cm, &programmes[person.programme].id, person)
             .await?;
-        store
-            .assign_programme(&p.id, &programmes[i % programmes.len()].id)
+        if let Some((exit, outcome)) = person.exit {
+            store.record_exit(&org.id, &id, exit, outcome.code()).await?;
+        }
+        for occasion in person.answered.iter().filter(|o| o.answered) {
+            answer(
+                store,
+                &mut rng,
+                instrument,
+                &id,
+                OccasionRef {
+                    kind: occasion.kind,
+                    number: occasion.number,
+                },
+                occasion.progress,
+            )
             .await?;
+            check_ins += 1;
+        }
+    }
+
+    let three_months_ago = today.checked_sub_months(Months::new(3)).unwrap_or(today);
+    let five_months_ago = today.checked_sub_months(Months::new(5)).unwrap_or(today);
+    let plan = std::iter::repeat_n((OccasionKind::Intake, today), INTAKE_SHOWCASE)
+        .chain(std::iter::repeat_n(
+            (OccasionKind::FollowUp, three_months_ago),
+            FOLLOW_UP_SHOWCASE,
+        ))
+        .chain(std::iter::repeat_n(
+            (OccasionKind::Exit, five_months_ago),
+            EXIT_SHOWCASE,
+        ));
+    let mut showcase = Vec::new();
+    for (i, (open, start)) in plan.enumerate() {
+        let person = PersonPlan {
+            start_date: start,
+            exit: None,
+            answered: Vec::new(),
+            ..people[i].clone()
+        };
+        let id = register(store, &mut rng, &org.id, &lead, &programmes[i % 2].id, &person).await?;
         if open != OccasionKind::Intake {
-            answer(store, instrument, &p.id, OccasionKind::Intake, 0, 1).await?;
+            answer(store, &mut rng, instrument, &id, intake(), 0.3).await?;
         }
         if open == OccasionKind::Exit {
-            answer(store, instrument, &p.id, OccasionKind::FollowUp, 1, 2).await?;
-            store.set_exit_date(&p.id, today).await?;
+            let first = OccasionRef {
+                kind: OccasionKind::FollowUp,
+                number: 1,
+            };
+            answer(store, &mut rng, instrument, &id, first, 0.5).await?;
+            store
+                .record_exit(&org.id, &id, today, "arbete")
+                .await?;
         }
-        seeded.push(DemoParticipant {
-            code: p.code,
+        let access_code = stegvis_domain::access::generate_access_code(&mut rng);
+        store
+            .issue_access_code(&id, &access_code, &lead.id, Utc::now() + chrono::Duration::days(14))
+            .await?;
+        let code = store
+            .participant(&id)
+            .await?
+            .map(|p| p.code)
+            .unwrap_or_default();
+        showcase.push(DemoParticipant {
+            code,
             open,
-            path: start_path(&token),
+            access_code,
         });
     }
-    Ok(Some(seeded))
+
+    Ok(Some(Seeded {
+        accounts: vec![
+            DemoAccount {
+                role: "admin",
+                email: admin.email,
+            },
+            DemoAccount {
+                role: "case manager",
+                email: lead.email,
+            },
+            DemoAccount {
+                role: "evaluator",
+                email: "utvarderare@demo.stegvis.se".into(),
+            },
+        ],
+        participants: POPULATION + showcase.len(),
+        check_ins,
+        showcase,
+    }))
 }
 
-/// Stores a past check-in: option `level` (0-based, capped) on every item.
+fn intake() -> OccasionRef {
+    OccasionRef {
+        kind: OccasionKind::Intake,
+        number: 0,
+    }
+}
+
+/// Registers one planned person the way a case manager would: anonymous
+/// people keep only gender and start date.
+async fn register(
+    store: &Store,
+    rng: &mut StdRng,
+    organisation_id: &str,
+    case_manager: &StaffRow,
+    programme_id: &str,
+    person: &PersonPlan,
+) -> Result<String, StoreError> {
+    let consent = person.consent.then(|| Consent {
+        at: Utc::now(),
+        by: case_manager.id.clone(),
+        version: "samtycke-2026-1".into(),
+    });
+    loop {
+        let code = stegvis_domain::access::generate_participant_code(rng);
+        let new = NewParticipant {
+            organisation_id,
+            case_manager_id: &case_manager.id,
+            programme_id: Some(programme_id),
+            code: &code,
+            start_date: person.start_date,
+            gender: person.gender.code(),
+            birth_year: person.consent.then_some(person.birth_year),
+            municipality: person.consent.then_some(person.municipality),
+            referral: person.consent.then(|| person.referral.code()),
+            protected_identity: person.protected_identity,
+            consent: consent.clone(),
+            personnummer: None,
+        };
+        match store.register_participant(&new).await {
+            Err(StoreError::CodeTaken) => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Stores a past check-in whose answers sit about `progress` of the way up
+/// each scale, with some noise and the odd "Vill inte svara".
 async fn answer(
     store: &Store,
+    rng: &mut StdRng,
     instrument: &Instrument,
     participant_id: &str,
-    kind: OccasionKind,
-    number: u32,
-    level: usize,
+    occasion: OccasionRef,
+    progress: f64,
 ) -> Result<(), StoreError> {
     let answers: BTreeMap<String, AnswerValue> = instrument
-        .items_for(kind)
+        .items_for(occasion.kind)
         .into_iter()
         .map(|item| {
-            let option = &item.options[level.min(item.options.len() - 1)];
-            (item.id.clone(), AnswerValue::Option(option.code.clone()))
+            let value = if rng.random_bool(0.04) {
+                AnswerValue::Declined
+            } else {
+                let last = item.options.len().saturating_sub(1);
+                let noisy = (progress + rng.random_range(-0.15..0.15)).clamp(0.0, 1.0);
+                // usize from a value in 0..=last: rounding a non-negative float.
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let index = ((noisy * last as f64).round() as usize).min(last);
+                AnswerValue::Option(item.options[index].code.clone())
+            };
+            (item.id.clone(), value)
         })
         .collect();
-    let checked = check_submission(instrument, kind, &answers)
+    let checked = check_submission(instrument, occasion.kind, &answers)
         .map_err(|e| StoreError::Corrupt(format!("demo answers: {e}")))?;
     store
         .store_check_in(&NewCheckIn {
             submission_id: ids::submission_id(),
             participant_id: participant_id.to_owned(),
-            occasion: OccasionRef { kind, number },
+            occasion,
             instrument_version: instrument.version(),
             language: "sv".into(),
             answers: checked.into_iter().map(Into::into).collect(),
+            assisted_by: None,
         })
         .await?;
     Ok(())

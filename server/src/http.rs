@@ -5,7 +5,8 @@ use app::error::{AppError, ERROR_CONTENT_TYPE};
 use app::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
-use axum::extract::{FromRef, Request, State};
+use app::auth::ssr::ClientAddress;
+use axum::extract::{ConnectInfo, FromRef, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -14,12 +15,21 @@ use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::path::Path;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// A signed-in session ends after this long without use.
+pub const SESSION_IDLE_MINUTES: i64 = 30;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "stegvis_session";
 
 /// Largest request body a server function accepts. A whole check-in is a few KiB.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -36,6 +46,16 @@ impl FromRef<ServerState> for leptos::config::LeptosOptions {
 
 /// Builds the whole router for a state.
 pub fn router(state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(crate::sessions::StoreSessions(state.store.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.secure_cookies)
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            SESSION_IDLE_MINUTES,
+        )));
+    let trust_proxy = state.trust_proxy;
     let site_root = state.leptos_options.site_root.to_string();
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -76,6 +96,11 @@ pub fn router(state: AppState) -> Router {
                 ),
         )
         .layer(axum::middleware::map_response(error_status))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(move |req, next| {
+            client_address(trust_proxy, req, next)
+        }))
+        .layer(axum::middleware::from_fn(refuse_cross_site))
         .layer(axum::middleware::from_fn(read_body_within_limit))
         .layer(
             ServiceBuilder::new()
@@ -171,6 +196,67 @@ async fn read_body_within_limit(req: Request, next: Next) -> Response {
         )
             .into_response(),
     }
+}
+
+/// Refuses state-changing requests that a browser says come from another
+/// site: the cross-site request forgery defence for every form and server
+/// function. Browsers send `Sec-Fetch-Site` and `Origin` with every POST; a
+/// request with neither is not from a browser (and carries no victim's
+/// cookies by accident). Session cookies are also `SameSite=Lax`.
+async fn refuse_cross_site(req: Request, next: Next) -> Response {
+    let safe = matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    if safe || is_same_origin(req.headers()) {
+        return next.run(req).await;
+    }
+    tracing::warn!(uri = %req.uri(), "cross-site request refused");
+    (
+        StatusCode::FORBIDDEN,
+        "Förfrågan kom från en annan webbplats och stoppades. Ladda om sidan och försök igen.",
+    )
+        .into_response()
+}
+
+/// Whether the browser's own headers say the request comes from this site.
+pub fn is_same_origin(headers: &axum::http::HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(origin) => {
+            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+            let origin_host = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            matches!((origin_host, host), (Some(o), Some(h)) if o == h)
+        }
+    }
+}
+
+/// Puts the client's address on the request for lockouts: the connection's,
+/// or behind a trusted proxy the last `X-Forwarded-For` entry.
+async fn client_address(trust_proxy: bool, mut req: Request, next: Next) -> Response {
+    let forwarded = trust_proxy
+        .then(|| {
+            req.headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .map(|v| v.trim().to_owned())
+        })
+        .flatten();
+    let address = forwarded
+        .or_else(|| {
+            req.extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    req.extensions_mut().insert(ClientAddress(address));
+    next.run(req).await
 }
 
 async fn healthz(State(ServerState(state)): State<ServerState>) -> Response {

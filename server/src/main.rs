@@ -1,22 +1,88 @@
-//! `stegvis`: the server binary. Reads configuration, prepares the database and
-//! serves the app until interrupted.
+//! `stegvis`: the server binary. `serve` (the default) runs the app,
+//! `migrate` brings the database schema up to date, and `admin create` makes
+//! the first organisation and admin account on a fresh install.
 
 use anyhow::Context;
 use app::state::AppState;
+use clap::{Parser, Subcommand};
 use leptos::config::{Env, LeptosOptions};
+use std::io::BufRead;
 use stegvis_domain::instrument::Instrument;
-use stegvis_server::{config::Config, demo, http};
-use stegvis_store::Store;
+use stegvis_server::{config::Config, demo, http, sessions};
+use stegvis_store::{NewStaff, Role, Store, StoreError};
 use tracing_subscriber::EnvFilter;
 
 /// The default instrument, built in so a fresh install needs no files.
 const DEFAULT_INSTRUMENT: &str = include_str!("../../instruments/stegvis-bas.toml");
 
+/// Stegvis: participants' self-assessments and progress, for samordningsförbund.
+/// Settings come from STEGVIS_* environment variables or stegvis.toml (see README).
+#[derive(Debug, Parser)]
+#[command(name = "stegvis", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Manage administrator accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create an organisation and its first admin account. The password is read
+    /// from STEGVIS_ADMIN_PASSWORD, else from the first line of standard input.
+    /// The admin turns on two-factor sign-in at the first login.
+    Create {
+        /// Name of the organisation (samordningsförbund).
+        #[arg(long)]
+        organisation: String,
+        /// The admin's e-mail address (the login).
+        #[arg(long)]
+        email: String,
+        /// The admin's name.
+        #[arg(long)]
+        name: String,
+        /// Also make the account a case manager.
+        #[arg(long)]
+        case_manager: bool,
+    },
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
     let config = Config::from_env()?;
     init_logging(&config)?;
+    let store = open_store(&config).await?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config, store).await,
+        Command::Migrate => {
+            println!("The database schema is up to date.");
+            Ok(())
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    organisation,
+                    email,
+                    name,
+                    case_manager,
+                },
+        } => create_admin(&store, &organisation, &email, &name, case_manager).await,
+    }
+}
 
+async fn open_store(config: &Config) -> anyhow::Result<Store> {
     if config.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
@@ -25,7 +91,59 @@ async fn main() -> anyhow::Result<()> {
         .await
         .context("opening the database")?;
     store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
 
+async fn create_admin(
+    store: &Store,
+    organisation: &str,
+    email: &str,
+    name: &str,
+    case_manager: bool,
+) -> anyhow::Result<()> {
+    if !app::admin::looks_like_email(email) {
+        anyhow::bail!("{email:?} is not an e-mail address");
+    }
+    let password = match std::env::var("STEGVIS_ADMIN_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprintln!("Password for {email} (one line):");
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    app::auth::check_new_password(&password, &password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = app::auth::ssr::hash_secret(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let org = store.create_organisation(organisation).await?;
+    let roles: &[Role] = if case_manager {
+        &[Role::Admin, Role::CaseManager]
+    } else {
+        &[Role::Admin]
+    };
+    match store
+        .create_staff(&NewStaff {
+            organisation_id: &org.id,
+            email,
+            name,
+            password_hash: &hash,
+            roles,
+        })
+        .await
+    {
+        Ok(admin) => {
+            println!(
+                "Created organisation {:?} and admin {} ({}). Sign in and turn on two-factor sign-in under Mitt konto.",
+                org.name, admin.email, admin.name
+            );
+            Ok(())
+        }
+        Err(StoreError::EmailTaken) => anyhow::bail!("{email} already has an account"),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
     let source = match &config.instrument {
         Some(path) => std::fs::read_to_string(path)
             .with_context(|| format!("reading instrument {}", path.display()))?,
@@ -42,7 +160,11 @@ async fn main() -> anyhow::Result<()> {
         .site_addr(config.addr)
         .env(Env::PROD)
         .build();
-    let state = AppState::new(store.clone(), leptos_options, instrument).with_window(config.window);
+    let state = AppState::new(store.clone(), leptos_options, instrument)
+        .with_window(config.window)
+        .with_secure_cookies(config.secure_cookies)
+        .with_public_url(config.public_url.clone())
+        .with_trust_proxy(config.trust_proxy);
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -50,25 +172,47 @@ async fn main() -> anyhow::Result<()> {
     let base = format!("http://{}", listener.local_addr()?);
 
     if config.demo {
-        match demo::seed(&store, &state.current_instrument(), state.today()).await? {
-            Some(participants) => {
-                println!(
-                    "Demo data: {} participants with an open check-in.",
-                    participants.len()
-                );
-                for p in participants {
-                    println!("  {}  {} check-in link: {base}{}", p.code, p.open, p.path);
-                }
-            }
-            None => println!("The database already has participants; no demo data added."),
+        let hash = |p: &str| {
+            app::auth::ssr::hash_secret(p).map_err(|e| StoreError::Corrupt(e.to_string()))
+        };
+        match demo::seed(&store, &state.current_instrument(), state.today(), hash).await? {
+            Some(seeded) => print_demo(&seeded, &base),
+            None => println!("The database already has data; no demo data added."),
         }
     }
     println!("Stegvis is running at {base}/  (stop with Ctrl+C)");
 
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    tokio::spawn(sessions::prune_expired(store));
+    axum::serve(
+        listener,
+        http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
+}
+
+fn print_demo(seeded: &demo::Seeded, base: &str) {
+    println!(
+        "Demo data: {} participants, {} check-ins. Demo logins (demo only) at {base}/logga-in:",
+        seeded.participants, seeded.check_ins
+    );
+    for account in &seeded.accounts {
+        println!(
+            "  {:<13} {}  password: {}",
+            account.role,
+            account.email,
+            demo::DEMO_PASSWORD
+        );
+    }
+    println!(
+        "  The admin signs in with two-factor; add this secret to an authenticator app: {}",
+        demo::DEMO_ADMIN_TOTP
+    );
+    println!("Participants with an open check-in (type the code at {base}/):");
+    for p in &seeded.showcase {
+        println!("  {}  {} access code: {}", p.code, p.open, p.access_code);
+    }
 }
 
 fn init_logging(config: &Config) -> anyhow::Result<()> {

@@ -66,6 +66,8 @@ pub struct ParticipantCheckIn {
     pub submission_id: String,
     pub occasion: OccasionRef,
     pub submitted_at: DateTime<Utc>,
+    pub instrument_version: String,
+    /// Name of the staff member who answered together with the participant.
     pub assisted_by: Option<String>,
 }
 
@@ -236,8 +238,9 @@ impl Store {
         .await?;
         let check_ins = sqlx::query(
             "SELECT c.participant_id, c.submission_id, c.occasion_kind, c.occasion_number,
-                    c.submitted_at, c.assisted_by
+                    c.submitted_at, c.instrument_version, s.name AS assisted_by
              FROM check_ins c JOIN participants p ON p.id = c.participant_id
+             LEFT JOIN staff s ON s.id = c.assisted_by
              WHERE p.organisation_id = ? AND (? IS NULL OR p.case_manager_id = ?)
              ORDER BY c.submitted_at",
         )
@@ -269,8 +272,10 @@ impl Store {
     /// A participant's check-ins, oldest first.
     pub async fn check_ins_of(&self, participant_id: &str) -> StoreResult<Vec<ParticipantCheckIn>> {
         let rows = sqlx::query(
-            "SELECT submission_id, occasion_kind, occasion_number, submitted_at, assisted_by
-             FROM check_ins WHERE participant_id = ? ORDER BY submitted_at",
+            "SELECT c.submission_id, c.occasion_kind, c.occasion_number, c.submitted_at,
+                    c.instrument_version, s.name AS assisted_by
+             FROM check_ins c LEFT JOIN staff s ON s.id = c.assisted_by
+             WHERE c.participant_id = ? ORDER BY c.submitted_at",
         )
         .bind(participant_id)
         .fetch_all(&self.pool)
@@ -359,6 +364,7 @@ fn check_in_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<ParticipantChec
         submission_id: r.get("submission_id"),
         occasion: crate::occasion_from_row(r)?,
         submitted_at: r.get("submitted_at"),
+        instrument_version: r.get("instrument_version"),
         assisted_by: r.get("assisted_by"),
     })
 }

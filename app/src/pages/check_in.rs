@@ -4,8 +4,8 @@
 
 use super::common::{focus_heading_after_navigation, loaded, set_http_status};
 use crate::check_in::{
-    check_in_overview, check_in_question, check_in_review, question_path, review_path, start_path,
-    Overview, QuestionView, ReviewView, SaveAnswer, SubmitCheckIn, GO_BACK, GO_NEXT,
+    check_in_overview, check_in_question, check_in_review, question_path, Overview, QuestionView,
+    ReviewView, SaveAnswer, SubmitCheckIn, GO_BACK, GO_NEXT, REVIEW_PATH, START_PATH,
 };
 use crate::error::AppError;
 use crate::prefs::Prefs;
@@ -13,11 +13,6 @@ use crate::texts::{fill, Lang, Texts};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-fn use_token() -> Memo<String> {
-    let params = use_params_map();
-    Memo::new(move |_| params.read().get("token").unwrap_or_default())
-}
 
 /// The step number from the URL; an unreadable one becomes 0, which no question has.
 fn use_step() -> Memo<usize> {
@@ -38,11 +33,9 @@ fn use_lang() -> Lang {
 /// The first screen of a check-in link: what is due, and a button to start or continue.
 #[component]
 pub fn CheckInStart() -> impl IntoView {
-    let token = use_token();
     let t = use_lang().texts();
-    let overview = Resource::new(move || token.get(), check_in_overview);
+    let overview = Resource::new(|| (), |_| check_in_overview());
     loaded(overview, move |overview| {
-        let token = token.get_untracked();
         match overview {
             Overview::NothingDue { next_opens } => view! {
                 <Title text=t.nothing_due_heading />
@@ -58,9 +51,9 @@ pub fn CheckInStart() -> impl IntoView {
                 resume_at,
             } => {
                 let href = if resume_at > total {
-                    review_path(&token)
+                    REVIEW_PATH.to_owned()
                 } else {
-                    question_path(&token, resume_at)
+                    question_path(resume_at)
                 };
                 let resuming = answered > 0;
                 let (total, answered) = (total.to_string(), answered.to_string());
@@ -97,16 +90,12 @@ pub fn CheckInStart() -> impl IntoView {
 /// One question per screen, with Back and Next.
 #[component]
 pub fn QuestionPage() -> impl IntoView {
-    let token = use_token();
     let step = use_step();
-    let question = Resource::new(
-        move || (token.get(), step.get()),
-        |(t, s)| check_in_question(t, s),
-    );
+    let question = Resource::new(move || step.get(), check_in_question);
     let save = ServerAction::<SaveAnswer>::new();
     loaded(
         question,
-        move |q| view! { <QuestionForm q token=token.get_untracked() save /> },
+        move |q| view! { <QuestionForm q save /> },
     )
 }
 
@@ -121,7 +110,7 @@ fn spoken_text(q: &QuestionView) -> String {
 }
 
 #[component]
-fn QuestionForm(q: QuestionView, token: String, save: ServerAction<SaveAnswer>) -> impl IntoView {
+fn QuestionForm(q: QuestionView, save: ServerAction<SaveAnswer>) -> impl IntoView {
     focus_heading_after_navigation();
     let lang = use_lang();
     let t: &'static Texts = lang.texts();
@@ -139,7 +128,6 @@ fn QuestionForm(q: QuestionView, token: String, save: ServerAction<SaveAnswer>) 
         <Title text=progress.clone() />
         <p class="progress" id="progress">{progress}</p>
         <ActionForm action=save>
-            <input type="hidden" name="token" value=token />
             <input type="hidden" name="submission_id" value=q.submission_id.clone() />
             <input type="hidden" name="step" value=q.step.to_string() />
             <input type="hidden" name="item" value=q.item_id.clone() />
@@ -261,17 +249,16 @@ fn speech_synthesis() -> Option<web_sys::SpeechSynthesis> {
 /// Every answer before sending, each with a link to change it.
 #[component]
 pub fn ReviewPage() -> impl IntoView {
-    let token = use_token();
-    let review = Resource::new(move || token.get(), check_in_review);
+    let review = Resource::new(|| (), |_| check_in_review());
     let submit = ServerAction::<SubmitCheckIn>::new();
     loaded(
         review,
-        move |r| view! { <ReviewForm r token=token.get_untracked() submit /> },
+        move |r| view! { <ReviewForm r submit /> },
     )
 }
 
 #[component]
-fn ReviewForm(r: ReviewView, token: String, submit: ServerAction<SubmitCheckIn>) -> impl IntoView {
+fn ReviewForm(r: ReviewView, submit: ServerAction<SubmitCheckIn>) -> impl IntoView {
     focus_heading_after_navigation();
     let t = use_lang().texts();
     let error = move || submit.value().get().and_then(Result::err);
@@ -280,7 +267,7 @@ fn ReviewForm(r: ReviewView, token: String, submit: ServerAction<SubmitCheckIn>)
         .rows
         .into_iter()
         .map(|row| {
-            let href = question_path(&token, row.step);
+            let href = question_path(row.step);
             view! {
                 <li>
                     <p class="review-question">{row.question}</p>
@@ -303,7 +290,6 @@ fn ReviewForm(r: ReviewView, token: String, submit: ServerAction<SubmitCheckIn>)
         {if r.complete {
             view! {
                 <ActionForm action=submit>
-                    <input type="hidden" name="token" value=token.clone() />
                     <input type="hidden" name="submission_id" value=r.submission_id.clone() />
                     <button type="submit" class="button button-primary" disabled=move || pending.get()>
                         {t.send}
@@ -315,7 +301,7 @@ fn ReviewForm(r: ReviewView, token: String, submit: ServerAction<SubmitCheckIn>)
             view! {
                 <p>{t.answer_all_first}</p>
                 <p>
-                    <a class="button" href=start_path(&token)>{t.keep_answering}</a>
+                    <a class="button" href=START_PATH>{t.keep_answering}</a>
                 </p>
             }
                 .into_any()
@@ -326,18 +312,16 @@ fn ReviewForm(r: ReviewView, token: String, submit: ServerAction<SubmitCheckIn>)
 /// Confirms that the answers arrived and says what happens next.
 #[component]
 pub fn ThanksPage() -> impl IntoView {
-    let token = use_token();
     let t = use_lang().texts();
-    let overview = Resource::new(move || token.get(), check_in_overview);
+    let overview = Resource::new(|| (), |_| check_in_overview());
     loaded(overview, move |overview| match overview {
         Overview::Open { .. } => {
             set_http_status(409);
-            let token = token.get_untracked();
             view! {
                 <Title text=t.not_sent_heading />
                 <h1 tabindex="-1">{t.not_sent_heading}</h1>
                 <p>
-                    <a class="button button-primary" href=start_path(&token)>{t.keep_answering}</a>
+                    <a class="button button-primary" href=START_PATH>{t.keep_answering}</a>
                 </p>
             }
             .into_any()

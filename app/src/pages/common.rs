@@ -109,17 +109,31 @@ where
     }
 }
 
-/// The start page of the site.
-#[component]
-pub fn Home() -> impl IntoView {
+/// The error of the last submission of a form, announced when it appears.
+/// Works without JavaScript too: the server puts the error on the page it
+/// redirects back to, and the action reads it from there.
+pub fn action_error<S>(action: ServerAction<S>) -> impl IntoView
+where
+    S: server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
     view! {
-        <Title text="Start" />
-        <h1>"Stegvis"</h1>
-        <p>"Här svarar du på frågor om hur det går för dig."</p>
-        <p>"Du får en länk av din handläggare."</p>
-        <p>
-            <a href="/incheckningar">"Se inkomna svar"</a>
-        </p>
+        <div aria-live="assertive" class="form-error-slot">
+            {move || {
+                action
+                    .value()
+                    .get()
+                    .and_then(Result::err)
+                    .map(|e| {
+                        set_http_status(e.status());
+                        view! {
+                            <p class="notice notice-error" role="alert">
+                                {e.to_string()}
+                            </p>
+                        }
+                    })
+            }}
+        </div>
     }
 }
 

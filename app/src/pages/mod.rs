@@ -1,9 +1,15 @@
 //! Pages: one component per route.
 
+mod access;
+mod admin;
+mod caseload;
 mod check_in;
-mod check_ins;
 mod common;
+mod staff_auth;
 
+pub use access::{CodePage, Home, NewPinPage, PinPage};
+pub use admin::{AdminPage, AuditPage, EvaluatorPage};
+pub use caseload::{AnswersPage, CaseloadPage, ParticipantPage, RegisterPage, SheetPage};
 pub use check_in::{CheckInStart, QuestionPage, ReviewPage, SettingsPanel, ThanksPage};
-pub use check_ins::CheckInsPage;
-pub use common::{Home, NavigationWatcher, NotFound};
+pub use common::{NavigationWatcher, NotFound};
+pub use staff_auth::{AccountPage, LoginPage, StaffBar, TwoFactorPage};

@@ -1,0 +1,295 @@
+//! The administrator's side (staff accounts, programmes, the audit log) and
+//! the evaluator's overview, which holds counts only, never a person.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A staff account in the admin's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAccount {
+    pub name: String,
+    pub email: String,
+    pub roles: String,
+    pub two_factor: bool,
+}
+
+/// A programme in the admin's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeView {
+    pub name: String,
+    pub window: String,
+    pub participants: i64,
+}
+
+/// One audit record as the admin reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub at: String,
+    pub who: String,
+    pub action: String,
+    pub participant: String,
+    pub detail: String,
+}
+
+/// A count in the evaluator's overview; small groups are hidden.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCount {
+    pub group: String,
+    /// The count as shown: a number, or "färre än k".
+    pub shown: String,
+}
+
+/// The evaluator's overview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvaluatorOverview {
+    pub organisation: String,
+    pub threshold: u32,
+    pub by_gender: Vec<GroupCount>,
+}
+
+/// The Swedish name of a role.
+pub fn role_label(code: &str) -> &'static str {
+    match code {
+        "admin" => "Administratör",
+        "case-manager" => "Handläggare",
+        "evaluator" => "Utvärderare",
+        _ => "Okänd roll",
+    }
+}
+
+/// The organisation's staff accounts.
+#[server(prefix = "/api", endpoint = "admin/staff")]
+pub async fn staff_accounts() -> Result<Vec<StaffAccount>, AppError> {
+    let admin = crate::auth::ssr::require_role(stegvis_store::Role::Admin).await?;
+    let state = crate::state::app_state()?;
+    Ok(state
+        .store
+        .list_staff(&admin.organisation_id)
+        .await?
+        .into_iter()
+        .map(|s| StaffAccount {
+            roles: s
+                .roles
+                .iter()
+                .map(|r| role_label(r.code()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            two_factor: s.two_factor,
+            name: s.name,
+            email: s.email,
+        })
+        .collect())
+}
+
+/// Creates a staff account in the admin's organisation with a first password
+/// that the admin hands over; the new member changes it under Mitt konto.
+#[server(prefix = "/api", endpoint = "admin/staff/create")]
+pub async fn create_staff_account(
+    name: String,
+    email: String,
+    password: String,
+    admin: Option<String>,
+    case_manager: Option<String>,
+    evaluator: Option<String>,
+) -> Result<(), AppError> {
+    use stegvis_store::Role;
+    let me = crate::auth::ssr::require_role(Role::Admin).await?;
+    let state = crate::state::app_state()?;
+    let name = name.trim();
+    let email = email.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::Invalid("Skriv ett namn (högst 100 tecken).".into()));
+    }
+    if !looks_like_email(email) {
+        return Err(AppError::Invalid("Skriv en giltig e-postadress.".into()));
+    }
+    crate::auth::check_new_password(&password, &password)?;
+    let ticked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+    let roles: Vec<Role> = [
+        (ticked(&admin), Role::Admin),
+        (ticked(&case_manager), Role::CaseManager),
+        (ticked(&evaluator), Role::Evaluator),
+    ]
+    .into_iter()
+    .filter_map(|(on, role)| on.then_some(role))
+    .collect();
+    if roles.is_empty() {
+        return Err(AppError::Invalid("Välj minst en roll.".into()));
+    }
+    let hash = crate::auth::ssr::hash_secret(&password)?;
+    let created = state
+        .store
+        .create_staff(&stegvis_store::NewStaff {
+            organisation_id: &me.organisation_id,
+            email,
+            name,
+            password_hash: &hash,
+            roles: &roles,
+        })
+        .await?;
+    crate::staff::ssr::audit(&me, "create-staff", None, &created.email).await?;
+    leptos_axum::redirect("/admin?sparat=konto");
+    Ok(())
+}
+
+/// A minimal plausibility check; the real check is that the person can sign in.
+pub fn looks_like_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+}
+
+/// The organisation's programmes.
+#[server(prefix = "/api", endpoint = "admin/programmes")]
+pub async fn programme_list() -> Result<Vec<ProgrammeView>, AppError> {
+    let admin = crate::auth::ssr::require_role(stegvis_store::Role::Admin).await?;
+    let state = crate::state::app_state()?;
+    Ok(state
+        .store
+        .programmes(&admin.organisation_id)
+        .await?
+        .into_iter()
+        .map(|p| ProgrammeView {
+            name: p.name,
+            window: format!(
+                "{} dagar före, {} dagar efter",
+                p.window.before_days, p.window.after_days
+            ),
+            participants: p.participants,
+        })
+        .collect())
+}
+
+/// Adds a programme with its check-in window.
+#[server(prefix = "/api", endpoint = "admin/programmes/create")]
+pub async fn create_programme(
+    name: String,
+    before_days: String,
+    after_days: String,
+) -> Result<(), AppError> {
+    let me = crate::auth::ssr::require_role(stegvis_store::Role::Admin).await?;
+    let state = crate::state::app_state()?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::Invalid("Skriv ett namn (högst 100 tecken).".into()));
+    }
+    let days = |v: &str, what: &str| {
+        v.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|d| *d <= 90)
+            .ok_or_else(|| AppError::Invalid(format!("Dagar {what}: skriv ett tal från 0 till 90.")))
+    };
+    let window = stegvis_domain::schedule::Window {
+        before_days: days(&before_days, "före")?,
+        after_days: days(&after_days, "efter")?,
+    };
+    state
+        .store
+        .create_programme_in(&me.organisation_id, name, window)
+        .await?;
+    crate::staff::ssr::audit(&me, "create-programme", None, name).await?;
+    leptos_axum::redirect("/admin?sparat=insats");
+    Ok(())
+}
+
+/// The newest audit records of the organisation.
+#[server(prefix = "/api", endpoint = "admin/audit")]
+pub async fn audit_entries() -> Result<Vec<AuditView>, AppError> {
+    let admin = crate::auth::ssr::require_role(stegvis_store::Role::Admin).await?;
+    let state = crate::state::app_state()?;
+    Ok(state
+        .store
+        .audit_log(&admin.organisation_id, 500)
+        .await?
+        .into_iter()
+        .map(|a| AuditView {
+            at: a
+                .at
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            who: a.staff_name.unwrap_or_else(|| "–".into()),
+            action: action_label(&a.action).into(),
+            participant: a.participant_code.unwrap_or_else(|| "–".into()),
+            detail: a.detail,
+        })
+        .collect())
+}
+
+/// The Swedish wording of an audit action.
+pub fn action_label(action: &str) -> &'static str {
+    match action {
+        "read-participant" => "Öppnade deltagarsidan",
+        "read-answers" => "Läste svar",
+        "register-participant" => "Registrerade deltagare",
+        "record-exit" => "Registrerade avslut",
+        "issue-access-code" => "Skapade kod",
+        "revoke-access" => "Spärrade åtkomst",
+        "assisted-check-in" => "Startade incheckning tillsammans",
+        "create-staff" => "Skapade konto",
+        "create-programme" => "Skapade insats",
+        _ => "Annan händelse",
+    }
+}
+
+/// Participants per gender, with groups below the organisation's threshold hidden.
+#[server(prefix = "/api", endpoint = "evaluator/overview")]
+pub async fn load_evaluator_overview() -> Result<EvaluatorOverview, AppError> {
+    use stegvis_domain::participant::Gender;
+    let me = crate::auth::ssr::require_role(stegvis_store::Role::Evaluator).await?;
+    let state = crate::state::app_state()?;
+    let organisation = state
+        .store
+        .organisation(&me.organisation_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let counts = state
+        .store
+        .participants_by_gender(&me.organisation_id)
+        .await?;
+    let k = organisation.small_cell_k;
+    let by_gender = Gender::ALL
+        .iter()
+        .map(|g| {
+            let n = counts
+                .iter()
+                .find(|(code, _)| code == g.code())
+                .map_or(0, |(_, n)| *n);
+            GroupCount {
+                group: g.label().into(),
+                shown: if n > 0 && n < i64::from(k) {
+                    format!("färre än {k}")
+                } else {
+                    n.to_string()
+                },
+            }
+        })
+        .collect();
+    Ok(EvaluatorOverview {
+        organisation: organisation.name,
+        threshold: k,
+        by_gender,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_plausibility() {
+        assert!(looks_like_email("anna.lind@forbund.se"));
+        assert!(!looks_like_email("anna.lind"));
+        assert!(!looks_like_email("anna@se"));
+        assert!(!looks_like_email("an na@forbund.se"));
+        assert!(!looks_like_email("@forbund.se"));
+    }
+}

@@ -1,0 +1,162 @@
+//! The participant's way in: the start page (code, PIN or "start answering"),
+//! typing the access code, choosing a PIN, and typing the PIN next time.
+//! Plain forms, easy-read texts in the participant's language.
+
+use super::common::{action_error, loaded};
+use crate::access::{load_access_state, AccessState, ChoosePin, EnterPin, Leave, RedeemCode, CHECK_IN_HOME};
+use crate::prefs::Prefs;
+use crate::texts::Texts;
+use leptos::prelude::*;
+use leptos::form::ActionForm;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn texts() -> &'static Texts {
+    use_context::<Prefs>().unwrap_or_default().lang.texts()
+}
+
+/// The start page: what to do depends on whether this phone is known.
+#[component]
+pub fn Home() -> impl IntoView {
+    let t = texts();
+    let state = Resource::new(|| (), |_| load_access_state());
+    loaded(state, move |state| match state {
+        AccessState::SignedIn => view! { <SignedIn t /> }.into_any(),
+        AccessState::ChoosePin => view! { <NewPinForm t /> }.into_any(),
+        AccessState::KnownPhone => view! { <PinForm t /> }.into_any(),
+        AccessState::NewPhone => view! { <CodeForm t /> }.into_any(),
+    })
+}
+
+#[component]
+fn SignedIn(t: &'static Texts) -> impl IntoView {
+    let leave = ServerAction::<Leave>::new();
+    view! {
+        <Title text=t.signed_in_heading />
+        <h1>{t.signed_in_heading}</h1>
+        <p>
+            <a class="button button-primary" href=CHECK_IN_HOME>{t.start_answering}</a>
+        </p>
+        <ActionForm action=leave>
+            <button type="submit" class="button">{t.leave}</button>
+        </ActionForm>
+    }
+}
+
+/// Typing (or scanning) the access code; `?k=` from the QR code fills it in.
+#[component]
+pub fn CodePage() -> impl IntoView {
+    view! { <CodeForm t=texts() /> }
+}
+
+#[component]
+fn CodeForm(t: &'static Texts) -> impl IntoView {
+    let redeem = ServerAction::<RedeemCode>::new();
+    let query = use_query_map();
+    let prefilled = query.read_untracked().get("k").unwrap_or_default();
+    view! {
+        <Title text=t.code_heading />
+        <h1>{t.code_heading}</h1>
+        <p id="code-help">{t.code_help}</p>
+        <ActionForm action=redeem>
+            <label for="code">{t.code_label}</label>
+            <input
+                id="code"
+                name="code"
+                type="text"
+                class="code-input"
+                autocomplete="one-time-code"
+                autocapitalize="characters"
+                spellcheck="false"
+                maxlength="12"
+                aria-describedby="code-help"
+                value=prefilled
+                required
+            />
+            {action_error(redeem)}
+            <button type="submit" class="button button-primary">{t.go_on}</button>
+        </ActionForm>
+        <p class="staff-link">
+            <a href="/logga-in" lang="sv">"Logga in som personal"</a>
+        </p>
+    }
+}
+
+/// Choosing the PIN after the code was accepted.
+#[component]
+pub fn NewPinPage() -> impl IntoView {
+    view! { <NewPinForm t=texts() /> }
+}
+
+#[component]
+fn NewPinForm(t: &'static Texts) -> impl IntoView {
+    let choose = ServerAction::<ChoosePin>::new();
+    view! {
+        <Title text=t.pin_new_heading />
+        <h1>{t.pin_new_heading}</h1>
+        <p id="pin-help">{t.pin_new_help}</p>
+        <ActionForm action=choose>
+            <label for="pin">{t.pin_label}</label>
+            <input
+                id="pin"
+                name="pin"
+                type="password"
+                inputmode="numeric"
+                pattern="[0-9]{4,6}"
+                minlength="4"
+                maxlength="6"
+                autocomplete="new-password"
+                aria-describedby="pin-help"
+                required
+            />
+            <label for="repeat">{t.pin_repeat_label}</label>
+            <input
+                id="repeat"
+                name="repeat"
+                type="password"
+                inputmode="numeric"
+                pattern="[0-9]{4,6}"
+                minlength="4"
+                maxlength="6"
+                autocomplete="new-password"
+                required
+            />
+            {action_error(choose)}
+            <button type="submit" class="button button-primary">{t.go_on}</button>
+        </ActionForm>
+    }
+}
+
+/// Typing the PIN on a phone that is already connected.
+#[component]
+pub fn PinPage() -> impl IntoView {
+    view! { <PinForm t=texts() /> }
+}
+
+#[component]
+fn PinForm(t: &'static Texts) -> impl IntoView {
+    let enter = ServerAction::<EnterPin>::new();
+    view! {
+        <Title text=t.pin_heading />
+        <h1>{t.pin_heading}</h1>
+        <p id="pin-help">{t.pin_help}</p>
+        <ActionForm action=enter>
+            <label for="pin">{t.pin_label}</label>
+            <input
+                id="pin"
+                name="pin"
+                type="password"
+                inputmode="numeric"
+                maxlength="6"
+                autocomplete="current-password"
+                aria-describedby="pin-help"
+                required
+            />
+            {action_error(enter)}
+            <button type="submit" class="button button-primary">{t.go_on}</button>
+        </ActionForm>
+        <p>
+            <a href="/kod">{t.new_code_link}</a>
+        </p>
+    }
+}

@@ -1,0 +1,169 @@
+//! The administrator's pages (staff accounts, programmes, the audit log) and
+//! the evaluator's overview.
+
+use super::common::{action_error, loaded};
+use crate::admin::{
+    audit_entries, load_evaluator_overview, programme_list, staff_accounts, CreateProgramme,
+    CreateStaffAccount,
+};
+use crate::auth::MIN_PASSWORD_CHARS;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Staff accounts and programmes of the organisation.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let staff = Resource::new(|| (), |_| staff_accounts());
+    let programmes = Resource::new(|| (), |_| programme_list());
+    let create_staff = ServerAction::<CreateStaffAccount>::new();
+    let create_programme = ServerAction::<CreateProgramme>::new();
+    let query = use_query_map();
+    let saved = move || match query.read().get("sparat").as_deref() {
+        Some("konto") => Some("Kontot är skapat."),
+        Some("insats") => Some("Insatsen är skapad."),
+        _ => None,
+    };
+    view! {
+        <Title text="Administration" />
+        <h1>"Administration"</h1>
+        {move || saved().map(|s| view! { <p class="notice" role="status">{s}</p> })}
+        <section aria-labelledby="staff-heading">
+            <h2 id="staff-heading">"Personal"</h2>
+            {loaded(staff, |rows| view! {
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Personal">
+                    <table>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Namn"</th>
+                                <th scope="col">"E-post"</th>
+                                <th scope="col">"Roller"</th>
+                                <th scope="col">"Tvåsteg"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows.into_iter().map(|s| view! {
+                                <tr>
+                                    <th scope="row">{s.name}</th>
+                                    <td>{s.email}</td>
+                                    <td>{s.roles}</td>
+                                    <td>{if s.two_factor { "Ja" } else { "Nej" }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
+            <h3>"Nytt konto"</h3>
+            <ActionForm action=create_staff attr:class="stacked-form">
+                <label for="staff-name">"Namn"</label>
+                <input id="staff-name" name="name" type="text" autocomplete="off" required />
+                <label for="staff-email">"E-postadress"</label>
+                <input id="staff-email" name="email" type="email" autocomplete="off" required />
+                <label for="staff-password">"Första lösenord"</label>
+                <p class="hint" id="staff-password-hint">
+                    {format!("Minst {MIN_PASSWORD_CHARS} tecken. Personen byter det under Mitt konto.")}
+                </p>
+                <input
+                    id="staff-password"
+                    name="password"
+                    type="password"
+                    autocomplete="new-password"
+                    aria-describedby="staff-password-hint"
+                    required
+                />
+                <fieldset>
+                    <legend>"Roller"</legend>
+                    <label class="check"><input type="checkbox" name="case_manager" value="ja" />" Handläggare"</label>
+                    <label class="check"><input type="checkbox" name="evaluator" value="ja" />" Utvärderare"</label>
+                    <label class="check"><input type="checkbox" name="admin" value="ja" />" Administratör"</label>
+                </fieldset>
+                {action_error(create_staff)}
+                <button type="submit" class="button button-primary">"Skapa konto"</button>
+            </ActionForm>
+        </section>
+        <section aria-labelledby="programmes-heading">
+            <h2 id="programmes-heading">"Insatser"</h2>
+            {loaded(programmes, |rows| view! {
+                <ul class="plain-list">
+                    {rows.into_iter().map(|p| view! {
+                        <li>{format!("{}: {} ({} deltagare)", p.name, p.window, p.participants)}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <h3>"Ny insats"</h3>
+            <ActionForm action=create_programme attr:class="stacked-form">
+                <label for="programme-name">"Namn"</label>
+                <input id="programme-name" name="name" type="text" required />
+                <label for="before-days">"Dagar före ett tillfälle som det går att svara"</label>
+                <input id="before-days" name="before_days" type="number" min="0" max="90" value="14" required />
+                <label for="after-days">"Dagar efter ett tillfälle som det går att svara"</label>
+                <input id="after-days" name="after_days" type="number" min="0" max="90" value="28" required />
+                {action_error(create_programme)}
+                <button type="submit" class="button">"Skapa insats"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The organisation's audit log, newest first.
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let entries = Resource::new(|| (), |_| audit_entries());
+    view! {
+        <Title text="Logg" />
+        <h1>"Logg"</h1>
+        <p>"Vem som har öppnat eller ändrat vad om en deltagare, och när."</p>
+        {loaded(entries, |rows| view! {
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Logg">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Tid"</th>
+                            <th scope="col">"Vem"</th>
+                            <th scope="col">"Vad"</th>
+                            <th scope="col">"Deltagare"</th>
+                            <th scope="col">"Detalj"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows.into_iter().map(|a| view! {
+                            <tr>
+                                <td>{a.at}</td>
+                                <td>{a.who}</td>
+                                <td>{a.action}</td>
+                                <td>{a.participant}</td>
+                                <td>{a.detail}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+    }
+}
+
+/// The evaluator's start page: counts only, small groups hidden.
+#[component]
+pub fn EvaluatorPage() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| load_evaluator_overview());
+    view! {
+        <Title text="Utvärdering" />
+        <h1>"Utvärdering"</h1>
+        {loaded(overview, |o| view! {
+            <p>{format!("{}. Grupper med färre än {} personer visas inte.", o.organisation, o.threshold)}</p>
+            <table>
+                <caption>"Deltagare per kön"</caption>
+                <thead>
+                    <tr><th scope="col">"Kön"</th><th scope="col">"Antal"</th></tr>
+                </thead>
+                <tbody>
+                    {o.by_gender.into_iter().map(|g| view! {
+                        <tr><th scope="row">{g.group}</th><td>{g.shown}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+    }
+}

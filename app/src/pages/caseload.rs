@@ -1,0 +1,368 @@
+//! The case manager's pages: the load_caseload, registering a participant, the
+//! participant's page, their answers, and the printable access sheet.
+
+use super::common::{action_error, loaded};
+use crate::staff::{
+    load_access_sheet, load_caseload, load_check_in_answers, load_participant_overview, load_registration_options,
+    IssueAccessCode, RecordExit, RegisterParticipant, RevokeAccess, StartAssistedCheckIn,
+    participant_path, sheet_path, Choice,
+};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn query_value(name: &'static str) -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get(name).filter(|v| !v.is_empty()))
+}
+
+fn param(name: &'static str) -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get(name).unwrap_or_default())
+}
+
+fn options(choices: &[Choice], selected: Option<&str>) -> impl IntoView {
+    choices
+        .iter()
+        .map(|c| {
+            let is = selected == Some(c.value.as_str());
+            view! { <option value=c.value.clone() selected=is>{c.label.clone()}</option> }
+        })
+        .collect_view()
+}
+
+/// The caseload: who is due, overdue or has missed a check-in. Filters are a
+/// plain GET form, so every view has its own address.
+#[component]
+pub fn CaseloadPage() -> impl IntoView {
+    let search = query_value("sok");
+    let status = query_value("status");
+    let programme = query_value("insats");
+    let sort = query_value("sortera");
+    let scope = query_value("visa");
+    let rows = Resource::new(
+        move || (search.get(), status.get(), programme.get(), sort.get(), scope.get()),
+        |(search, status, programme, sort, scope)| load_caseload(search, status, programme, sort, scope),
+    );
+    view! {
+        <Title text="Deltagare" />
+        <h1>"Deltagare"</h1>
+        <p>
+            <a class="button button-primary" href="/personal/ny-deltagare">"Registrera deltagare"</a>
+        </p>
+        {loaded(rows, move |c| {
+            let status_choices = [
+                ("", "Alla"),
+                ("due", "Att svara"),
+                ("overdue", "Försenade"),
+                ("missed", "Har missat"),
+                ("exited", "Avslutade"),
+            ];
+            let sort_choices = [("", "Mest brådskande"), ("code", "Kod"), ("last", "Senaste svar")];
+            let scope_choices = [("", "Mina deltagare"), ("all", "Alla i förbundet")];
+            let pick = |choices: &[(&'static str, &'static str)], current: Option<String>| {
+                choices
+                    .iter()
+                    .map(|(v, l)| {
+                        let is = current.as_deref().unwrap_or("") == *v;
+                        view! { <option value=*v selected=is>{*l}</option> }
+                    })
+                    .collect_view()
+            };
+            let shown = c.rows.len();
+            view! {
+                <form method="get" action="/personal" class="filters" role="search" aria-label="Filtrera deltagare">
+                    <div>
+                        <label for="sok">"Sök deltagarkod"</label>
+                        <input id="sok" name="sok" type="search" value=search.get_untracked().unwrap_or_default() />
+                    </div>
+                    <div>
+                        <label for="status">"Status"</label>
+                        <select id="status" name="status">{pick(&status_choices, status.get_untracked())}</select>
+                    </div>
+                    <div>
+                        <label for="insats">"Insats"</label>
+                        <select id="insats" name="insats">
+                            <option value="">"Alla insatser"</option>
+                            {options(&c.programmes, programme.get_untracked().as_deref())}
+                        </select>
+                    </div>
+                    <div>
+                        <label for="sortera">"Sortera"</label>
+                        <select id="sortera" name="sortera">{pick(&sort_choices, sort.get_untracked())}</select>
+                    </div>
+                    <div>
+                        <label for="visa">"Visa"</label>
+                        <select id="visa" name="visa">{pick(&scope_choices, scope.get_untracked())}</select>
+                    </div>
+                    <button type="submit" class="button">"Visa"</button>
+                </form>
+                <p role="status">{format!("Visar {shown} av {} deltagare.", c.total)}</p>
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Deltagarlista">
+                    <table class="caseload">
+                        <caption class="visually-hidden">"Deltagare med status"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Kod"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Nästa tillfälle"</th>
+                                <th scope="col">"Datum"</th>
+                                <th scope="col">"Missade"</th>
+                                <th scope="col">"Senaste svar"</th>
+                                <th scope="col">"Insats"</th>
+                                <th scope="col">"Handläggare"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {c.rows.into_iter().map(|r| view! {
+                                <tr>
+                                    <th scope="row"><a href=participant_path(&r.id)>{r.code}</a></th>
+                                    <td><span class=format!("status status-{}", r.status)>{r.status_label}</span></td>
+                                    <td>{r.next_occasion}</td>
+                                    <td>{r.next_date.unwrap_or_else(|| "–".into())}</td>
+                                    <td>{r.missed}</td>
+                                    <td>{r.last_check_in.unwrap_or_else(|| "–".into())}</td>
+                                    <td>{r.programme}</td>
+                                    <td>{r.case_manager}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+        })}
+    }
+}
+
+/// Registering a participant, with consent, anonymous mode and protected identity.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let register = ServerAction::<RegisterParticipant>::new();
+    let choices = Resource::new(|| (), |_| load_registration_options());
+    view! {
+        <Title text="Registrera deltagare" />
+        <h1>"Registrera deltagare"</h1>
+        {loaded(choices, move |o| view! {
+            <ActionForm action=register attr:class="stacked-form">
+                <fieldset>
+                    <legend>"Samtycke"</legend>
+                    <blockquote class="consent-text">{o.consent_text.clone()}</blockquote>
+                    <label class="check">
+                        <input type="checkbox" name="consent" value="ja" />
+                        " Deltagaren samtycker"
+                    </label>
+                    <p class="hint">"Utan samtycke registreras deltagaren anonymt: bara kön och startår sparas."</p>
+                </fieldset>
+                <label for="gender">"Kön"</label>
+                <select id="gender" name="gender" required>
+                    <option value="">"Välj"</option>
+                    {options(&o.genders, None)}
+                </select>
+                <label for="start_date">"Startdatum"</label>
+                <input id="start_date" name="start_date" type="date" value=o.today.clone() required />
+                <label for="programme">"Insats"</label>
+                <select id="programme" name="programme">
+                    <option value="">"Ingen insats vald"</option>
+                    {options(&o.programmes, None)}
+                </select>
+                <fieldset>
+                    <legend>"Uppgifter som bara sparas med samtycke"</legend>
+                    <label for="birth_year">"Födelseår"</label>
+                    <input id="birth_year" name="birth_year" type="text" inputmode="numeric" maxlength="4" />
+                    <label for="municipality">"Kommun"</label>
+                    <input id="municipality" name="municipality" type="text" maxlength="60" />
+                    <label for="referral">"Remitterad från"</label>
+                    <select id="referral" name="referral">
+                        <option value="">"Välj"</option>
+                        {options(&o.referrals, None)}
+                    </select>
+                    <label class="check">
+                        <input type="checkbox" name="protected_identity" value="ja" />
+                        " Skyddad identitet (inget personnummer sparas)"
+                    </label>
+                    <label for="personnummer">"Personnummer (frivilligt)"</label>
+                    <p class="hint" id="personnummer-hint">"ÅÅÅÅMMDD-NNNN. Visas bara för deltagarens handläggare."</p>
+                    <input
+                        id="personnummer"
+                        name="personnummer"
+                        type="text"
+                        autocomplete="off"
+                        maxlength="13"
+                        aria-describedby="personnummer-hint"
+                    />
+                </fieldset>
+                {action_error(register)}
+                <button type="submit" class="button button-primary">"Registrera"</button>
+            </ActionForm>
+        })}
+    }
+}
+
+/// A participant's page: facts, check-ins, phone access, exit.
+#[component]
+pub fn ParticipantPage() -> impl IntoView {
+    let id = param("id");
+    let overview = Resource::new(move || id.get(), load_participant_overview);
+    let exit = ServerAction::<RecordExit>::new();
+    let issue = ServerAction::<IssueAccessCode>::new();
+    let revoke = ServerAction::<RevokeAccess>::new();
+    let assist = ServerAction::<StartAssistedCheckIn>::new();
+    loaded(overview, move |p| {
+        let id = p.id.clone();
+        let occasion_rows = p.occasions.iter().map(|o| {
+                                let link = o.submission_id.clone().map(|s| {
+                                    let href = format!("{}/svar/{s}", participant_path(&id));
+                                    let label = format!("Visa svar: {}", o.name);
+                                    let assisted = o.assisted_by.clone().map(|a| format!(" (tillsammans med {a})"));
+                                    view! { <a href=href aria-label=label>"Visa svar"</a>{assisted} }
+                                });
+                                view! {
+                                    <tr>
+                                        <th scope="row">{o.name.clone()}</th>
+                                        <td>{o.answered_at.clone().unwrap_or_else(|| o.due.clone())}</td>
+                                        <td>{o.state.clone()}</td>
+                                        <td>{link}</td>
+                                    </tr>
+                                }
+                            }).collect_view();
+        let assist_form = p.open_now.then({ let id = id.clone(); move || view! {
+                    <ActionForm action=assist>
+                        <input type="hidden" name="id" value=id.clone() />
+                        <button type="submit" class="button button-primary">"Starta incheckning tillsammans"</button>
+                    </ActionForm>
+                }});
+        let exit_section = (!p.exited).then({ let id = id.clone(); move || view! {
+                <section aria-labelledby="exit-heading">
+                    <h2 id="exit-heading">"Avsluta"</h2>
+                    <p>"Slutdatumet öppnar incheckningen vid avslut."</p>
+                    <ActionForm action=exit attr:class="stacked-form">
+                        <input type="hidden" name="id" value=id.clone() />
+                        <label for="exit_date">"Slutdatum"</label>
+                        <input id="exit_date" name="exit_date" type="date" value=p.today.clone() required />
+                        <label for="outcome">"Går vidare till"</label>
+                        <select id="outcome" name="outcome" required>
+                            <option value="">"Välj"</option>
+                            {options(&p.exit_outcomes, None)}
+                        </select>
+                        {action_error(exit)}
+                        <button type="submit" class="button">"Registrera avslut"</button>
+                    </ActionForm>
+                </section>
+            }});
+        let sheet_link = p.code_expires.is_some().then({ let id = id.clone(); move || view! {
+            <p><a href=sheet_path(&id)>"Skriv ut lappen igen"</a></p>
+        }});
+        let id_issue = id.clone();
+        let id_revoke = id;
+        view! {
+            <Title text=format!("Deltagare {}", p.code) />
+            <h1>{format!("Deltagare {}", p.code)}</h1>
+            <dl class="facts">
+                {p.facts.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}
+                {p.personnummer.clone().map(|pnr| view! { <dt>"Personnummer"</dt><dd>{pnr}</dd> })}
+            </dl>
+            <section aria-labelledby="occasions-heading">
+                <h2 id="occasions-heading">"Incheckningar"</h2>
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Incheckningar">
+                    <table>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Tillfälle"</th>
+                                <th scope="col">"Datum"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Svar"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {occasion_rows}
+                        </tbody>
+                    </table>
+                </div>
+                {assist_form}
+            </section>
+            <section aria-labelledby="access-heading">
+                <h2 id="access-heading">"Svara i mobilen"</h2>
+                <p>{match &p.code_expires {
+                    Some(d) => format!("Det finns en giltig kod till {d}."),
+                    None => "Det finns ingen giltig kod.".to_owned(),
+                }}</p>
+                <p>{format!("Kopplade telefoner: {}", p.connected_phones)}</p>
+                {sheet_link}
+                <ActionForm action=issue>
+                    <input type="hidden" name="id" value=id_issue />
+                    <button type="submit" class="button">"Skapa ny kod"</button>
+                </ActionForm>
+                <ActionForm action=revoke>
+                    <input type="hidden" name="id" value=id_revoke />
+                    <button type="submit" class="button">"Spärra koder och telefoner"</button>
+                </ActionForm>
+                {action_error(issue)}
+                {action_error(revoke)}
+                {action_error(assist)}
+            </section>
+            {exit_section}
+        }
+    })
+}
+
+/// One check-in's answers. Opening this page is written to the audit log.
+#[component]
+pub fn AnswersPage() -> impl IntoView {
+    let id = param("id");
+    let submission = param("submission");
+    let answers = Resource::new(
+        move || (id.get(), submission.get()),
+        |(id, submission)| load_check_in_answers(id, submission),
+    );
+    loaded(answers, |a| view! {
+        <Title text=format!("Svar {} – {}", a.participant_code, a.occasion) />
+        <h1>{format!("{}: {}", a.participant_code, a.occasion)}</h1>
+        <p>{format!("Skickade {}", a.submitted_at)}
+            {a.assisted_by.map(|s| format!(", tillsammans med {s}"))}
+        </p>
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Svar">
+            <table>
+                <thead>
+                    <tr><th scope="col">"Fråga"</th><th scope="col">"Svar"</th></tr>
+                </thead>
+                <tbody>
+                    {a.rows.into_iter().map(|r| view! {
+                        <tr><th scope="row">{r.question}</th><td>{r.answer}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <p><a href=participant_path(&a.participant_id)>"Tillbaka till deltagaren"</a></p>
+    })
+}
+
+/// "Så svarar du i mobilen": the easy-read sheet with code and QR code, for printing.
+#[component]
+pub fn SheetPage() -> impl IntoView {
+    let id = param("id");
+    let sheet = Resource::new(move || id.get(), load_access_sheet);
+    loaded(sheet, |s| view! {
+        <Title text="Så svarar du i mobilen" />
+        <article class="access-sheet">
+            <h1>"Så svarar du i mobilen"</h1>
+            <ol class="sheet-steps">
+                <li>"Öppna kameran i mobilen."</li>
+                <li>"Rikta den mot rutan här under."</li>
+                <li>"Tryck på länken som kommer upp."</li>
+            </ol>
+            <div class="sheet-qr" role="img" aria-label="QR-kod med länk till Stegvis" inner_html=s.qr_svg></div>
+            <p>"Eller skriv den här adressen:"</p>
+            <p class="sheet-link">{s.link}</p>
+            <p>"Din kod:"</p>
+            <p class="sheet-code">{s.code}</p>
+            <p>"Sedan väljer du en pinkod. Den ska bara du veta."</p>
+            <p>{format!("Koden fungerar till {}.", s.expires)}</p>
+        </article>
+        <p class="no-print">
+            <button type="button" class="button button-primary" onclick="window.print()">"Skriv ut"</button>
+            " "
+            <a href=participant_path(&s.participant_id)>"Tillbaka till deltagaren"</a>
+        </p>
+    })
+}

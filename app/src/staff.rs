@@ -1,0 +1,763 @@
+//! The case manager's side: the caseload, registering a participant, their
+//! page (facts, check-ins, exit), phone access (code, QR, printed sheet), reading
+//! answers (audited) and running a check-in together on the staff device.
+//!
+//! Every function here requires the case-manager role and looks participants
+//! up within the staff member's organisation only, so another organisation's
+//! participant is "not found" (404), whatever its id.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Version of the consent text participants agree to; stored with each consent.
+pub const CONSENT_VERSION: &str = "samtycke-2026-1";
+
+/// The consent text read to (or by) the participant before registration.
+pub const CONSENT_TEXT: &str = "Jag vill vara med i Stegvis. Mina svar sparas hos samordningsförbundet. \
+Min handläggare får se mina svar. Utvärderare får bara se siffror för många personer tillsammans. \
+Jag kan ångra mig när jag vill.";
+
+/// A choice in a select list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// One participant in the caseload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseloadRow {
+    pub id: String,
+    pub code: String,
+    pub programme: String,
+    /// `due`, `overdue`, `upcoming` or `exited`.
+    pub status: String,
+    pub status_label: String,
+    /// The occasion that is open or comes next, with its date.
+    pub next_occasion: String,
+    pub next_date: Option<String>,
+    pub missed: usize,
+    pub last_check_in: Option<String>,
+    pub case_manager: String,
+}
+
+/// The caseload with the filters it was made with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caseload {
+    pub rows: Vec<CaseloadRow>,
+    /// How many participants before filtering.
+    pub total: usize,
+    pub programmes: Vec<Choice>,
+}
+
+/// What the registration form offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationOptions {
+    pub programmes: Vec<Choice>,
+    pub genders: Vec<Choice>,
+    pub referrals: Vec<Choice>,
+    pub today: String,
+    pub consent_text: String,
+}
+
+/// One occasion on a participant's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OccasionRow {
+    pub name: String,
+    pub due: String,
+    pub state: String,
+    pub submission_id: Option<String>,
+    pub answered_at: Option<String>,
+    pub assisted_by: Option<String>,
+}
+
+/// A participant's own page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantOverview {
+    pub id: String,
+    pub code: String,
+    /// Label and value of each recorded fact.
+    pub facts: Vec<(String, String)>,
+    /// Shown only to the participant's own case manager.
+    pub personnummer: Option<String>,
+    pub exited: bool,
+    pub occasions: Vec<OccasionRow>,
+    pub code_expires: Option<String>,
+    pub connected_phones: i64,
+    pub exit_outcomes: Vec<Choice>,
+    pub today: String,
+    pub open_now: bool,
+}
+
+/// The printable sheet "Så svarar du i mobilen".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessSheet {
+    pub participant_id: String,
+    pub participant_code: String,
+    pub code: String,
+    pub link: String,
+    pub qr_svg: String,
+    pub expires: String,
+}
+
+/// One answer of a check-in as staff read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerRow {
+    pub question: String,
+    pub answer: String,
+}
+
+/// A check-in's answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckInAnswers {
+    pub participant_id: String,
+    pub participant_code: String,
+    pub occasion: String,
+    pub submitted_at: String,
+    pub assisted_by: Option<String>,
+    pub rows: Vec<AnswerRow>,
+}
+
+/// The case manager's participants with what is due, filtered and sorted.
+///
+/// `scope` is `mine` (default) or `all` (the whole organisation); `status` one
+/// of `due`, `overdue`, `missed`, `exited`; `sort` one of `code`, `next`, `last`.
+#[server(prefix = "/api", endpoint = "staff/caseload")]
+pub async fn load_caseload(
+    search: Option<String>,
+    status: Option<String>,
+    programme: Option<String>,
+    sort: Option<String>,
+    scope: Option<String>,
+) -> Result<Caseload, AppError> {
+    let staff = crate::auth::ssr::require_role(stegvis_store::Role::CaseManager).await?;
+    let state = crate::state::app_state()?;
+    let mine = scope.as_deref() != Some("all");
+    let entries = state
+        .store
+        .caseload(&staff.organisation_id, mine.then_some(staff.id.as_str()))
+        .await?;
+    let programmes = ssr::programme_choices(&state, &staff.organisation_id).await?;
+    let total = entries.len();
+    let today = state.today();
+    let search = search
+        .map(|s| s.trim().to_uppercase().replace(' ', ""))
+        .filter(|s| !s.is_empty());
+    let mut rows: Vec<(CaseloadRow, Option<chrono::NaiveDate>, Option<chrono::DateTime<chrono::Utc>>)> =
+        entries
+            .into_iter()
+            .filter(|e| {
+                search.as_ref().is_none_or(|s| {
+                    e.participant.code.replace('-', "").contains(&s.replace('-', ""))
+                })
+            })
+            .filter(|e| {
+                programme
+                    .as_deref()
+                    .filter(|p| !p.is_empty())
+                    .is_none_or(|p| e.participant.programme_id.as_deref() == Some(p))
+            })
+            .map(|e| ssr::caseload_row(&state, &e, today))
+            .filter(|(row, _, _)| match status.as_deref() {
+                Some("due") => row.status == "due" || row.status == "overdue",
+                Some("overdue") => row.status == "overdue",
+                Some("missed") => row.missed > 0,
+                Some("exited") => row.status == "exited",
+                _ => true,
+            })
+            .collect();
+    match sort.as_deref() {
+        Some("code") => rows.sort_by(|a, b| a.0.code.cmp(&b.0.code)),
+        Some("last") => rows.sort_by(|a, b| b.2.cmp(&a.2)),
+        // Default: most urgent first, then by the date of the next occasion.
+        _ => rows.sort_by(|a, b| {
+            ssr::urgency(&a.0.status)
+                .cmp(&ssr::urgency(&b.0.status))
+                .then(a.1.cmp(&b.1))
+                .then(a.0.code.cmp(&b.0.code))
+        }),
+    }
+    Ok(Caseload {
+        rows: rows.into_iter().map(|r| r.0).collect(),
+        total,
+        programmes,
+    })
+}
+
+/// The choices of the registration form.
+#[server(prefix = "/api", endpoint = "staff/registration-options")]
+pub async fn load_registration_options() -> Result<RegistrationOptions, AppError> {
+    use stegvis_domain::participant::{Gender, Referral};
+    let staff = crate::auth::ssr::require_role(stegvis_store::Role::CaseManager).await?;
+    let state = crate::state::app_state()?;
+    Ok(RegistrationOptions {
+        programmes: ssr::programme_choices(&state, &staff.organisation_id).await?,
+        genders: Gender::ALL
+            .iter()
+            .map(|g| Choice {
+                value: g.code().into(),
+                label: g.label().into(),
+            })
+            .collect(),
+        referrals: Referral::ALL
+            .iter()
+            .map(|r| Choice {
+                value: r.code().into(),
+                label: r.label().into(),
+            })
+            .collect(),
+        today: state.today().to_string(),
+        consent_text: CONSENT_TEXT.into(),
+    })
+}
+
+/// Registers a participant and opens their page. Without consent only gender
+/// and start date are kept (anonymous mode); a protected identity never gets
+/// a personnummer.
+#[server(prefix = "/api", endpoint = "staff/register")]
+#[allow(clippy::too_many_arguments)]
+pub async fn register_participant(
+    consent: Option<String>,
+    protected_identity: Option<String>,
+    gender: Option<String>,
+    birth_year: Option<String>,
+    municipality: Option<String>,
+    referral: Option<String>,
+    start_date: Option<String>,
+    personnummer: Option<String>,
+    programme: Option<String>,
+) -> Result<(), AppError> {
+    use stegvis_domain::participant::{check_registration_all, RegistrationInput};
+    let staff = crate::auth::ssr::require_role(stegvis_store::Role::CaseManager).await?;
+    let state = crate::state::app_state()?;
+    let input = RegistrationInput {
+        consent: consent.is_some_and(|c| !c.is_empty()),
+        protected_identity: protected_identity.is_some_and(|c| !c.is_empty()),
+        gender,
+        birth_year,
+        municipality,
+        referral,
+        start_date,
+        personnummer,
+    };
+    let registration = check_registration_all(&input, state.today()).map_err(|errors| {
+        AppError::Invalid(
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    })?;
+    let programme = programme.filter(|p| !p.is_empty());
+    if let Some(p) = &programme {
+        let known = state.store.programmes(&staff.organisation_id).await?;
+        if !known.iter().any(|k| &k.id == p) {
+            return Err(AppError::Invalid("Välj en insats i listan.".into()));
+        }
+    }
+    let consent = registration.consent.then(|| stegvis_store::Consent {
+        at: chrono::Utc::now(),
+        by: staff.id.clone(),
+        version: CONSENT_VERSION.into(),
+    });
+    let mut attempts = 0;
+    let id = loop {
+        let code = stegvis_domain::access::generate_participant_code(&mut rand::rng());
+        let new = stegvis_store::NewParticipant {
+            organisation_id: &staff.organisation_id,
+            case_manager_id: &staff.id,
+            programme_id: programme.as_deref(),
+            code: &code,
+            start_date: registration.start_date,
+            gender: registration.gender.code(),
+            birth_year: registration.birth_year,
+            municipality: registration.municipality.as_deref(),
+            referral: registration.referral.map(|r| r.code()),
+            protected_identity: registration.protected_identity,
+            consent: consent.clone(),
+            personnummer: registration.personnummer.as_ref().map(|p| p.as_str()),
+        };
+        match state.store.register_participant(&new).await {
+            Err(stegvis_store::StoreError::CodeTaken) if attempts < 5 => attempts += 1,
+            other => break other?,
+        }
+    };
+    ssr::audit(&staff, "register-participant", Some(&id), "").await?;
+    leptos_axum::redirect(&participant_path(&id));
+    Ok(())
+}
+
+/// Where a participant's page is.
+pub fn participant_path(id: &str) -> String {
+    format!("/personal/deltagare/{id}")
+}
+
+/// A participant's page: facts, occasions, phone access. Opening it is audited.
+#[server(prefix = "/api", endpoint = "staff/participant")]
+pub async fn load_participant_overview(id: String) -> Result<ParticipantOverview, AppError> {
+    use crate::texts::{occasion_name, Lang};
+    use stegvis_domain::participant::{ExitOutcome, Gender, Referral};
+    let (staff, state, p) = ssr::own_participant(&id).await?;
+    let today = state.today();
+    let check_ins = state.store.check_ins_of(&p.id).await?;
+    let schedule = ssr::schedule_of(&state, &p);
+    let answered: Vec<_> = check_ins
+        .iter()
+        .map(|c| (c.occasion.kind, c.occasion.number))
+        .collect();
+    let occasions = schedule
+        .states_on(today, &answered)
+        .into_iter()
+        .map(|(o, s)| {
+            let stored = check_ins
+                .iter()
+                .find(|c| c.occasion.kind == o.kind && c.occasion.number == o.number);
+            OccasionRow {
+                name: capitalised(&occasion_name(Lang::Sv, o.kind, o.number)),
+                due: o.due.to_string(),
+                state: ssr::state_label(s).into(),
+                submission_id: stored.map(|c| c.submission_id.clone()),
+                answered_at: stored.map(|c| ssr::local_date(c.submitted_at)),
+                assisted_by: stored.and_then(|c| c.assisted_by.clone()),
+            }
+        })
+        .collect();
+    let label = |code: &Option<String>, f: &dyn Fn(&str) -> Option<&'static str>| {
+        code.as_deref().and_then(f).unwrap_or("–").to_owned()
+    };
+    let mut facts = vec![
+        (
+            "Insats".to_owned(),
+            p.programme_name.clone().unwrap_or_else(|| "–".into()),
+        ),
+        (
+            "Handläggare".to_owned(),
+            p.case_manager_name.clone().unwrap_or_else(|| "–".into()),
+        ),
+        ("Startdatum".to_owned(), p.start_date.to_string()),
+        (
+            "Kön".to_owned(),
+            label(&p.gender, &|c| c.parse::<Gender>().ok().map(Gender::label)),
+        ),
+    ];
+    match &p.consent {
+        Some(consent) => {
+            facts.push((
+                "Födelseår".into(),
+                p.birth_year.map_or("–".into(), |y| y.to_string()),
+            ));
+            facts.push((
+                "Kommun".into(),
+                p.municipality.clone().unwrap_or_else(|| "–".into()),
+            ));
+            facts.push((
+                "Remitterad från".into(),
+                label(&p.referral, &|c| {
+                    c.parse::<Referral>().ok().map(Referral::label)
+                }),
+            ));
+            facts.push((
+                "Samtycke".into(),
+                format!("{} ({})", ssr::local_date(consent.at), consent.version),
+            ));
+        }
+        None => facts.push((
+            "Samtycke".into(),
+            "Nej – anonym: bara kön och startår sparas".into(),
+        )),
+    }
+    if p.protected_identity {
+        facts.push(("Skyddad identitet".into(), "Ja".into()));
+    }
+    if let Some(exit) = p.exit_date {
+        facts.push(("Slutdatum".into(), exit.to_string()));
+        facts.push((
+            "Resultat vid avslut".into(),
+            label(&p.exit_outcome, &|c| {
+                c.parse::<ExitOutcome>().ok().map(ExitOutcome::label)
+            }),
+        ));
+    }
+    let personnummer = if p.case_manager_id.as_deref() == Some(staff.id.as_str()) {
+        state.store.personnummer(&p.id).await?
+    } else {
+        None
+    };
+    let now = chrono::Utc::now();
+    let code = state.store.usable_access_code(&p.id, now).await?;
+    let open_now = schedule.status_on(today, &answered).open_now.is_some();
+    ssr::audit(&staff, "read-participant", Some(&p.id), "").await?;
+    Ok(ParticipantOverview {
+        id: p.id.clone(),
+        code: p.code.clone(),
+        facts,
+        personnummer,
+        exited: p.exit_date.is_some(),
+        occasions,
+        code_expires: code.map(|c| ssr::local_date(c.expires_at)),
+        connected_phones: state.store.active_devices(&p.id).await?,
+        exit_outcomes: ExitOutcome::ALL
+            .iter()
+            .map(|o| Choice {
+                value: o.code().into(),
+                label: o.label().into(),
+            })
+            .collect(),
+        today: today.to_string(),
+        open_now,
+    })
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Records the exit date and outcome; the exit check-in opens from that date.
+#[server(prefix = "/api", endpoint = "staff/exit")]
+pub async fn record_exit(id: String, exit_date: String, outcome: String) -> Result<(), AppError> {
+    use stegvis_domain::participant::ExitOutcome;
+    let (staff, state, p) = ssr::own_participant(&id).await?;
+    let date = chrono::NaiveDate::parse_from_str(exit_date.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::Invalid("Skriv slutdatum som ÅÅÅÅ-MM-DD.".into()))?;
+    if date < p.start_date {
+        return Err(AppError::Invalid(
+            "Slutdatum kan inte vara före startdatum.".into(),
+        ));
+    }
+    if date > state.today() + chrono::Days::new(90) {
+        return Err(AppError::Invalid(
+            "Slutdatum kan vara högst 90 dagar fram i tiden.".into(),
+        ));
+    }
+    let outcome: ExitOutcome = outcome
+        .parse()
+        .map_err(|_| AppError::Invalid("Välj vad deltagaren går vidare till.".into()))?;
+    state
+        .store
+        .record_exit(&staff.organisation_id, &p.id, date, outcome.code())
+        .await?;
+    ssr::audit(&staff, "record-exit", Some(&p.id), outcome.code()).await?;
+    leptos_axum::redirect(&participant_path(&p.id));
+    Ok(())
+}
+
+/// Issues a new access code (the previous one stops working) and opens the sheet.
+#[server(prefix = "/api", endpoint = "staff/access-code")]
+pub async fn issue_access_code(id: String) -> Result<(), AppError> {
+    let (staff, state, p) = ssr::own_participant(&id).await?;
+    let lifetime = state
+        .store
+        .organisation(&staff.organisation_id)
+        .await?
+        .map_or(14, |o| o.code_lifetime_days);
+    let expires = chrono::Utc::now() + chrono::Duration::days(i64::from(lifetime));
+    let mut attempts = 0;
+    loop {
+        let code = stegvis_domain::access::generate_access_code(&mut rand::rng());
+        match state
+            .store
+            .issue_access_code(&p.id, &code, &staff.id, expires)
+            .await
+        {
+            Err(stegvis_store::StoreError::CodeTaken) if attempts < 5 => attempts += 1,
+            other => {
+                other?;
+                break;
+            }
+        }
+    }
+    ssr::audit(&staff, "issue-access-code", Some(&p.id), "").await?;
+    leptos_axum::redirect(&sheet_path(&p.id));
+    Ok(())
+}
+
+/// Where the printable access sheet of a participant is.
+pub fn sheet_path(id: &str) -> String {
+    format!("/personal/deltagare/{id}/blad")
+}
+
+/// The printable access sheet with the current code and its QR code.
+#[server(prefix = "/api", endpoint = "staff/access-sheet")]
+pub async fn load_access_sheet(id: String) -> Result<AccessSheet, AppError> {
+    let (_, state, p) = ssr::own_participant(&id).await?;
+    let code = state
+        .store
+        .usable_access_code(&p.id, chrono::Utc::now())
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound("Deltagaren har ingen giltig kod. Skapa en ny kod.".into())
+        })?;
+    let link = format!("{}/kod?k={}", ssr::public_base(&state), code.code);
+    Ok(AccessSheet {
+        participant_id: p.id.clone(),
+        participant_code: p.code.clone(),
+        qr_svg: crate::qr::svg(&link)?,
+        code: code.code,
+        link,
+        expires: ssr::local_date(code.expires_at),
+    })
+}
+
+/// Stops every code and disconnects every phone of the participant.
+#[server(prefix = "/api", endpoint = "staff/revoke-access")]
+pub async fn revoke_access(id: String) -> Result<(), AppError> {
+    let (staff, state, p) = ssr::own_participant(&id).await?;
+    state.store.revoke_access(&p.id).await?;
+    ssr::audit(&staff, "revoke-access", Some(&p.id), "").await?;
+    leptos_axum::redirect(&participant_path(&p.id));
+    Ok(())
+}
+
+/// The answers of one check-in, in Swedish. Every read is audited.
+#[server(prefix = "/api", endpoint = "staff/answers")]
+pub async fn load_check_in_answers(id: String, submission: String) -> Result<CheckInAnswers, AppError> {
+    use crate::texts::{occasion_name, Lang};
+    let (staff, state, p) = ssr::own_participant(&id).await?;
+    let check_in = state
+        .store
+        .check_ins_of(&p.id)
+        .await?
+        .into_iter()
+        .find(|c| c.submission_id == submission)
+        .ok_or_else(|| AppError::NotFound("Svaren finns inte.".into()))?;
+    let instrument = state.instrument(&check_in.instrument_version).await?;
+    let answers = state.store.answers(&submission).await?;
+    let sv = |texts: &stegvis_domain::instrument::Texts| {
+        texts
+            .get(stegvis_domain::instrument::REQUIRED_LANGUAGE)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let rows = instrument
+        .items_for(check_in.occasion.kind)
+        .into_iter()
+        .filter_map(|item| {
+            let answer = answers.iter().find(|a| a.item_id == item.id)?;
+            let text = match &answer.value {
+                stegvis_domain::instrument::AnswerValue::Declined => "Vill inte svara".to_owned(),
+                stegvis_domain::instrument::AnswerValue::Option(code) => item
+                    .option(code)
+                    .map(|o| {
+                        let label = sv(&o.text);
+                        if label.is_empty() || label == *code {
+                            code.clone()
+                        } else {
+                            format!("{code} – {label}")
+                        }
+                    })
+                    .unwrap_or_else(|| code.clone()),
+            };
+            Some(AnswerRow {
+                question: sv(&item.text),
+                answer: text,
+            })
+        })
+        .collect();
+    let occasion = capitalised(&occasion_name(
+        Lang::Sv,
+        check_in.occasion.kind,
+        check_in.occasion.number,
+    ));
+    ssr::audit(&staff, "read-answers", Some(&p.id), &occasion).await?;
+    Ok(CheckInAnswers {
+        participant_id: p.id.clone(),
+        participant_code: p.code.clone(),
+        occasion,
+        submitted_at: ssr::local_date(check_in.submitted_at),
+        assisted_by: check_in.assisted_by,
+        rows,
+    })
+}
+
+/// Starts the participant's open check-in on this (the case manager's) device.
+#[server(prefix = "/api", endpoint = "staff/assist")]
+pub async fn start_assisted_check_in(id: String) -> Result<(), AppError> {
+    let (staff, _, p) = ssr::own_participant(&id).await?;
+    let session = crate::auth::ssr::session().await?;
+    crate::auth::ssr::insert(&session, crate::auth::ssr::ASSISTING_KEY, &p.id).await?;
+    ssr::audit(&staff, "assisted-check-in", Some(&p.id), "").await?;
+    leptos_axum::redirect(crate::check_in::START_PATH);
+    Ok(())
+}
+
+/// Ends the check-in together and returns to the participant's page.
+#[server(prefix = "/api", endpoint = "staff/assist/stop")]
+pub async fn stop_assisting() -> Result<(), AppError> {
+    crate::auth::ssr::require_staff().await?;
+    let session = crate::auth::ssr::session().await?;
+    let id: Option<String> = crate::auth::ssr::get(&session, crate::auth::ssr::ASSISTING_KEY).await?;
+    crate::auth::ssr::remove(&session, crate::auth::ssr::ASSISTING_KEY).await?;
+    leptos_axum::redirect(&id.map_or_else(|| "/personal".to_owned(), |id| participant_path(&id)));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    //! Lookups and formatting shared by the case manager's functions.
+
+    use super::{CaseloadRow, Choice};
+    use crate::error::AppError;
+    use crate::state::{app_state, AppState};
+    use chrono::{DateTime, NaiveDate, Utc};
+    use stegvis_domain::schedule::{DueState, Schedule};
+    use stegvis_store::{CaseloadEntry, ParticipantDetail, Role, StaffRow};
+
+    /// The signed-in case manager and a participant of their organisation, or 404.
+    pub async fn own_participant(
+        id: &str,
+    ) -> Result<(StaffRow, AppState, ParticipantDetail), AppError> {
+        let staff = crate::auth::ssr::require_role(Role::CaseManager).await?;
+        let state = app_state()?;
+        if id.len() > 64 {
+            return Err(AppError::unknown_participant());
+        }
+        let participant = state
+            .store
+            .participant_in(&staff.organisation_id, id)
+            .await?
+            .ok_or_else(AppError::unknown_participant)?;
+        Ok((staff, state, participant))
+    }
+
+    /// Writes an audit record for the staff member's organisation.
+    pub async fn audit(
+        staff: &StaffRow,
+        action: &str,
+        participant_id: Option<&str>,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        app_state()?
+            .store
+            .audit(&stegvis_store::NewAuditEntry {
+                organisation_id: &staff.organisation_id,
+                staff_id: Some(&staff.id),
+                action,
+                participant_id,
+                detail,
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The organisation's programmes as choices.
+    pub async fn programme_choices(
+        state: &AppState,
+        organisation_id: &str,
+    ) -> Result<Vec<Choice>, AppError> {
+        Ok(state
+            .store
+            .programmes(organisation_id)
+            .await?
+            .into_iter()
+            .map(|p| Choice {
+                value: p.id,
+                label: p.name,
+            })
+            .collect())
+    }
+
+    /// The participant's occasion plan.
+    pub fn schedule_of(state: &AppState, p: &ParticipantDetail) -> Schedule {
+        let mut schedule = Schedule::new(p.start_date);
+        schedule.exit = p.exit_date;
+        schedule.window = p.window.unwrap_or(state.window);
+        schedule
+    }
+
+    /// A date in Sweden's time, as staff read it.
+    pub fn local_date(at: DateTime<Utc>) -> String {
+        at.with_timezone(&chrono::Local).date_naive().to_string()
+    }
+
+    pub fn state_label(state: DueState) -> &'static str {
+        match state {
+            DueState::Upcoming => "Kommer",
+            DueState::Open => "Att svara",
+            DueState::Overdue => "Försenad",
+            DueState::Missed => "Missad",
+            DueState::Answered => "Besvarad",
+        }
+    }
+
+    /// Sort order of statuses: what needs action first.
+    pub fn urgency(status: &str) -> u8 {
+        match status {
+            "overdue" => 0,
+            "due" => 1,
+            "upcoming" => 2,
+            _ => 3,
+        }
+    }
+
+    /// One caseload row, with the date of its next occasion and of its last
+    /// check-in for sorting.
+    pub fn caseload_row(
+        state: &AppState,
+        entry: &CaseloadEntry,
+        today: NaiveDate,
+    ) -> (CaseloadRow, Option<NaiveDate>, Option<DateTime<Utc>>) {
+        use crate::texts::{occasion_name, Lang};
+        let p = &entry.participant;
+        let answered: Vec<_> = entry
+            .check_ins
+            .iter()
+            .map(|c| (c.occasion.kind, c.occasion.number))
+            .collect();
+        let status = schedule_of(state, p).status_on(today, &answered);
+        let last = entry.check_ins.iter().map(|c| c.submitted_at).max();
+        let (code, label, occasion) = match (&status.open_now, &status.next) {
+            (Some(open), _) => {
+                let overdue = open.state_on(today, false) == DueState::Overdue;
+                if overdue {
+                    ("overdue", "Försenad", Some(*open))
+                } else {
+                    ("due", "Att svara", Some(*open))
+                }
+            }
+            (None, Some(next)) => ("upcoming", "Klar för nu", Some(*next)),
+            (None, None) => ("exited", "Avslutad", None),
+        };
+        let row = CaseloadRow {
+            id: p.id.clone(),
+            code: p.code.clone(),
+            programme: p.programme_name.clone().unwrap_or_else(|| "–".into()),
+            status: code.into(),
+            status_label: label.into(),
+            next_occasion: occasion
+                .map(|o| super::capitalised(&occasion_name(Lang::Sv, o.kind, o.number)))
+                .unwrap_or_else(|| "–".into()),
+            next_date: occasion.map(|o| o.due.to_string()),
+            missed: status.missed.len(),
+            last_check_in: last.map(local_date),
+            case_manager: p.case_manager_name.clone().unwrap_or_else(|| "–".into()),
+        };
+        (row, occasion.map(|o| o.due), last)
+    }
+
+    /// The address participants use, for links on printed sheets.
+    pub fn public_base(state: &AppState) -> String {
+        if let Some(url) = &state.public_url {
+            return url.clone();
+        }
+        let host = leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|p| {
+                p.headers
+                    .get(axum::http::header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| "localhost".into());
+        let scheme = if state.secure_cookies && !host.starts_with("127.0.0.1") && !host.starts_with("localhost") {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{host}")
+    }
+}

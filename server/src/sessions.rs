@@ -1,0 +1,81 @@
+//! Sessions kept in Stegvis's own database through the [`Store`], so they
+//! survive restarts and live wherever the data lives (SQLite or a shared
+//! server). `tower-sessions` handles cookies, ids and expiry; this is only
+//! the storage. (Its ready-made sqlx store is built on an older sqlx.)
+
+use async_trait::async_trait;
+use stegvis_store::Store;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{Error, Result, SessionStore};
+
+/// The session storage handed to the session layer.
+#[derive(Debug, Clone)]
+pub struct StoreSessions(pub Store);
+
+fn backend(err: stegvis_store::StoreError) -> Error {
+    Error::Backend(err.to_string())
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+#[async_trait]
+impl SessionStore for StoreSessions {
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+        // A fresh id on the (astronomically unlikely) clash.
+        while !self
+            .0
+            .create_session(&record.id.to_string(), &data, record.expiry_date.unix_timestamp())
+            .await
+            .map_err(backend)?
+        {
+            record.id = Id::default();
+        }
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> Result<()> {
+        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+        self.0
+            .save_session(&record.id.to_string(), &data, record.expiry_date.unix_timestamp())
+            .await
+            .map_err(backend)
+    }
+
+    async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        let Some(data) = self
+            .0
+            .load_session(&id.to_string(), now())
+            .await
+            .map_err(backend)?
+        else {
+            return Ok(None);
+        };
+        let data = serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string()))?;
+        // The stored expiry is checked by the query; the layer sets a new one on save.
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::minutes(1),
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> Result<()> {
+        self.0.delete_session(&id.to_string()).await.map_err(backend)
+    }
+}
+
+/// Removes expired sessions now and then, so the table stays small.
+pub async fn prune_expired(store: Store) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+    loop {
+        every.tick().await;
+        match store.delete_expired_sessions(now()).await {
+            Ok(n) if n > 0 => tracing::debug!(removed = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "could not remove expired sessions"),
+        }
+    }
+}
