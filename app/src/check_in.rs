@@ -15,7 +15,7 @@ pub const GO_NEXT: &str = "next";
 /// Form value of the Back button.
 pub const GO_BACK: &str = "back";
 
-/// The start screen of a check-in link.
+/// The start screen of the check-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Overview {
     /// An occasion is open: how far the participant has come.
@@ -275,6 +275,7 @@ pub async fn submit_check_in(submission_id: String) -> Result<(), AppError> {
             language: draft.language.clone(),
             answers: checked.into_iter().map(Into::into).collect(),
             assisted_by: flow.assisted_by.clone(),
+            submitted_at: None,
         })
         .await?;
     tracing::info!(?outcome, assisted = flow.assisted_by.is_some(), "check-in sent");

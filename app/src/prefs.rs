@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_returned_to() {
-        assert!(is_local_path("/c/abc/fraga/2"));
+        assert!(is_local_path("/svara/fraga/2"));
         assert!(!is_local_path("//evil.example/"));
         assert!(!is_local_path("https://evil.example/"));
         assert!(!is_local_path("/\\evil"));

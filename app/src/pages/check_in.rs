@@ -30,7 +30,7 @@ fn use_lang() -> Lang {
     use_context::<Prefs>().unwrap_or_default().lang
 }
 
-/// The first screen of a check-in link: what is due, and a button to start or continue.
+/// The first screen of the check-in: what is due, and a button to start or continue.
 #[component]
 pub fn CheckInStart() -> impl IntoView {
     let t = use_lang().texts();
