@@ -105,7 +105,12 @@ pub async fn choose_pin(pin: String, repeat: String) -> Result<(), AppError> {
     let pin_hash = auth::hash_secret(&pin)?;
     let Some((device_id, participant_id)) = state
         .store
-        .connect_device(&code, &ssr::token_hash(&token), &pin_hash, chrono::Utc::now())
+        .connect_device(
+            &code,
+            &ssr::token_hash(&token),
+            &pin_hash,
+            chrono::Utc::now(),
+        )
         .await?
     else {
         auth::remove(&session, ssr::REDEEM_KEY).await?;
@@ -233,7 +238,11 @@ pub mod ssr {
 
     fn device_token() -> Option<String> {
         let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
-        let header = parts.headers.get(axum::http::header::COOKIE)?.to_str().ok()?;
+        let header = parts
+            .headers
+            .get(axum::http::header::COOKIE)?
+            .to_str()
+            .ok()?;
         header.split(';').find_map(|pair| {
             let (name, value) = pair.trim().split_once('=')?;
             (name == DEVICE_COOKIE && !value.is_empty() && value.len() <= 64)

@@ -48,6 +48,18 @@ pub struct EvaluatorOverview {
     pub by_gender: Vec<GroupCount>,
 }
 
+/// The organisation's settings and the instruments in use, for the admin page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationSettings {
+    pub name: String,
+    pub small_cell_k: u32,
+    pub code_lifetime_days: u32,
+    /// The instrument new check-ins use.
+    pub current_instrument: String,
+    /// Every instrument version with answers or drafts possible, with when it was loaded.
+    pub instrument_versions: Vec<(String, String)>,
+}
+
 /// The Swedish name of a role.
 pub fn role_label(code: &str) -> &'static str {
     match code {
@@ -99,7 +111,9 @@ pub async fn create_staff_account(
     let name = name.trim();
     let email = email.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::Invalid("Skriv ett namn (högst 100 tecken).".into()));
+        return Err(AppError::Invalid(
+            "Skriv ett namn (högst 100 tecken).".into(),
+        ));
     }
     if !looks_like_email(email) {
         return Err(AppError::Invalid("Skriv en giltig e-postadress.".into()));
@@ -146,6 +160,68 @@ pub fn looks_like_email(email: &str) -> bool {
         && !email.chars().any(char::is_whitespace)
 }
 
+/// The organisation's settings and instruments.
+#[server(prefix = "/api", endpoint = "admin/settings")]
+pub async fn load_organisation_settings() -> Result<OrganisationSettings, AppError> {
+    let admin = crate::auth::ssr::require_role(stegvis_store::Role::Admin).await?;
+    let state = crate::state::app_state()?;
+    let org = state
+        .store
+        .organisation(&admin.organisation_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(OrganisationSettings {
+        name: org.name,
+        small_cell_k: org.small_cell_k,
+        code_lifetime_days: org.code_lifetime_days,
+        current_instrument: state.current_instrument().version(),
+        instrument_versions: state
+            .store
+            .instrument_versions()
+            .await?
+            .into_iter()
+            .map(|(v, at)| (v, crate::staff::ssr::local_date(at)))
+            .collect(),
+    })
+}
+
+/// Changes how long access codes last and the smallest group aggregates show.
+#[server(prefix = "/api", endpoint = "admin/settings/save")]
+pub async fn save_organisation_settings(
+    code_lifetime_days: String,
+    small_cell_k: String,
+) -> Result<(), AppError> {
+    let me = crate::auth::ssr::require_role(stegvis_store::Role::Admin).await?;
+    let state = crate::state::app_state()?;
+    let lifetime = code_lifetime_days
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=365).contains(d))
+        .ok_or_else(|| {
+            AppError::Invalid("Kodens giltighet: skriv ett tal från 1 till 365.".into())
+        })?;
+    let k = small_cell_k
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|k| (2..=100).contains(k))
+        .ok_or_else(|| AppError::Invalid("Minsta grupp: skriv ett tal från 2 till 100.".into()))?;
+    state
+        .store
+        .update_organisation_settings(&me.organisation_id, k, lifetime)
+        .await?;
+    crate::staff::ssr::audit(
+        &me,
+        "change-settings",
+        None,
+        &format!("code days {lifetime}, smallest group {k}"),
+    )
+    .await?;
+    leptos_axum::redirect("/admin?sparat=installningar");
+    Ok(())
+}
+
 /// The organisation's programmes.
 #[server(prefix = "/api", endpoint = "admin/programmes")]
 pub async fn programme_list() -> Result<Vec<ProgrammeView>, AppError> {
@@ -178,14 +254,18 @@ pub async fn create_programme(
     let state = crate::state::app_state()?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::Invalid("Skriv ett namn (högst 100 tecken).".into()));
+        return Err(AppError::Invalid(
+            "Skriv ett namn (högst 100 tecken).".into(),
+        ));
     }
     let days = |v: &str, what: &str| {
         v.trim()
             .parse::<u32>()
             .ok()
             .filter(|d| *d <= 90)
-            .ok_or_else(|| AppError::Invalid(format!("Dagar {what}: skriv ett tal från 0 till 90.")))
+            .ok_or_else(|| {
+                AppError::Invalid(format!("Dagar {what}: skriv ett tal från 0 till 90."))
+            })
     };
     let window = stegvis_domain::schedule::Window {
         before_days: days(&before_days, "före")?,
@@ -236,6 +316,7 @@ pub fn action_label(action: &str) -> &'static str {
         "assisted-check-in" => "Startade incheckning tillsammans",
         "create-staff" => "Skapade konto",
         "create-programme" => "Skapade insats",
+        "change-settings" => "Ändrade inställningar",
         _ => "Annan händelse",
     }
 }

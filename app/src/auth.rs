@@ -94,9 +94,7 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
             .record_failed_attempt(AttemptKind::LoginAccount, &email, now)
             .await?;
         tracing::info!("failed staff login");
-        return Err(AppError::Invalid(
-            "Fel e-postadress eller lösenord.".into(),
-        ));
+        return Err(AppError::Invalid("Fel e-postadress eller lösenord.".into()));
     };
     let session = ssr::session().await?;
     ssr::cycle(&session).await?;
@@ -171,7 +169,9 @@ pub async fn change_password(
         .await?
         .ok_or_else(AppError::signed_out)?;
     if !ssr::verify_secret(&current, &credentials.password_hash) {
-        return Err(AppError::Invalid("Det nuvarande lösenordet stämmer inte.".into()));
+        return Err(AppError::Invalid(
+            "Det nuvarande lösenordet stämmer inte.".into(),
+        ));
     }
     check_new_password(&new_password, &repeat)?;
     let hash = ssr::hash_secret(&new_password)?;
@@ -242,7 +242,10 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
             "Koden stämmer inte. Skriv den kod som appen visar nu.".into(),
         ));
     }
-    state.store.set_totp_secret(&staff.id, Some(&secret)).await?;
+    state
+        .store
+        .set_totp_secret(&staff.id, Some(&secret))
+        .await?;
     ssr::remove(&session, ssr::TOTP_SETUP_KEY).await?;
     tracing::info!(staff = %staff.id, "two-factor sign-in turned on");
     leptos_axum::redirect("/konto?sparat=tvasteg");
@@ -290,7 +293,10 @@ pub mod ssr {
         })
     }
 
-    pub async fn get<T: DeserializeOwned>(session: &Session, key: &str) -> Result<Option<T>, AppError> {
+    pub async fn get<T: DeserializeOwned>(
+        session: &Session,
+        key: &str,
+    ) -> Result<Option<T>, AppError> {
         session.get(key).await.map_err(session_error)
     }
 
@@ -326,7 +332,10 @@ pub mod ssr {
 
     /// Where a staff member starts after signing in.
     pub fn home_of(staff: &StaffRow) -> &'static str {
-        if staff.has(Role::CaseManager) {
+        if staff.has(Role::Admin) && !staff.two_factor {
+            // Admin work needs two-factor sign-in: set it up first.
+            "/konto"
+        } else if staff.has(Role::CaseManager) {
             "/personal"
         } else if staff.has(Role::Admin) {
             "/admin"
@@ -363,8 +372,7 @@ pub mod ssr {
         }
         if role == Role::Admin && !staff.two_factor {
             return Err(AppError::Forbidden(
-                "Administratörer måste ha tvåstegsinloggning. Slå på den under Mitt konto."
-                    .into(),
+                "Administratörer måste ha tvåstegsinloggning. Slå på den under Mitt konto.".into(),
             ));
         }
         Ok(staff)
@@ -434,7 +442,9 @@ pub mod ssr {
         use rand::RngCore;
         let mut bytes = [0_u8; 20];
         rand::rng().fill_bytes(&mut bytes);
-        totp_rs::Secret::Raw(bytes.to_vec()).to_encoded().to_string()
+        totp_rs::Secret::Raw(bytes.to_vec())
+            .to_encoded()
+            .to_string()
     }
 
     /// The TOTP generator for a secret: SHA-1, six digits, 30-second steps,

@@ -278,7 +278,11 @@ pub async fn submit_check_in(submission_id: String) -> Result<(), AppError> {
             submitted_at: None,
         })
         .await?;
-    tracing::info!(?outcome, assisted = flow.assisted_by.is_some(), "check-in sent");
+    tracing::info!(
+        ?outcome,
+        assisted = flow.assisted_by.is_some(),
+        "check-in sent"
+    );
     leptos_axum::redirect(THANKS_PATH);
     Ok(())
 }

@@ -61,7 +61,9 @@ impl AppError {
 
     /// Staff pages and actions without a valid sign-in.
     pub fn signed_out() -> Self {
-        Self::Unauthorized("Du är inte inloggad, eller så har du varit borta för länge. Logga in igen.".into())
+        Self::Unauthorized(
+            "Du är inte inloggad, eller så har du varit borta för länge. Logga in igen.".into(),
+        )
     }
 
     /// A participant page without a connected phone or a signed-in participant.

@@ -26,7 +26,11 @@ pub fn svg(data: &str) -> Result<String, AppError> {
     // SVG wants neither.
     let start = image.find("<svg").unwrap_or(0);
     let image = &image[start..];
-    Ok(strip_size(image).replacen("<svg", "<svg class=\"qr\" aria-hidden=\"true\" focusable=\"false\"", 1))
+    Ok(strip_size(image).replacen(
+        "<svg",
+        "<svg class=\"qr\" aria-hidden=\"true\" focusable=\"false\"",
+        1,
+    ))
 }
 
 /// Removes the fixed `width`/`height` of the root element.

@@ -6,6 +6,10 @@
 //! up within the staff member's organisation only, so another organisation's
 //! participant is "not found" (404), whatever its id.
 
+// Server functions take one argument per form field, so a plain HTML form
+// (without JavaScript) posts straight to them; the registration form has nine.
+#![allow(clippy::too_many_arguments)]
+
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,7 +18,8 @@ use serde::{Deserialize, Serialize};
 pub const CONSENT_VERSION: &str = "samtycke-2026-1";
 
 /// The consent text read to (or by) the participant before registration.
-pub const CONSENT_TEXT: &str = "Jag vill vara med i Stegvis. Mina svar sparas hos samordningsförbundet. \
+pub const CONSENT_TEXT: &str =
+    "Jag vill vara med i Stegvis. Mina svar sparas hos samordningsförbundet. \
 Min handläggare får se mina svar. Utvärderare får bara se siffror för många personer tillsammans. \
 Jag kan ångra mig när jag vill.";
 
@@ -144,32 +149,38 @@ pub async fn load_caseload(
     let search = search
         .map(|s| s.trim().to_uppercase().replace(' ', ""))
         .filter(|s| !s.is_empty());
-    let mut rows: Vec<(CaseloadRow, Option<chrono::NaiveDate>, Option<chrono::DateTime<chrono::Utc>>)> =
-        entries
-            .into_iter()
-            .filter(|e| {
-                search.as_ref().is_none_or(|s| {
-                    e.participant.code.replace('-', "").contains(&s.replace('-', ""))
-                })
+    let mut rows: Vec<(
+        CaseloadRow,
+        Option<chrono::NaiveDate>,
+        Option<chrono::DateTime<chrono::Utc>>,
+    )> = entries
+        .into_iter()
+        .filter(|e| {
+            search.as_ref().is_none_or(|s| {
+                e.participant
+                    .code
+                    .replace('-', "")
+                    .contains(&s.replace('-', ""))
             })
-            .filter(|e| {
-                programme
-                    .as_deref()
-                    .filter(|p| !p.is_empty())
-                    .is_none_or(|p| e.participant.programme_id.as_deref() == Some(p))
-            })
-            .map(|e| ssr::caseload_row(&state, &e, today))
-            .filter(|(row, _, _)| match status.as_deref() {
-                Some("due") => row.status == "due" || row.status == "overdue",
-                Some("overdue") => row.status == "overdue",
-                Some("missed") => row.missed > 0,
-                Some("exited") => row.status == "exited",
-                _ => true,
-            })
-            .collect();
+        })
+        .filter(|e| {
+            programme
+                .as_deref()
+                .filter(|p| !p.is_empty())
+                .is_none_or(|p| e.participant.programme_id.as_deref() == Some(p))
+        })
+        .map(|e| ssr::caseload_row(&state, &e, today))
+        .filter(|(row, _, _)| match status.as_deref() {
+            Some("due") => row.status == "due" || row.status == "overdue",
+            Some("overdue") => row.status == "overdue",
+            Some("missed") => row.missed > 0,
+            Some("exited") => row.status == "exited",
+            _ => true,
+        })
+        .collect();
     match sort.as_deref() {
         Some("code") => rows.sort_by(|a, b| a.0.code.cmp(&b.0.code)),
-        Some("last") => rows.sort_by(|a, b| b.2.cmp(&a.2)),
+        Some("last") => rows.sort_by_key(|r| std::cmp::Reverse(r.2)),
         // Default: most urgent first, then by the date of the next occasion.
         _ => rows.sort_by(|a, b| {
             ssr::urgency(&a.0.status)
@@ -216,7 +227,6 @@ pub async fn load_registration_options() -> Result<RegistrationOptions, AppError
 /// and start date are kept (anonymous mode); a protected identity never gets
 /// a personnummer.
 #[server(prefix = "/api", endpoint = "staff/register")]
-#[allow(clippy::too_many_arguments)]
 pub async fn register_participant(
     consent: Option<String>,
     protected_identity: Option<String>,
@@ -410,6 +420,7 @@ pub async fn load_participant_overview(id: String) -> Result<ParticipantOverview
     })
 }
 
+#[cfg(feature = "ssr")]
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars
@@ -516,7 +527,10 @@ pub async fn revoke_access(id: String) -> Result<(), AppError> {
 
 /// The answers of one check-in, in Swedish. Every read is audited.
 #[server(prefix = "/api", endpoint = "staff/answers")]
-pub async fn load_check_in_answers(id: String, submission: String) -> Result<CheckInAnswers, AppError> {
+pub async fn load_check_in_answers(
+    id: String,
+    submission: String,
+) -> Result<CheckInAnswers, AppError> {
     use crate::texts::{occasion_name, Lang};
     let (staff, state, p) = ssr::own_participant(&id).await?;
     let check_in = state
@@ -591,7 +605,8 @@ pub async fn start_assisted_check_in(id: String) -> Result<(), AppError> {
 pub async fn stop_assisting() -> Result<(), AppError> {
     crate::auth::ssr::require_staff().await?;
     let session = crate::auth::ssr::session().await?;
-    let id: Option<String> = crate::auth::ssr::get(&session, crate::auth::ssr::ASSISTING_KEY).await?;
+    let id: Option<String> =
+        crate::auth::ssr::get(&session, crate::auth::ssr::ASSISTING_KEY).await?;
     crate::auth::ssr::remove(&session, crate::auth::ssr::ASSISTING_KEY).await?;
     leptos_axum::redirect(&id.map_or_else(|| "/personal".to_owned(), |id| participant_path(&id)));
     Ok(())
@@ -753,7 +768,10 @@ pub mod ssr {
                     .map(str::to_owned)
             })
             .unwrap_or_else(|| "localhost".into());
-        let scheme = if state.secure_cookies && !host.starts_with("127.0.0.1") && !host.starts_with("localhost") {
+        let scheme = if state.secure_cookies
+            && !host.starts_with("127.0.0.1")
+            && !host.starts_with("localhost")
+        {
             "https"
         } else {
             "http"

@@ -105,9 +105,15 @@ pub async fn seed(
         roles,
     };
     let admin = store
-        .create_staff(&account("admin@demo.stegvis.se", "Alva Admin", &[Role::Admin]))
+        .create_staff(&account(
+            "admin@demo.stegvis.se",
+            "Alva Admin",
+            &[Role::Admin],
+        ))
         .await?;
-    store.set_totp_secret(&admin.id, Some(DEMO_ADMIN_TOTP)).await?;
+    store
+        .set_totp_secret(&admin.id, Some(DEMO_ADMIN_TOTP))
+        .await?;
     let lead = store
         .create_staff(&account(
             "handlaggare@demo.stegvis.se",
@@ -139,10 +145,19 @@ pub async fn seed(
     let people = population::generate(SEED, POPULATION, today);
     for (i, person) in people.iter().enumerate() {
         let cm = &case_managers[i % case_managers.len()];
-        let id = register(store, &mut rng, &org.id, cm, &programmes[person.programme].id, person)
-            .await?;
+        let id = register(
+            store,
+            &mut rng,
+            &org.id,
+            cm,
+            &programmes[person.programme].id,
+            person,
+        )
+        .await?;
         if let Some((exit, outcome)) = person.exit {
-            store.record_exit(&org.id, &id, exit, outcome.code()).await?;
+            store
+                .record_exit(&org.id, &id, exit, outcome.code())
+                .await?;
         }
         for occasion in person.answered.iter().filter(|o| o.answered) {
             answer(
@@ -154,6 +169,7 @@ pub async fn seed(
                     kind: occasion.kind,
                     number: occasion.number,
                 },
+                occasion.date,
                 occasion.progress,
             )
             .await?;
@@ -180,23 +196,35 @@ pub async fn seed(
             answered: Vec::new(),
             ..people[i].clone()
         };
-        let id = register(store, &mut rng, &org.id, &lead, &programmes[i % 2].id, &person).await?;
+        let id = register(
+            store,
+            &mut rng,
+            &org.id,
+            &lead,
+            &programmes[i % 2].id,
+            &person,
+        )
+        .await?;
         if open != OccasionKind::Intake {
-            answer(store, &mut rng, instrument, &id, intake(), 0.3).await?;
+            answer(store, &mut rng, instrument, &id, intake(), start, 0.3).await?;
         }
         if open == OccasionKind::Exit {
             let first = OccasionRef {
                 kind: OccasionKind::FollowUp,
                 number: 1,
             };
-            answer(store, &mut rng, instrument, &id, first, 0.5).await?;
-            store
-                .record_exit(&org.id, &id, today, "arbete")
-                .await?;
+            let due = start.checked_add_months(Months::new(3)).unwrap_or(start);
+            answer(store, &mut rng, instrument, &id, first, due, 0.5).await?;
+            store.record_exit(&org.id, &id, today, "arbete").await?;
         }
         let access_code = stegvis_domain::access::generate_access_code(&mut rng);
         store
-            .issue_access_code(&id, &access_code, &lead.id, Utc::now() + chrono::Duration::days(14))
+            .issue_access_code(
+                &id,
+                &access_code,
+                &lead.id,
+                Utc::now() + chrono::Duration::days(14),
+            )
             .await?;
         let code = store
             .participant(&id)
@@ -284,8 +312,15 @@ async fn answer(
     instrument: &Instrument,
     participant_id: &str,
     occasion: OccasionRef,
+    date: NaiveDate,
     progress: f64,
 ) -> Result<(), StoreError> {
+    // Answered within a week or so of the occasion, during office hours.
+    let day = date + chrono::Days::new(rng.random_range(0..8));
+    let submitted_at = day
+        .and_hms_opt(rng.random_range(9..16), rng.random_range(0..60), 0)
+        .map_or_else(Utc::now, |t| t.and_utc())
+        .min(Utc::now());
     let answers: BTreeMap<String, AnswerValue> = instrument
         .items_for(occasion.kind)
         .into_iter()
@@ -314,6 +349,7 @@ async fn answer(
             language: "sv".into(),
             answers: checked.into_iter().map(Into::into).collect(),
             assisted_by: None,
+            submitted_at: Some(submitted_at),
         })
         .await?;
     Ok(())

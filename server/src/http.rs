@@ -1,11 +1,11 @@
 //! The HTTP router: pages, server functions, health check and static assets,
 //! with compression, cache headers, body limits and error statuses.
 
+use app::auth::ssr::ClientAddress;
 use app::error::{AppError, ERROR_CONTENT_TYPE};
 use app::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
-use app::auth::ssr::ClientAddress;
 use axum::extract::{ConnectInfo, FromRef, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;

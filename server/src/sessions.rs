@@ -27,7 +27,11 @@ impl SessionStore for StoreSessions {
         // A fresh id on the (astronomically unlikely) clash.
         while !self
             .0
-            .create_session(&record.id.to_string(), &data, record.expiry_date.unix_timestamp())
+            .create_session(
+                &record.id.to_string(),
+                &data,
+                record.expiry_date.unix_timestamp(),
+            )
             .await
             .map_err(backend)?
         {
@@ -39,7 +43,11 @@ impl SessionStore for StoreSessions {
     async fn save(&self, record: &Record) -> Result<()> {
         let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
         self.0
-            .save_session(&record.id.to_string(), &data, record.expiry_date.unix_timestamp())
+            .save_session(
+                &record.id.to_string(),
+                &data,
+                record.expiry_date.unix_timestamp(),
+            )
             .await
             .map_err(backend)
     }
@@ -63,7 +71,10 @@ impl SessionStore for StoreSessions {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        self.0.delete_session(&id.to_string()).await.map_err(backend)
+        self.0
+            .delete_session(&id.to_string())
+            .await
+            .map_err(backend)
     }
 }
 

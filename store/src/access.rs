@@ -46,8 +46,7 @@ impl std::fmt::Debug for DeviceRow {
     }
 }
 
-const CODE_COLUMNS: &str =
-    "code, participant_id, created_at, expires_at, revoked_at, redeemed_at";
+const CODE_COLUMNS: &str = "code, participant_id, created_at, expires_at, revoked_at, redeemed_at";
 
 fn code_from_row(r: &sqlx::sqlite::SqliteRow) -> AccessCodeRow {
     AccessCodeRow {

@@ -25,8 +25,7 @@ mod staff;
 pub use access::{AccessCodeRow, DeviceRow};
 pub use audit::{AuditRow, NewAuditEntry};
 pub use participants::{
-    CaseloadEntry, Consent, NewParticipant, ParticipantCheckIn, ParticipantDetail,
-    ProgrammeSummary,
+    CaseloadEntry, Consent, NewParticipant, ParticipantCheckIn, ParticipantDetail, ProgrammeSummary,
 };
 pub use staff::{AttemptKind, NewStaff, OrganisationRow, Role, StaffCredentials, StaffRow};
 
@@ -129,6 +128,9 @@ pub struct NewCheckIn {
     pub answers: Vec<NewAnswer>,
     /// The staff account that answered together with the participant, if any.
     pub assisted_by: Option<String>,
+    /// When it was sent; `None` means now. Set only when importing or seeding
+    /// check-ins made in the past.
+    pub submitted_at: Option<DateTime<Utc>>,
 }
 
 /// What storing a check-in did.
@@ -227,6 +229,19 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.map(|r| r.get("source")))
+    }
+
+    /// Every instrument version ever loaded, newest first: (version, when loaded).
+    pub async fn instrument_versions(&self) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
+        let rows = sqlx::query(
+            "SELECT version, loaded_at FROM instrument_versions ORDER BY loaded_at DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get("version"), r.get("loaded_at")))
+            .collect())
     }
 
     /// Adds a participant with nothing but a code and an intake date (tests and
@@ -444,7 +459,7 @@ impl Store {
         .bind(i64::from(check_in.occasion.number))
         .bind(&check_in.instrument_version)
         .bind(&check_in.language)
-        .bind(Utc::now())
+        .bind(check_in.submitted_at.unwrap_or_else(Utc::now))
         .bind(check_in.assisted_by.as_deref())
         .execute(&mut *tx)
         .await;

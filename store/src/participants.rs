@@ -98,16 +98,13 @@ const DETAIL_SELECT: &str = "SELECT p.id, p.organisation_id, p.code, p.case_mana
 
 fn detail_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<ParticipantDetail> {
     let consent_at: Option<DateTime<Utc>> = r.get("consent_at");
-    let consent = match consent_at {
-        Some(at) => Some(Consent {
-            at,
-            by: r.get::<Option<String>, _>("consent_by").unwrap_or_default(),
-            version: r
-                .get::<Option<String>, _>("consent_version")
-                .unwrap_or_default(),
-        }),
-        None => None,
-    };
+    let consent = consent_at.map(|at| Consent {
+        at,
+        by: r.get::<Option<String>, _>("consent_by").unwrap_or_default(),
+        version: r
+            .get::<Option<String>, _>("consent_version")
+            .unwrap_or_default(),
+    });
     Ok(ParticipantDetail {
         id: r.get("id"),
         organisation_id: r
@@ -123,7 +120,9 @@ fn detail_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<ParticipantDetail
         exit_date: r.get("exit_date"),
         exit_outcome: r.get("exit_outcome"),
         gender: r.get("gender"),
-        birth_year: r.get::<Option<i64>, _>("birth_year").and_then(|y| i32::try_from(y).ok()),
+        birth_year: r
+            .get::<Option<i64>, _>("birth_year")
+            .and_then(|y| i32::try_from(y).ok()),
         municipality: r.get("municipality"),
         referral: r.get("referral"),
         protected_identity: r.get("protected_identity"),
@@ -210,12 +209,11 @@ impl Store {
     /// The personnummer of a participant, if one was recorded. Only ever shown
     /// on that participant's own page.
     pub async fn personnummer(&self, participant_id: &str) -> StoreResult<Option<String>> {
-        let row = sqlx::query(
-            "SELECT personnummer FROM participant_identities WHERE participant_id = ?",
-        )
-        .bind(participant_id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row =
+            sqlx::query("SELECT personnummer FROM participant_identities WHERE participant_id = ?")
+                .bind(participant_id)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.map(|r| r.get("personnummer")))
     }
 

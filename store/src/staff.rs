@@ -144,6 +144,24 @@ impl Store {
         .transpose()
     }
 
+    /// Changes an organisation's small-cell threshold and access-code lifetime.
+    pub async fn update_organisation_settings(
+        &self,
+        id: &str,
+        small_cell_k: u32,
+        code_lifetime_days: u32,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE organisations SET small_cell_k = ?, code_lifetime_days = ? WHERE id = ?",
+        )
+        .bind(i64::from(small_cell_k))
+        .bind(i64::from(code_lifetime_days))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// How many organisations exist; demo seeding refuses to touch a database with any.
     pub async fn organisation_count(&self) -> StoreResult<i64> {
         Ok(sqlx::query("SELECT COUNT(*) AS n FROM organisations")

@@ -52,16 +52,14 @@ fn check_in(instrument: &Instrument, participant_id: &str, submission_id: &str) 
         language: "sv".into(),
         answers: checked.into_iter().map(Into::into).collect(),
         assisted_by: None,
+        submitted_at: None,
     }
 }
 
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn a_check_in_is_stored_with_its_answers(pool: SqlitePool) {
     let (store, instrument) = setup(pool).await;
-    let p = store
-        .create_participant("AAA-CCC", date())
-        .await
-        .unwrap();
+    let p = store.create_participant("AAA-CCC", date()).await.unwrap();
     let new = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a01");
 
     assert_eq!(
@@ -87,10 +85,7 @@ async fn a_check_in_is_stored_with_its_answers(pool: SqlitePool) {
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn declined_is_stored_as_declined_never_as_a_number(pool: SqlitePool) {
     let (store, instrument) = setup(pool.clone()).await;
-    let p = store
-        .create_participant("AAA-CCD", date())
-        .await
-        .unwrap();
+    let p = store.create_participant("AAA-CCD", date()).await.unwrap();
     let new = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a02");
     store.store_check_in(&new).await.unwrap();
 
@@ -114,10 +109,7 @@ async fn declined_is_stored_as_declined_never_as_a_number(pool: SqlitePool) {
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn sending_the_same_submission_again_stores_nothing_new(pool: SqlitePool) {
     let (store, instrument) = setup(pool.clone()).await;
-    let p = store
-        .create_participant("AAA-CCE", date())
-        .await
-        .unwrap();
+    let p = store.create_participant("AAA-CCE", date()).await.unwrap();
     let new = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a03");
 
     assert_eq!(
@@ -146,10 +138,7 @@ async fn sending_the_same_submission_again_stores_nothing_new(pool: SqlitePool) 
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn a_second_check_in_for_the_same_occasion_is_refused(pool: SqlitePool) {
     let (store, instrument) = setup(pool).await;
-    let p = store
-        .create_participant("AAA-CCF", date())
-        .await
-        .unwrap();
+    let p = store.create_participant("AAA-CCF", date()).await.unwrap();
     store
         .store_check_in(&check_in(
             &instrument,
@@ -175,14 +164,8 @@ async fn a_second_check_in_for_the_same_occasion_is_refused(pool: SqlitePool) {
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn a_submission_id_cannot_be_reused_by_another_participant(pool: SqlitePool) {
     let (store, instrument) = setup(pool).await;
-    let a = store
-        .create_participant("AAA-CCG", date())
-        .await
-        .unwrap();
-    let b = store
-        .create_participant("AAA-CCH", date())
-        .await
-        .unwrap();
+    let a = store.create_participant("AAA-CCG", date()).await.unwrap();
+    let b = store.create_participant("AAA-CCH", date()).await.unwrap();
     let id = "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a06";
     store
         .store_check_in(&check_in(&instrument, &a.id, id))
@@ -200,10 +183,7 @@ async fn a_submission_id_cannot_be_reused_by_another_participant(pool: SqlitePoo
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn a_draft_is_kept_between_steps_and_removed_when_sent(pool: SqlitePool) {
     let (store, instrument) = setup(pool).await;
-    let p = store
-        .create_participant("AAA-CCJ", date())
-        .await
-        .unwrap();
+    let p = store.create_participant("AAA-CCJ", date()).await.unwrap();
     let id = "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a07";
     let mut draft = DraftRow {
         submission_id: id.into(),
@@ -229,10 +209,7 @@ async fn a_draft_is_kept_between_steps_and_removed_when_sent(pool: SqlitePool) {
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn answers_keep_their_instrument_version_when_the_file_changes(pool: SqlitePool) {
     let (store, old) = setup(pool).await;
-    let p = store
-        .create_participant("AAA-CCK", date())
-        .await
-        .unwrap();
+    let p = store.create_participant("AAA-CCK", date()).await.unwrap();
     let sent = check_in(&old, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a08");
     store.store_check_in(&sent).await.unwrap();
 
@@ -276,10 +253,7 @@ async fn migrating_again_changes_nothing(pool: SqlitePool) {
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn an_id_finds_its_participant_and_nothing_else(pool: SqlitePool) {
     let (store, _) = setup(pool).await;
-    let p = store
-        .create_participant("AAA-CCM", date())
-        .await
-        .unwrap();
+    let p = store.create_participant("AAA-CCM", date()).await.unwrap();
     assert_eq!(store.participant(&p.id).await.unwrap(), Some(p));
     assert_eq!(store.participant("no-such-id").await.unwrap(), None);
 }
@@ -288,15 +262,8 @@ async fn an_id_finds_its_participant_and_nothing_else(pool: SqlitePool) {
 async fn a_participant_carries_their_programmes_window(pool: SqlitePool) {
     use stegvis_domain::schedule::Window;
     let (store, _) = setup(pool.clone()).await;
-    let p = store
-        .create_participant("AAA-CCN", date())
-        .await
-        .unwrap();
-    let found = store
-        .participant(&p.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let p = store.create_participant("AAA-CCN", date()).await.unwrap();
+    let found = store.participant(&p.id).await.unwrap().unwrap();
     assert_eq!(found.window, None);
 
     let window = Window {
@@ -308,11 +275,7 @@ async fn a_participant_carries_their_programmes_window(pool: SqlitePool) {
         .await
         .unwrap();
     store.assign_programme(&p.id, &programme.id).await.unwrap();
-    let found = store
-        .participant(&p.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let found = store.participant(&p.id).await.unwrap().unwrap();
     assert_eq!(found.window, Some(window));
 
     // The schema refuses a window no programme could mean.

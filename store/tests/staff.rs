@@ -18,7 +18,10 @@ struct Org {
 
 async fn setup(pool: SqlitePool) -> Org {
     let store = Store::from_pool(pool);
-    let org = store.create_organisation("Samordningsförbundet Test").await.unwrap();
+    let org = store
+        .create_organisation("Samordningsförbundet Test")
+        .await
+        .unwrap();
     let cm = store
         .create_staff(&NewStaff {
             organisation_id: &org.id,
@@ -64,7 +67,12 @@ fn new_participant<'a>(o: &'a Org, code: &'a str) -> NewParticipant<'a> {
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn staff_accounts_are_found_by_email_in_any_case_with_their_roles(pool: SqlitePool) {
     let o = setup(pool).await;
-    let found = o.store.staff_credentials("  LOTTA@example.SE ").await.unwrap().unwrap();
+    let found = o
+        .store
+        .staff_credentials("  LOTTA@example.SE ")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(found.staff.id, o.case_manager);
     assert_eq!(found.staff.email, "lotta@example.se");
     assert_eq!(found.staff.roles, vec![Role::CaseManager]);
@@ -83,8 +91,16 @@ async fn staff_accounts_are_found_by_email_in_any_case_with_their_roles(pool: Sq
         .await;
     assert!(matches!(again, Err(StoreError::EmailTaken)));
 
-    o.store.set_totp_secret(&o.case_manager, Some("SECRET")).await.unwrap();
-    let found = o.store.staff_credentials_by_id(&o.case_manager).await.unwrap().unwrap();
+    o.store
+        .set_totp_secret(&o.case_manager, Some("SECRET"))
+        .await
+        .unwrap();
+    let found = o
+        .store
+        .staff_credentials_by_id(&o.case_manager)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(found.staff.two_factor);
     assert_eq!(found.totp_secret.as_deref(), Some("SECRET"));
     // Secrets never show in debug output (logs).
@@ -94,7 +110,11 @@ async fn staff_accounts_are_found_by_email_in_any_case_with_their_roles(pool: Sq
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn the_personnummer_is_stored_apart_and_never_in_participant_rows(pool: SqlitePool) {
     let o = setup(pool.clone()).await;
-    let id = o.store.register_participant(&new_participant(&o, "KXA-AAA")).await.unwrap();
+    let id = o
+        .store
+        .register_participant(&new_participant(&o, "KXA-AAA"))
+        .await
+        .unwrap();
     assert_eq!(
         o.store.personnummer(&id).await.unwrap().as_deref(),
         Some("19850314-1234")
@@ -162,9 +182,18 @@ async fn a_protected_identity_never_gets_a_personnummer(pool: SqlitePool) {
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn another_organisations_participant_is_not_found(pool: SqlitePool) {
     let o = setup(pool).await;
-    let id = o.store.register_participant(&new_participant(&o, "KXA-AAE")).await.unwrap();
+    let id = o
+        .store
+        .register_participant(&new_participant(&o, "KXA-AAE"))
+        .await
+        .unwrap();
     let other = o.store.create_organisation("Annat förbund").await.unwrap();
-    assert!(o.store.participant_in(&other.id, &id).await.unwrap().is_none());
+    assert!(o
+        .store
+        .participant_in(&other.id, &id)
+        .await
+        .unwrap()
+        .is_none());
     assert!(o.store.caseload(&other.id, None).await.unwrap().is_empty());
     assert!(!o
         .store
@@ -173,7 +202,11 @@ async fn another_organisations_participant_is_not_found(pool: SqlitePool) {
         .unwrap());
     assert_eq!(o.store.caseload(&o.org, None).await.unwrap().len(), 1);
     assert_eq!(
-        o.store.caseload(&o.org, Some(&o.case_manager)).await.unwrap().len(),
+        o.store
+            .caseload(&o.org, Some(&o.case_manager))
+            .await
+            .unwrap()
+            .len(),
         1
     );
     assert!(o
@@ -182,7 +215,11 @@ async fn another_organisations_participant_is_not_found(pool: SqlitePool) {
         .await
         .unwrap()
         .is_empty());
-    assert!(o.store.record_exit(&o.org, &id, start(), "arbete").await.unwrap());
+    assert!(o
+        .store
+        .record_exit(&o.org, &id, start(), "arbete")
+        .await
+        .unwrap());
     let detail = o.store.participant_in(&o.org, &id).await.unwrap().unwrap();
     assert_eq!(detail.exit_date, Some(start()));
     assert_eq!(detail.exit_outcome.as_deref(), Some("arbete"));
@@ -191,16 +228,36 @@ async fn another_organisations_participant_is_not_found(pool: SqlitePool) {
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn codes_expire_are_single_use_and_can_be_revoked(pool: SqlitePool) {
     let o = setup(pool).await;
-    let id = o.store.register_participant(&new_participant(&o, "KXA-AAF")).await.unwrap();
+    let id = o
+        .store
+        .register_participant(&new_participant(&o, "KXA-AAF"))
+        .await
+        .unwrap();
     let now = Utc::now();
 
     // Expired: refused.
     o.store
-        .issue_access_code(&id, "AAAA-CCCC", &o.case_manager, now - Duration::minutes(1))
+        .issue_access_code(
+            &id,
+            "AAAA-CCCC",
+            &o.case_manager,
+            now - Duration::minutes(1),
+        )
         .await
         .unwrap();
-    assert!(!o.store.access_code("AAAA-CCCC").await.unwrap().unwrap().usable_at(now));
-    assert!(o.store.connect_device("AAAA-CCCC", "t1", "pin", now).await.unwrap().is_none());
+    assert!(!o
+        .store
+        .access_code("AAAA-CCCC")
+        .await
+        .unwrap()
+        .unwrap()
+        .usable_at(now));
+    assert!(o
+        .store
+        .connect_device("AAAA-CCCC", "t1", "pin", now)
+        .await
+        .unwrap()
+        .is_none());
 
     // A new code revokes the previous one.
     o.store
@@ -211,9 +268,21 @@ async fn codes_expire_are_single_use_and_can_be_revoked(pool: SqlitePool) {
         .issue_access_code(&id, "AAAA-EEEE", &o.case_manager, now + Duration::days(14))
         .await
         .unwrap();
-    assert!(o.store.access_code("AAAA-DDDD").await.unwrap().unwrap().revoked_at.is_some());
+    assert!(o
+        .store
+        .access_code("AAAA-DDDD")
+        .await
+        .unwrap()
+        .unwrap()
+        .revoked_at
+        .is_some());
     assert_eq!(
-        o.store.usable_access_code(&id, now).await.unwrap().unwrap().code,
+        o.store
+            .usable_access_code(&id, now)
+            .await
+            .unwrap()
+            .unwrap()
+            .code,
         "AAAA-EEEE"
     );
 
@@ -225,7 +294,12 @@ async fn codes_expire_are_single_use_and_can_be_revoked(pool: SqlitePool) {
         .unwrap()
         .unwrap();
     assert_eq!(owner, id);
-    assert!(o.store.connect_device("AAAA-EEEE", "t3", "pin", now).await.unwrap().is_none());
+    assert!(o
+        .store
+        .connect_device("AAAA-EEEE", "t3", "pin", now)
+        .await
+        .unwrap()
+        .is_none());
     assert_eq!(o.store.device("t2").await.unwrap().unwrap().id, device);
     assert_eq!(o.store.active_devices(&id).await.unwrap(), 1);
 
@@ -236,13 +310,22 @@ async fn codes_expire_are_single_use_and_can_be_revoked(pool: SqlitePool) {
         .unwrap();
     o.store.revoke_access(&id).await.unwrap();
     assert!(o.store.device("t2").await.unwrap().unwrap().revoked);
-    assert!(o.store.connect_device("AAAA-FFFF", "t4", "pin", now).await.unwrap().is_none());
+    assert!(o
+        .store
+        .connect_device("AAAA-FFFF", "t4", "pin", now)
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn wrong_pins_lock_the_phone_at_the_limit(pool: SqlitePool) {
     let o = setup(pool).await;
-    let id = o.store.register_participant(&new_participant(&o, "KXA-AAG")).await.unwrap();
+    let id = o
+        .store
+        .register_participant(&new_participant(&o, "KXA-AAG"))
+        .await
+        .unwrap();
     let now = Utc::now();
     o.store
         .issue_access_code(&id, "CCCC-AAAA", &o.case_manager, now + Duration::days(1))
@@ -255,11 +338,17 @@ async fn wrong_pins_lock_the_phone_at_the_limit(pool: SqlitePool) {
         .unwrap()
         .unwrap();
     for expected in 1..=2 {
-        assert_eq!(o.store.record_pin_failure(&device, 3).await.unwrap(), expected);
+        assert_eq!(
+            o.store.record_pin_failure(&device, 3).await.unwrap(),
+            expected
+        );
         assert!(!o.store.device("tok").await.unwrap().unwrap().locked);
     }
     o.store.record_pin_success(&device).await.unwrap();
-    assert_eq!(o.store.device("tok").await.unwrap().unwrap().pin_failures, 0);
+    assert_eq!(
+        o.store.device("tok").await.unwrap().unwrap().pin_failures,
+        0
+    );
     for _ in 0..3 {
         o.store.record_pin_failure(&device, 3).await.unwrap();
     }
@@ -317,7 +406,10 @@ async fn sessions_expire(pool: SqlitePool) {
     let o = setup(pool).await;
     assert!(o.store.create_session("s1", "{}", 100).await.unwrap());
     assert!(!o.store.create_session("s1", "{}", 100).await.unwrap());
-    assert_eq!(o.store.load_session("s1", 99).await.unwrap().as_deref(), Some("{}"));
+    assert_eq!(
+        o.store.load_session("s1", 99).await.unwrap().as_deref(),
+        Some("{}")
+    );
     assert_eq!(o.store.load_session("s1", 100).await.unwrap(), None);
     o.store.save_session("s1", "{\"a\":1}", 200).await.unwrap();
     assert_eq!(
@@ -331,7 +423,11 @@ async fn sessions_expire(pool: SqlitePool) {
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn audit_records_are_listed_per_organisation(pool: SqlitePool) {
     let o = setup(pool).await;
-    let id = o.store.register_participant(&new_participant(&o, "KXA-AAH")).await.unwrap();
+    let id = o
+        .store
+        .register_participant(&new_participant(&o, "KXA-AAH"))
+        .await
+        .unwrap();
     o.store
         .audit(&NewAuditEntry {
             organisation_id: &o.org,

@@ -3,11 +3,13 @@
 //! Plain forms, easy-read texts in the participant's language.
 
 use super::common::{action_error, loaded};
-use crate::access::{load_access_state, AccessState, ChoosePin, EnterPin, Leave, RedeemCode, CHECK_IN_HOME};
+use crate::access::{
+    load_access_state, AccessState, ChoosePin, EnterPin, Leave, RedeemCode, CHECK_IN_HOME,
+};
 use crate::prefs::Prefs;
 use crate::texts::Texts;
-use leptos::prelude::*;
 use leptos::form::ActionForm;
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 

@@ -3,8 +3,8 @@
 
 use super::common::{action_error, loaded};
 use crate::admin::{
-    audit_entries, load_evaluator_overview, programme_list, staff_accounts, CreateProgramme,
-    CreateStaffAccount,
+    audit_entries, load_evaluator_overview, load_organisation_settings, programme_list,
+    staff_accounts, CreateProgramme, CreateStaffAccount, SaveOrganisationSettings,
 };
 use crate::auth::MIN_PASSWORD_CHARS;
 use leptos::form::ActionForm;
@@ -19,10 +19,13 @@ pub fn AdminPage() -> impl IntoView {
     let programmes = Resource::new(|| (), |_| programme_list());
     let create_staff = ServerAction::<CreateStaffAccount>::new();
     let create_programme = ServerAction::<CreateProgramme>::new();
+    let save_settings = ServerAction::<SaveOrganisationSettings>::new();
+    let settings = Resource::new(|| (), |_| load_organisation_settings());
     let query = use_query_map();
     let saved = move || match query.read().get("sparat").as_deref() {
         Some("konto") => Some("Kontot är skapat."),
         Some("insats") => Some("Insatsen är skapad."),
+        Some("installningar") => Some("Inställningarna är sparade."),
         _ => None,
     };
     view! {
@@ -103,6 +106,28 @@ pub fn AdminPage() -> impl IntoView {
                 {action_error(create_programme)}
                 <button type="submit" class="button">"Skapa insats"</button>
             </ActionForm>
+        </section>
+        <section aria-labelledby="settings-heading">
+            <h2 id="settings-heading">"Inställningar och formulär"</h2>
+            {loaded(settings, move |o| view! {
+                <p>{o.name.clone()}</p>
+                <ActionForm action=save_settings attr:class="stacked-form">
+                    <label for="code-days">"Hur många dagar en kod till mobilen gäller"</label>
+                    <input id="code-days" name="code_lifetime_days" type="number" min="1" max="365" value=o.code_lifetime_days.to_string() required />
+                    <label for="small-cell">"Minsta grupp som visas i statistik"</label>
+                    <input id="small-cell" name="small_cell_k" type="number" min="2" max="100" value=o.small_cell_k.to_string() required />
+                    {action_error(save_settings)}
+                    <button type="submit" class="button">"Spara inställningar"</button>
+                </ActionForm>
+                <h3>"Formulär"</h3>
+                <p>{format!("Nya incheckningar använder {}.", o.current_instrument)}</p>
+                <ul class="plain-list">
+                    {o.instrument_versions.into_iter().map(|(v, at)| view! {
+                        <li>{format!("{v} (inläst {at})")}</li>
+                    }).collect_view()}
+                </ul>
+                <p class="hint">"Ett nytt formulär läses in av den som driftar servern (STEGVIS_INSTRUMENT). Gamla svar behåller sin formulärversion."</p>
+            })}
         </section>
     }
 }

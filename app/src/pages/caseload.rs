@@ -3,9 +3,9 @@
 
 use super::common::{action_error, loaded};
 use crate::staff::{
-    load_access_sheet, load_caseload, load_check_in_answers, load_participant_overview, load_registration_options,
-    IssueAccessCode, RecordExit, RegisterParticipant, RevokeAccess, StartAssistedCheckIn,
-    participant_path, sheet_path, Choice,
+    load_access_sheet, load_caseload, load_check_in_answers, load_participant_overview,
+    load_registration_options, participant_path, sheet_path, Choice, IssueAccessCode, RecordExit,
+    RegisterParticipant, RevokeAccess, StartAssistedCheckIn,
 };
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -42,8 +42,18 @@ pub fn CaseloadPage() -> impl IntoView {
     let sort = query_value("sortera");
     let scope = query_value("visa");
     let rows = Resource::new(
-        move || (search.get(), status.get(), programme.get(), sort.get(), scope.get()),
-        |(search, status, programme, sort, scope)| load_caseload(search, status, programme, sort, scope),
+        move || {
+            (
+                search.get(),
+                status.get(),
+                programme.get(),
+                sort.get(),
+                scope.get(),
+            )
+        },
+        |(search, status, programme, sort, scope)| {
+            load_caseload(search, status, programme, sort, scope)
+        },
     );
     view! {
         <Title text="Deltagare" />
@@ -210,22 +220,29 @@ pub fn ParticipantPage() -> impl IntoView {
     let assist = ServerAction::<StartAssistedCheckIn>::new();
     loaded(overview, move |p| {
         let id = p.id.clone();
-        let occasion_rows = p.occasions.iter().map(|o| {
-                                let link = o.submission_id.clone().map(|s| {
-                                    let href = format!("{}/svar/{s}", participant_path(&id));
-                                    let label = format!("Visa svar: {}", o.name);
-                                    let assisted = o.assisted_by.clone().map(|a| format!(" (tillsammans med {a})"));
-                                    view! { <a href=href aria-label=label>"Visa svar"</a>{assisted} }
-                                });
-                                view! {
-                                    <tr>
-                                        <th scope="row">{o.name.clone()}</th>
-                                        <td>{o.answered_at.clone().unwrap_or_else(|| o.due.clone())}</td>
-                                        <td>{o.state.clone()}</td>
-                                        <td>{link}</td>
-                                    </tr>
-                                }
-                            }).collect_view();
+        let occasion_rows = p
+            .occasions
+            .iter()
+            .map(|o| {
+                let link = o.submission_id.clone().map(|s| {
+                    let href = format!("{}/svar/{s}", participant_path(&id));
+                    let label = format!("Visa svar: {}", o.name);
+                    let assisted = o
+                        .assisted_by
+                        .clone()
+                        .map(|a| format!(" (tillsammans med {a})"));
+                    view! { <a href=href aria-label=label>"Visa svar"</a>{assisted} }
+                });
+                view! {
+                    <tr>
+                        <th scope="row">{o.name.clone()}</th>
+                        <td>{o.answered_at.clone().unwrap_or_else(|| o.due.clone())}</td>
+                        <td>{o.state.clone()}</td>
+                        <td>{link}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
         let assist_form = p.open_now.then({ let id = id.clone(); move || view! {
                     <ActionForm action=assist>
                         <input type="hidden" name="id" value=id.clone() />
@@ -250,9 +267,14 @@ pub fn ParticipantPage() -> impl IntoView {
                     </ActionForm>
                 </section>
             }});
-        let sheet_link = p.code_expires.is_some().then({ let id = id.clone(); move || view! {
-            <p><a href=sheet_path(&id)>"Skriv ut lappen igen"</a></p>
-        }});
+        let sheet_link = p.code_expires.is_some().then({
+            let id = id.clone();
+            move || {
+                view! {
+                    <p><a href=sheet_path(&id)>"Skriv ut lappen igen"</a></p>
+                }
+            }
+        });
         let id_issue = id.clone();
         let id_revoke = id;
         view! {
@@ -315,25 +337,27 @@ pub fn AnswersPage() -> impl IntoView {
         move || (id.get(), submission.get()),
         |(id, submission)| load_check_in_answers(id, submission),
     );
-    loaded(answers, |a| view! {
-        <Title text=format!("Svar {} – {}", a.participant_code, a.occasion) />
-        <h1>{format!("{}: {}", a.participant_code, a.occasion)}</h1>
-        <p>{format!("Skickade {}", a.submitted_at)}
-            {a.assisted_by.map(|s| format!(", tillsammans med {s}"))}
-        </p>
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Svar">
-            <table>
-                <thead>
-                    <tr><th scope="col">"Fråga"</th><th scope="col">"Svar"</th></tr>
-                </thead>
-                <tbody>
-                    {a.rows.into_iter().map(|r| view! {
-                        <tr><th scope="row">{r.question}</th><td>{r.answer}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-        <p><a href=participant_path(&a.participant_id)>"Tillbaka till deltagaren"</a></p>
+    loaded(answers, |a| {
+        view! {
+            <Title text=format!("Svar {} – {}", a.participant_code, a.occasion) />
+            <h1>{format!("{}: {}", a.participant_code, a.occasion)}</h1>
+            <p>{format!("Skickade {}", a.submitted_at)}
+                {a.assisted_by.map(|s| format!(", tillsammans med {s}"))}
+            </p>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Svar">
+                <table>
+                    <thead>
+                        <tr><th scope="col">"Fråga"</th><th scope="col">"Svar"</th></tr>
+                    </thead>
+                    <tbody>
+                        {a.rows.into_iter().map(|r| view! {
+                            <tr><th scope="row">{r.question}</th><td>{r.answer}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p><a href=participant_path(&a.participant_id)>"Tillbaka till deltagaren"</a></p>
+        }
     })
 }
 
@@ -342,27 +366,29 @@ pub fn AnswersPage() -> impl IntoView {
 pub fn SheetPage() -> impl IntoView {
     let id = param("id");
     let sheet = Resource::new(move || id.get(), load_access_sheet);
-    loaded(sheet, |s| view! {
-        <Title text="Så svarar du i mobilen" />
-        <article class="access-sheet">
-            <h1>"Så svarar du i mobilen"</h1>
-            <ol class="sheet-steps">
-                <li>"Öppna kameran i mobilen."</li>
-                <li>"Rikta den mot rutan här under."</li>
-                <li>"Tryck på länken som kommer upp."</li>
-            </ol>
-            <div class="sheet-qr" role="img" aria-label="QR-kod med länk till Stegvis" inner_html=s.qr_svg></div>
-            <p>"Eller skriv den här adressen:"</p>
-            <p class="sheet-link">{s.link}</p>
-            <p>"Din kod:"</p>
-            <p class="sheet-code">{s.code}</p>
-            <p>"Sedan väljer du en pinkod. Den ska bara du veta."</p>
-            <p>{format!("Koden fungerar till {}.", s.expires)}</p>
-        </article>
-        <p class="no-print">
-            <button type="button" class="button button-primary" onclick="window.print()">"Skriv ut"</button>
-            " "
-            <a href=participant_path(&s.participant_id)>"Tillbaka till deltagaren"</a>
-        </p>
+    loaded(sheet, |s| {
+        view! {
+            <Title text="Så svarar du i mobilen" />
+            <article class="access-sheet">
+                <h1>"Så svarar du i mobilen"</h1>
+                <ol class="sheet-steps">
+                    <li>"Öppna kameran i mobilen."</li>
+                    <li>"Rikta den mot rutan här under."</li>
+                    <li>"Tryck på länken som kommer upp."</li>
+                </ol>
+                <div class="sheet-qr" role="img" aria-label="QR-kod med länk till Stegvis" inner_html=s.qr_svg></div>
+                <p>"Eller skriv den här adressen:"</p>
+                <p class="sheet-link">{s.link}</p>
+                <p>"Din kod:"</p>
+                <p class="sheet-code">{s.code}</p>
+                <p>"Sedan väljer du en pinkod. Den ska bara du veta."</p>
+                <p>{format!("Koden fungerar till {}.", s.expires)}</p>
+            </article>
+            <p class="no-print">
+                <button type="button" class="button button-primary" onclick="window.print()">"Skriv ut"</button>
+                " "
+                <a href=participant_path(&s.participant_id)>"Tillbaka till deltagaren"</a>
+            </p>
+        }
     })
 }

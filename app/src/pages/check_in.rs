@@ -35,54 +35,52 @@ fn use_lang() -> Lang {
 pub fn CheckInStart() -> impl IntoView {
     let t = use_lang().texts();
     let overview = Resource::new(|| (), |_| check_in_overview());
-    loaded(overview, move |overview| {
-        match overview {
-            Overview::NothingDue { next_opens } => view! {
-                <Title text=t.nothing_due_heading />
-                <h1 tabindex="-1">{t.nothing_due_heading}</h1>
-                {next_opens.map(|d| view! { <p>{fill(t.next_from, &[("date", &d)])}</p> })}
+    loaded(overview, move |overview| match overview {
+        Overview::NothingDue { next_opens } => view! {
+            <Title text=t.nothing_due_heading />
+            <h1 tabindex="-1">{t.nothing_due_heading}</h1>
+            {next_opens.map(|d| view! { <p>{fill(t.next_from, &[("date", &d)])}</p> })}
+        }
+        .into_any(),
+        Overview::Open {
+            occasion,
+            closes,
+            total,
+            answered,
+            resume_at,
+        } => {
+            let href = if resume_at > total {
+                REVIEW_PATH.to_owned()
+            } else {
+                question_path(resume_at)
+            };
+            let resuming = answered > 0;
+            let (total, answered) = (total.to_string(), answered.to_string());
+            view! {
+                <Title text=t.start_heading />
+                <h1 tabindex="-1">{t.start_heading}</h1>
+                <p>{fill(t.start_occasion, &[("occasion", &occasion)])}</p>
+                <p>{fill(t.start_count, &[("total", &total)])}</p>
+                <p>{t.no_right_answers}</p>
+                <p>{fill(t.answer_until, &[("date", &closes)])}</p>
+                {resuming
+                    .then(|| {
+                        view! {
+                            <p>
+                                {fill(
+                                    t.resume_count,
+                                    &[("answered", &answered), ("total", &total)],
+                                )}
+                            </p>
+                        }
+                    })}
+                <p>
+                    <a class="button button-primary" href=href>
+                        {if resuming { t.resume } else { t.begin }}
+                    </a>
+                </p>
             }
-            .into_any(),
-            Overview::Open {
-                occasion,
-                closes,
-                total,
-                answered,
-                resume_at,
-            } => {
-                let href = if resume_at > total {
-                    REVIEW_PATH.to_owned()
-                } else {
-                    question_path(resume_at)
-                };
-                let resuming = answered > 0;
-                let (total, answered) = (total.to_string(), answered.to_string());
-                view! {
-                    <Title text=t.start_heading />
-                    <h1 tabindex="-1">{t.start_heading}</h1>
-                    <p>{fill(t.start_occasion, &[("occasion", &occasion)])}</p>
-                    <p>{fill(t.start_count, &[("total", &total)])}</p>
-                    <p>{t.no_right_answers}</p>
-                    <p>{fill(t.answer_until, &[("date", &closes)])}</p>
-                    {resuming
-                        .then(|| {
-                            view! {
-                                <p>
-                                    {fill(
-                                        t.resume_count,
-                                        &[("answered", &answered), ("total", &total)],
-                                    )}
-                                </p>
-                            }
-                        })}
-                    <p>
-                        <a class="button button-primary" href=href>
-                            {if resuming { t.resume } else { t.begin }}
-                        </a>
-                    </p>
-                }
-                .into_any()
-            }
+            .into_any()
         }
     })
 }
@@ -93,10 +91,7 @@ pub fn QuestionPage() -> impl IntoView {
     let step = use_step();
     let question = Resource::new(move || step.get(), check_in_question);
     let save = ServerAction::<SaveAnswer>::new();
-    loaded(
-        question,
-        move |q| view! { <QuestionForm q save /> },
-    )
+    loaded(question, move |q| view! { <QuestionForm q save /> })
 }
 
 /// What "Lyssna" reads: the question, then every option.
@@ -251,10 +246,7 @@ fn speech_synthesis() -> Option<web_sys::SpeechSynthesis> {
 pub fn ReviewPage() -> impl IntoView {
     let review = Resource::new(|| (), |_| check_in_review());
     let submit = ServerAction::<SubmitCheckIn>::new();
-    loaded(
-        review,
-        move |r| view! { <ReviewForm r submit /> },
-    )
+    loaded(review, move |r| view! { <ReviewForm r submit /> })
 }
 
 #[component]

@@ -73,11 +73,26 @@ pub fn set_http_status(status: u16) {
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     set_http_status(error.status());
+    // Signed out: offer the way in that fits the page (staff or participant).
+    let sign_in = matches!(error, AppError::Unauthorized(_)).then(|| {
+        let path = leptos_router::hooks::use_location()
+            .pathname
+            .get_untracked();
+        let staff_page = ["/personal", "/admin", "/konto", "/utvardering"]
+            .iter()
+            .any(|p| path.starts_with(p));
+        if staff_page {
+            view! { <p><a href="/logga-in">"Logga in"</a></p> }.into_any()
+        } else {
+            view! { <p><a href="/">"Gå till start"</a></p> }.into_any()
+        }
+    });
     view! {
         <Title text="Något gick fel" />
         <div class="notice notice-error" role="alert">
             <h1>"Något gick fel"</h1>
             <p>{error.to_string()}</p>
+            {sign_in}
         </div>
     }
 }

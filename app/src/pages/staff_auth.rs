@@ -3,8 +3,8 @@
 
 use super::common::{action_error, loaded};
 use crate::auth::{
-    load_two_factor_setup, who_am_i, ChangePassword, ConfirmTwoFactor, LogIn, LogOut, TwoFactorSetup,
-    VerifyTwoFactor, Viewer, MIN_PASSWORD_CHARS,
+    load_two_factor_setup, who_am_i, ChangePassword, ConfirmTwoFactor, LogIn, LogOut,
+    TwoFactorSetup, VerifyTwoFactor, Viewer, MIN_PASSWORD_CHARS,
 };
 use crate::staff::StopAssisting;
 use leptos::form::ActionForm;
@@ -16,13 +16,18 @@ use leptos_router::hooks::use_query_map;
 /// the banner while a check-in runs together with a participant.
 #[component]
 pub fn StaffBar() -> impl IntoView {
-    let viewer = Resource::new(|| (), |_| who_am_i());
+    // Asked again after every navigation: signing in or out, and starting or
+    // ending a check-in together, are form posts that the router follows
+    // without a page load, and the bar must change with them.
+    let location = leptos_router::hooks::use_location();
+    let viewer = Resource::new(move || location.pathname.get(), |_| who_am_i());
     let t = use_context::<crate::prefs::Prefs>()
         .unwrap_or_default()
         .lang
         .texts();
+    // Transition, not Suspense: the bar stays as it is while it is asked again.
     view! {
-        <Suspense>
+        <Transition>
             {move || Suspend::new(async move {
                 match viewer.await {
                     Ok(Viewer::Staff(staff)) => {
@@ -57,7 +62,7 @@ pub fn StaffBar() -> impl IntoView {
                     _ => ().into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
