@@ -75,7 +75,7 @@ impl Indicator {
     pub fn first_and_latest(&self) -> Option<(usize, usize)> {
         let mut drawn = self.readings.iter().filter_map(|r| r.level());
         let first = drawn.next()?;
-        let latest = drawn.last()?;
+        let latest = drawn.next_back()?;
         Some((first, latest))
     }
 
