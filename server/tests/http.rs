@@ -1,366 +1,373 @@
 //! The whole router over HTTP, against a real SQLite database in a temporary
-//! directory: statuses for bad input, idempotent sending, health, static assets.
+//! directory, with a participant signed in the way a phone does it (access
+//! code, then a PIN; session and device cookies kept): statuses for bad
+//! input, idempotent sending, health, static assets and caching, body limits.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
 
-use app::state::AppState;
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use leptos::config::LeptosOptions;
-use std::path::PathBuf;
-use stegvis_domain::instrument::Instrument;
-use stegvis_server::http::router;
-use stegvis_store::Store;
-use tower::ServiceExt;
+mod common;
 
-const SOURCE: &str = include_str!("../../instruments/stegvis-bas.toml");
+use axum::http::{header, StatusCode};
+use common::{app, Client, TestApp, SID};
+use stegvis_domain::occasion::OccasionKind;
+use stegvis_store::{OccasionRef, Role};
 
-struct TestApp {
-    router: Router,
-    store: Store,
-    token: String,
-    dir: PathBuf,
+const INTAKE: OccasionRef = OccasionRef {
+    kind: OccasionKind::Intake,
+    number: 0,
+};
+
+/// An app with one organisation, one case manager and one participant whose
+/// phone is connected and signed in.
+struct Signed {
+    app: TestApp,
+    phone: Client,
+    participant: String,
 }
 
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+async fn signed_in(name: &str) -> Signed {
+    let app = app(name).await;
+    let org = app.organisation("Södertörn").await;
+    let cm = app
+        .staff(&org, &format!("cm-{name}@forbund.se"), &[Role::CaseManager])
+        .await;
+    let participant = app.participant(&cm).await;
+    let phone = app.phone(&participant, &cm).await;
+    Signed {
+        app,
+        phone,
+        participant,
     }
 }
 
-async fn app(name: &str) -> TestApp {
-    let dir = std::env::temp_dir().join(format!("stegvis-http-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("site/pkg")).unwrap();
-    std::fs::write(
-        dir.join("site/pkg/stegvis.css"),
-        "body { color: black; }\n".repeat(200),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("site/manifest.webmanifest"),
-        "{\"name\":\"Stegvis\"}",
-    )
-    .unwrap();
-    let store = Store::connect(&format!("sqlite://{}/test.db", dir.display()))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    let instrument = Instrument::from_toml(SOURCE).unwrap();
-    store
-        .register_instrument(&instrument, SOURCE)
-        .await
-        .unwrap();
-    let token = format!("tok{name}0123456789abcdef");
-    store
-        .create_participant("KXA-PQR", &token, chrono::Local::now().date_naive())
-        .await
-        .unwrap();
-    let options = LeptosOptions::builder()
-        .output_name(app::OUTPUT_NAME)
-        .site_root(dir.join("site").display().to_string())
-        .build();
-    let state = AppState::new(store.clone(), options, instrument);
-    TestApp {
-        router: router(state),
-        store,
-        token,
-        dir,
-    }
-}
-
-/// Sends one request through the router.
-async fn send(
-    app: &TestApp,
-    req: axum::http::request::Builder,
-    headers: &[(&str, &str)],
-    body: Body,
-) -> axum::response::Response {
-    let req = headers.iter().fold(req, |req, (k, v)| req.header(*k, *v));
-    app.router
-        .clone()
-        .oneshot(req.body(body).unwrap())
-        .await
-        .unwrap()
-}
-
-/// A form post as a browser sends it; `headers` adds to the content type.
-async fn post_form_with(
-    app: &TestApp,
-    path: &str,
-    body: &str,
-    headers: &[(&str, &str)],
-) -> axum::response::Response {
-    let req = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    send(app, req, headers, Body::from(body.to_owned())).await
-}
-
-async fn post_form(app: &TestApp, path: &str, body: &str) -> (StatusCode, String) {
-    let res = post_form_with(app, path, body, &[]).await;
-    let status = res.status();
-    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> axum::response::Response {
-    send(app, Request::get(path), headers, Body::empty()).await
-}
-
-const SID: &str = "5b0b7f55-2a53-4a8e-9a53-61b7f0c2d9aa";
-
-fn answer(app: &TestApp, step: u32, item: &str, answer: &str) -> String {
-    format!(
-        "token={}&submission_id={SID}&step={step}&item={item}&answer={answer}&go=next",
-        app.token
-    )
+fn answer(step: u32, item: &str, answer: &str) -> String {
+    format!("submission_id={SID}&step={step}&item={item}&answer={answer}&go=next")
 }
 
 #[tokio::test]
 async fn health_check_answers_when_the_database_does() {
     let app = app("health").await;
-    let res = get(&app, "/healthz", &[]).await;
-    assert_eq!(res.status(), StatusCode::OK);
+    let res = app.client().get("/healthz").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.text, "ok");
 }
 
 #[tokio::test]
 async fn bad_answers_are_4xx_with_a_message_and_store_nothing() {
-    let app = app("bad").await;
+    let Signed {
+        app,
+        mut phone,
+        participant,
+    } = signed_in("bad").await;
     let cases = [
         (
-            answer(&app, 1, "lon", "3"),
+            answer(1, "lon", "3"),
             StatusCode::UNPROCESSABLE_ENTITY,
             "finns inte i formuläret",
         ),
         (
-            answer(&app, 1, "halsa", "6"),
+            answer(1, "halsa", "6"),
             StatusCode::UNPROCESSABLE_ENTITY,
             "Svaret \\\"6\\\" finns inte",
         ),
         (
-            answer(&app, 99, "halsa", "3"),
+            answer(99, "halsa", "3"),
             StatusCode::BAD_REQUEST,
             "Den frågan finns inte",
         ),
         (
-            format!("token={}&step=x", app.token),
+            "step=x".to_owned(),
             StatusCode::BAD_REQUEST,
             "Formuläret kunde inte läsas",
         ),
         (
-            format!(
-                "token={}&submission_id=nope&step=1&item=halsa&answer=3&go=next",
-                app.token
-            ),
+            "submission_id=nope&step=1&item=halsa&answer=3&go=next".to_owned(),
             StatusCode::BAD_REQUEST,
             "giltigt id",
         ),
         (
-            format!(
-                "token={}&submission_id={SID}&step=1&item=halsa&go=next",
-                app.token
-            ),
+            format!("submission_id={SID}&step=1&item=halsa&go=next"),
             StatusCode::UNPROCESSABLE_ENTITY,
             "Välj ett svar",
         ),
         (
-            format!("token=unknown&submission_id={SID}&step=1&item=halsa&answer=3&go=next"),
-            StatusCode::NOT_FOUND,
-            "Länken fungerar inte",
+            format!("submission_id={SID}&step=1&item=halsa&answer=3&go=sideways"),
+            StatusCode::BAD_REQUEST,
+            "Okänd knapp",
         ),
     ];
-    for (body, status, message) in cases {
-        let (got, text) = post_form(&app, "/api/check-in/answer", &body).await;
-        assert_eq!(got, status, "{body} -> {text}");
-        assert!(text.contains(message), "{body} -> {text}");
+    for (body, status, message) in &cases {
+        let res = phone.post("/api/check-in/answer", body).await;
+        assert_eq!(res.status, *status, "{body} -> {}", res.text);
+        assert!(res.text.contains(message), "{body} -> {}", res.text);
     }
-    // Streamed without a length: stopped while reading.
-    let (got, _) = post_form(&app, "/api/check-in/answer", &"a".repeat(100_000)).await;
-    assert_eq!(got, StatusCode::PAYLOAD_TOO_LARGE);
-    // With a length: refused before reading.
-    let res = post_form_with(
-        &app,
-        "/api/check-in/answer",
-        &"a".repeat(100_000),
-        &[("content-length", "100000")],
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Without a session, a good answer is refused: nobody to store it for.
+    let res = app
+        .client()
+        .post("/api/check-in/answer", &answer(1, "halsa", "3"))
+        .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.text);
+    assert!(res.text.contains("skriva din kod"), "{}", res.text);
 
-    let p = app
+    // Streamed without a length: stopped while reading.
+    let res = phone
+        .post("/api/check-in/answer", &"a".repeat(100_000))
+        .await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // With a length: refused before reading.
+    let res = phone
+        .post_with(
+            "/api/check-in/answer",
+            &"a".repeat(100_000),
+            &[("content-length", "100000")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Just under the limit is read (and refused for what it says, not its size).
+    let res = phone
+        .post("/api/check-in/answer", &"a".repeat(60_000))
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.text);
+
+    assert_eq!(app.store.draft(&participant, INTAKE).await.unwrap(), None);
+    assert!(app.store.recent_check_ins(10).await.unwrap().is_empty());
+
+    // The same session still works: the refusals changed nothing.
+    let res = phone
+        .post("/api/check-in/answer", &answer(1, "halsa", "3"))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let draft = app
         .store
-        .participant_by_token(&app.token)
+        .draft(&participant, INTAKE)
         .await
         .unwrap()
         .unwrap();
-    let intake = stegvis_store::OccasionRef {
-        kind: stegvis_domain::occasion::OccasionKind::Intake,
-        number: 0,
-    };
-    assert_eq!(app.store.draft(&p.id, intake).await.unwrap(), None);
-    assert!(app.store.recent_check_ins(10).await.unwrap().is_empty());
+    assert_eq!(draft.answers.get("halsa").map(String::as_str), Some("3"));
 }
 
 #[tokio::test]
 async fn a_complete_check_in_is_stored_once_however_often_it_is_sent() {
-    let app = app("send").await;
-    let instrument = Instrument::from_toml(SOURCE).unwrap();
-    let items = instrument.items_for(stegvis_domain::occasion::OccasionKind::Intake);
+    let Signed {
+        app,
+        mut phone,
+        participant,
+    } = signed_in("send").await;
+    let items = app.instrument.items_for(OccasionKind::Intake);
     for (i, item) in items.iter().enumerate() {
         let value = if i == 0 {
             "declined"
         } else {
             item.options[0].code.as_str()
         };
-        let (status, text) = post_form(
-            &app,
-            "/api/check-in/answer",
-            &answer(&app, i as u32 + 1, &item.id, value),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{text}");
+        let res = phone
+            .post(
+                "/api/check-in/answer",
+                &answer(i as u32 + 1, &item.id, value),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+        let next = if i + 1 == items.len() {
+            "/svara/granska".to_owned()
+        } else {
+            format!("/svara/fraga/{}", i + 2)
+        };
+        assert_eq!(res.location(), Some(next.as_str()));
     }
-    let body = format!("token={}&submission_id={SID}", app.token);
+    let review: app::check_in::ReviewView = phone.post("/api/check-in/review", "").await.json();
+    assert!(review.complete);
+    assert_eq!(review.submission_id, SID);
+    let body = format!("submission_id={SID}");
     for _ in 0..3 {
-        let (status, text) = post_form(&app, "/api/check-in/submit", &body).await;
-        assert_eq!(status, StatusCode::OK, "{text}");
+        let res = phone.post("/api/check-in/submit", &body).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+        assert_eq!(res.location(), Some("/svara/tack"));
     }
     let stored = app.store.recent_check_ins(10).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].answers, items.len());
     assert_eq!(stored[0].declined, 1);
+    assert_eq!(
+        app.store.answered_occasions(&participant).await.unwrap(),
+        vec![INTAKE]
+    );
+    // Sent from the participant's own phone: nobody assisted.
+    let assisted = app
+        .count(
+            "SELECT COUNT(*) FROM check_ins WHERE participant_id = ? AND assisted_by IS NULL",
+            &participant,
+        )
+        .await;
+    assert_eq!(assisted, 1);
     // The occasion is answered now: a new submission for it is refused.
-    let (status, _) = post_form(&app, "/api/check-in/answer", &answer(&app, 1, "halsa", "2")).await;
-    assert_eq!(status, StatusCode::CONFLICT);
+    let res = phone
+        .post("/api/check-in/answer", &answer(1, "halsa", "2"))
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    let overview: app::check_in::Overview = phone.post("/api/check-in/overview", "").await.json();
+    assert!(
+        matches!(overview, app::check_in::Overview::NothingDue { .. }),
+        "{overview:?}"
+    );
 }
 
 #[tokio::test]
 async fn an_item_of_another_occasion_is_refused() {
-    let app = app("occasion").await;
+    let Signed {
+        app,
+        mut phone,
+        participant,
+    } = signed_in("occasion").await;
     // The satisfaction items are asked at follow-ups and exit, never at intake.
-    let (status, text) = post_form(
-        &app,
-        "/api/check-in/answer",
-        &answer(&app, 1, "ndi-helhet", "7"),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
-    assert!(text.contains("ställs inte"), "{text}");
+    let res = phone
+        .post("/api/check-in/answer", &answer(1, "ndi-helhet", "7"))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(res.text.contains("ställs inte"), "{}", res.text);
+    assert_eq!(app.store.draft(&participant, INTAKE).await.unwrap(), None);
 }
 
 #[tokio::test]
 async fn the_language_choice_is_kept_in_a_cookie_and_only_local_pages_are_returned_to() {
-    let app = app("prefs").await;
-    let res = post_form_with(
-        &app,
-        "/api/preferences",
-        "lang=ar&pictures=off&size=large&return_to=%2F%2Fevil.example",
-        &[("accept", "text/html")],
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
-    assert_eq!(res.headers()[header::LOCATION], "/");
-    let cookie = res.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let Signed {
+        app: _app,
+        mut phone,
+        ..
+    } = signed_in("prefs").await;
+    let res = phone
+        .post_with(
+            "/api/preferences",
+            "lang=ar&pictures=off&size=large&return_to=%2F%2Fevil.example",
+            &[("accept", "text/html")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND);
+    assert_eq!(res.location(), Some("/"));
+    let cookie = res.header("set-cookie").unwrap();
     assert!(cookie.starts_with("stegvis_prefs=ar.0.large;"), "{cookie}");
-
-    let page = get(
-        &app,
-        &format!("/c/{}", app.token),
-        &[("cookie", "stegvis_prefs=ar.0.large")],
-    )
-    .await;
-    let html = String::from_utf8(
-        axum::body::to_bytes(page.into_body(), 1 << 20)
-            .await
-            .unwrap()
-            .to_vec(),
-    )
-    .unwrap();
-    assert!(
-        html.contains(r#"lang="ar""#) && html.contains(r#"dir="rtl""#),
-        "{html}"
+    assert_eq!(
+        phone.cookies.get("stegvis_prefs").map(String::as_str),
+        Some("ar.0.large")
     );
-    assert!(html.contains("مرحبًا"), "the start page is in Arabic");
 
-    let (status, _) = post_form(
-        &app,
-        "/api/preferences",
-        "lang=fi&pictures=on&size=normal&return_to=%2F",
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The check-in start page, in the participant's session, now in Arabic.
+    let page = phone.get("/svara").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(
+        page.text.contains(r#"lang="ar""#) && page.text.contains(r#"dir="rtl""#),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("مرحبًا"), "the start page is in Arabic");
+
+    let res = phone
+        .post(
+            "/api/preferences",
+            "lang=fi&pictures=on&size=normal&return_to=%2F",
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The refused choice left the cookie as it was.
+    assert_eq!(
+        phone.cookies.get("stegvis_prefs").map(String::as_str),
+        Some("ar.0.large")
+    );
 }
 
 #[tokio::test]
 async fn a_plain_form_post_is_redirected_back_with_the_error() {
-    let app = app("form").await;
-    let referer = format!("http://localhost/c/{}/fraga/1", app.token);
-    let res = post_form_with(
-        &app,
-        "/api/check-in/answer",
-        &format!(
-            "token={}&submission_id={SID}&step=1&item=halsa&go=next",
-            app.token
-        ),
-        &[("accept", "text/html"), ("referer", &referer)],
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
-    let location = res.headers()[header::LOCATION].to_str().unwrap();
+    let Signed {
+        app: _app,
+        mut phone,
+        ..
+    } = signed_in("form").await;
+    let res = phone
+        .post_with(
+            "/api/check-in/answer",
+            &format!("submission_id={SID}&step=1&item=halsa&go=next"),
+            &[
+                ("accept", "text/html"),
+                ("referer", "http://localhost/svara/fraga/1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND);
+    let location = res.location().unwrap();
     assert!(
-        location.contains("/fraga/1?") && location.contains("__err="),
+        location.contains("/svara/fraga/1?") && location.contains("__err="),
         "{location}"
     );
+
+    // A good answer sent the same way goes on to the next question.
+    let res = phone
+        .post_with(
+            "/api/check-in/answer",
+            &answer(1, "halsa", "3"),
+            &[
+                ("accept", "text/html"),
+                ("referer", "http://localhost/svara/fraga/1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND);
+    assert_eq!(res.location(), Some("/svara/fraga/2"));
 }
 
 #[tokio::test]
 async fn pages_are_not_cached_and_assets_are_compressed_and_cached() {
-    let app = app("assets").await;
-    let page = get(&app, &format!("/c/{}", app.token), &[]).await;
-    assert_eq!(page.status(), StatusCode::OK);
-    assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store");
+    let Signed { app, mut phone, .. } = signed_in("assets").await;
+    let page = phone.get("/svara").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.headers[header::CACHE_CONTROL], "no-store");
 
-    let css = get(&app, "/pkg/stegvis.css", &[("accept-encoding", "gzip")]).await;
-    assert_eq!(css.status(), StatusCode::OK);
-    assert_eq!(css.headers()[header::CONTENT_ENCODING], "gzip");
-    assert_eq!(css.headers()[header::CACHE_CONTROL], "no-cache");
+    // A check-in page without a signed-in participant says so with its status.
+    let page = app.client().get("/svara").await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(page.headers[header::CACHE_CONTROL], "no-store");
 
-    let manifest = get(&app, "/manifest.webmanifest", &[]).await;
-    assert_eq!(manifest.status(), StatusCode::OK);
+    let mut anyone = app.client();
+    let css = anyone
+        .send(
+            axum::http::Method::GET,
+            "/pkg/stegvis.css",
+            None,
+            &[("accept-encoding", "gzip")],
+        )
+        .await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.headers[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(css.headers[header::CACHE_CONTROL], "no-cache");
+
+    let manifest = anyone.get("/manifest.webmanifest").await;
+    assert_eq!(manifest.status, StatusCode::OK);
     assert_eq!(
-        manifest.headers()[header::CACHE_CONTROL],
+        manifest.headers[header::CACHE_CONTROL],
         "public, max-age=86400"
     );
 
-    let missing = get(&app, "/no/such/page", &[]).await;
-    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
-    assert_eq!(missing.headers()[header::CACHE_CONTROL], "no-store");
+    let missing = anyone.get("/no/such/page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.headers[header::CACHE_CONTROL], "no-store");
+
+    // Server-function answers can hold health data too.
+    let res = phone.post("/api/check-in/overview", "").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.headers[header::CACHE_CONTROL], "no-store");
 }
 
 #[tokio::test]
 async fn a_programmes_window_decides_what_is_open() {
     use stegvis_domain::schedule::Window;
     let app = app("window").await;
+    let org = app.organisation("Södertörn").await;
+    let cm = app
+        .staff(&org, "cm-window@forbund.se", &[Role::CaseManager])
+        .await;
     let five_days_ago = chrono::Local::now().date_naive() - chrono::Days::new(5);
-    let default_token = "tokwindowdefault0123456789";
-    let short_token = "tokwindowshort0123456789ab";
-    app.store
-        .create_participant("KXA-AAA", default_token, five_days_ago)
-        .await
-        .unwrap();
-    let short = app
-        .store
-        .create_participant("KXA-AAC", short_token, five_days_ago)
-        .await
-        .unwrap();
     let programme = app
         .store
-        .create_programme(
+        .create_programme_in(
+            &org.id,
             "Kort fönster",
             Window {
                 before_days: 1,
@@ -369,24 +376,23 @@ async fn a_programmes_window_decides_what_is_open() {
         )
         .await
         .unwrap();
-    app.store
-        .assign_programme(&short.id, &programme.id)
-        .await
-        .unwrap();
+    let default = app.participant_from(&cm, five_days_ago, None).await;
+    let short = app
+        .participant_from(&cm, five_days_ago, Some(&programme.id))
+        .await;
+    let mut default_phone = app.phone(&default, &cm).await;
+    let mut short_phone = app.phone(&short, &cm).await;
 
     // Default window (28 days after): the intake of five days ago is still open.
-    let body =
-        format!("token={default_token}&submission_id={SID}&step=1&item=halsa&answer=3&go=next");
-    let (status, text) = post_form(&app, "/api/check-in/answer", &body).await;
-    assert_eq!(status, StatusCode::OK, "{text}");
+    let res = default_phone
+        .post("/api/check-in/answer", &answer(1, "halsa", "3"))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert!(app.store.draft(&default, INTAKE).await.unwrap().is_some());
     // The programme's window (2 days after) has closed it: refused, nothing saved.
-    let body =
-        format!("token={short_token}&submission_id={SID}&step=1&item=halsa&answer=3&go=next");
-    let (status, text) = post_form(&app, "/api/check-in/answer", &body).await;
-    assert_eq!(status, StatusCode::CONFLICT, "{text}");
-    let intake = stegvis_store::OccasionRef {
-        kind: stegvis_domain::occasion::OccasionKind::Intake,
-        number: 0,
-    };
-    assert_eq!(app.store.draft(&short.id, intake).await.unwrap(), None);
+    let res = short_phone
+        .post("/api/check-in/answer", &answer(1, "halsa", "3"))
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
+    assert_eq!(app.store.draft(&short, INTAKE).await.unwrap(), None);
 }
