@@ -126,6 +126,10 @@ pub struct ItemSpec {
     /// Optional short help shown under the question.
     #[serde(default)]
     pub help: Texts,
+    /// Optional one- or two-word name for charts and tables ("Hälsa"); the
+    /// question is used where it is missing.
+    #[serde(default)]
+    pub short: Texts,
     /// Option labels: for `scale10` the two end labels, for the others one per option.
     pub options: Vec<OptionSpec>,
     /// Occasions where the item is asked.
@@ -170,6 +174,8 @@ pub struct Item {
     pub kind: AnswerKind,
     pub text: Texts,
     pub help: Texts,
+    /// Short name for charts; empty when the file gives none.
+    pub short: Texts,
     pub options: Vec<AnswerOption>,
     pub occasions: BTreeSet<OccasionKind>,
     pub higher_is_better: bool,
@@ -304,6 +310,9 @@ fn validate_item(spec: ItemSpec, languages: &[String]) -> Result<Item, Instrumen
         problem,
     };
     require_languages(&spec.text, languages, &spec.id, "the question")?;
+    if !spec.short.is_empty() {
+        require_languages(&spec.short, languages, &spec.id, "the short name")?;
+    }
     if !spec.help.is_empty() {
         require_languages(&spec.help, languages, &spec.id, "the help text")?;
     }
@@ -340,6 +349,7 @@ fn validate_item(spec: ItemSpec, languages: &[String]) -> Result<Item, Instrumen
         kind: spec.kind,
         text: spec.text,
         help: spec.help,
+        short: spec.short,
         options,
         occasions,
         higher_is_better: spec.higher_is_better,

@@ -61,6 +61,8 @@ pub struct Indicator {
     pub item_id: String,
     /// The question, in the requested language.
     pub question: String,
+    /// The item's short name for charts, or the question when it has none.
+    pub name: String,
     /// Whether the instrument scores this item with higher = better. When it
     /// does not, levels are counted the other way so that up is still better.
     pub higher_is_better: bool,
@@ -193,9 +195,14 @@ pub fn journey(
                     },
                 })
                 .collect();
+            let question = text(&item.text);
+            let name = Some(text(&item.short))
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| question.clone());
             Indicator {
                 item_id: item.id.clone(),
-                question: text(&item.text),
+                name,
+                question,
                 higher_is_better: item.higher_is_better,
                 levels,
                 readings,

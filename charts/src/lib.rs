@@ -1,0 +1,534 @@
+//! A participant's progress as charts: one line chart per indicator, a star
+//! (radar) chart of all indicators, and the NDI index over time. Drawn on the
+//! server with plotters as SVG, so phones download no chart code and paper
+//! prints them sharply.
+//!
+//! Accessible by construction: every chart is an `<svg role="img">` with a
+//! `<title>` and a `<desc>` (the change in words, written by the caller),
+//! series differ by line style and marker shape as well as colour, and the
+//! colours keep at least 4.5:1 contrast on white. The same data is always
+//! offered as a table beside the chart by the page.
+
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use stegvis_domain::progress::{Indicator, Reading};
+
+/// Text that names and describes a chart for people who cannot see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartText {
+    /// A unique id prefix for the `<title>`/`<desc>` elements on the page.
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+}
+
+/// Why a chart could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    #[error("drawing the chart failed: {0}")]
+    Draw(String),
+}
+
+/// How one series of the star chart is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesStyle {
+    /// Intake: dashed line, round markers, orange.
+    First,
+    /// The previous check-in: dotted line, triangle markers, grey.
+    Previous,
+    /// The latest check-in: solid line, square markers, blue.
+    Latest,
+}
+
+/// One polygon of the star chart: a value in 0.0..=1.0 per axis (`None` is a gap).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StarSeries {
+    pub name: String,
+    pub style: SeriesStyle,
+    pub values: Vec<Option<f64>>,
+}
+
+/// Text and lines: near-black, 16:1 on white.
+const INK: RGBColor = RGBColor(0x1a, 0x1a, 0x1a);
+/// The latest reading: the brand blue, 8.6:1 on white.
+const BLUE: RGBColor = RGBColor(0x1d, 0x4e, 0x89);
+/// Intake: a dark orange, 5.6:1 on white.
+const ORANGE: RGBColor = RGBColor(0xa3, 0x4a, 0x00);
+/// The previous reading: dark grey, 7:1 on white.
+const GREY: RGBColor = RGBColor(0x59, 0x59, 0x59);
+/// Grid lines: decoration only.
+const GRID: RGBColor = RGBColor(0xd0, 0xd0, 0xd0);
+
+const FONT: &str = "sans-serif";
+const LINE_SIZE: (u32, u32) = (640, 320);
+const STAR_SIZE: (u32, u32) = (560, 520);
+
+fn draw_err<E: std::fmt::Debug>(e: E) -> ChartError {
+    ChartError::Draw(format!("{e:?}"))
+}
+
+fn style_of(style: SeriesStyle) -> (RGBColor, u32) {
+    match style {
+        SeriesStyle::First => (ORANGE, 3),
+        SeriesStyle::Previous => (GREY, 2),
+        SeriesStyle::Latest => (BLUE, 3),
+    }
+}
+
+/// One indicator over the check-ins: x = the occasions (named), y = the
+/// item's answer labels with the best at the top. "Vill inte svara" and
+/// missed occasions break the line instead of dropping to zero.
+pub fn indicator_chart(
+    indicator: &Indicator,
+    column_labels: &[String],
+    text: &ChartText,
+) -> Result<String, ChartError> {
+    let columns = column_labels.len().max(1);
+    let levels = indicator.levels.len().max(1);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, LINE_SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let x_max = i32::try_from(columns).map_err(draw_err)?;
+        let y_max = i32::try_from(levels).map_err(draw_err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(150)
+            .build_cartesian_2d(
+                (0..x_max - 1).into_segmented(),
+                (0..y_max - 1).into_segmented(),
+            )
+            .map_err(draw_err)?;
+        let label = |i: usize, labels: &[String]| labels.get(i).cloned().unwrap_or_default();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .max_light_lines(0)
+            .light_line_style(GRID)
+            .bold_line_style(GRID)
+            .axis_style(INK)
+            .x_labels(columns)
+            .y_labels(levels)
+            .label_style((FONT, 15).into_font().color(&INK))
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => usize::try_from(*i)
+                    .map(|i| label(i, column_labels))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => usize::try_from(*i)
+                    .map(|i| label(i, &indicator.levels))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .draw()
+            .map_err(draw_err)?;
+        let point = |i: usize, level: usize| {
+            (
+                SegmentValue::CenterOf(i32::try_from(i).unwrap_or(0)),
+                SegmentValue::CenterOf(i32::try_from(level).unwrap_or(0)),
+            )
+        };
+        // One line per run of consecutive answers: a gap stays a gap.
+        let mut run = Vec::new();
+        let mut runs = Vec::new();
+        for (i, reading) in indicator.readings.iter().enumerate() {
+            match reading {
+                Reading::Level(level) => run.push(point(i, *level)),
+                _ => runs.push(std::mem::take(&mut run)),
+            }
+        }
+        runs.push(run);
+        for run in runs.into_iter().filter(|r| r.len() > 1) {
+            chart
+                .draw_series(LineSeries::new(run, BLUE.stroke_width(3)))
+                .map_err(draw_err)?;
+        }
+        let points: Vec<_> = indicator
+            .readings
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.level().map(|l| point(i, l)))
+            .collect();
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|p| Circle::new(p.clone(), 7, BLUE.filled())),
+            )
+            .map_err(draw_err)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(accessible(&svg, text))
+}
+
+/// The NDI index (0–100) over follow-ups and exit; occasions without an index
+/// are gaps.
+pub fn ndi_chart(
+    values: &[Option<f64>],
+    column_labels: &[String],
+    text: &ChartText,
+) -> Result<String, ChartError> {
+    let columns = column_labels.len().max(1);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, LINE_SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let x_max = i32::try_from(columns).map_err(draw_err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(56)
+            .build_cartesian_2d((0..x_max - 1).into_segmented(), 0.0..100.0_f64)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .max_light_lines(0)
+            .light_line_style(GRID)
+            .bold_line_style(GRID)
+            .axis_style(INK)
+            .x_labels(columns)
+            .y_labels(6)
+            .label_style((FONT, 15).into_font().color(&INK))
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => usize::try_from(*i)
+                    .ok()
+                    .and_then(|i| column_labels.get(i).cloned())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .draw()
+            .map_err(draw_err)?;
+        let at = |i: usize| SegmentValue::CenterOf(i32::try_from(i).unwrap_or(0));
+        let mut run = Vec::new();
+        let mut runs = Vec::new();
+        for (i, value) in values.iter().enumerate() {
+            match value {
+                Some(v) => run.push((at(i), *v)),
+                None => runs.push(std::mem::take(&mut run)),
+            }
+        }
+        runs.push(run);
+        for run in runs.into_iter().filter(|r| r.len() > 1) {
+            chart
+                .draw_series(LineSeries::new(run, BLUE.stroke_width(3)))
+                .map_err(draw_err)?;
+        }
+        chart
+            .draw_series(
+                values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| v.map(|v| Circle::new((at(i), v), 7, BLUE.filled()))),
+            )
+            .map_err(draw_err)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(accessible(&svg, text))
+}
+
+/// The star chart: one spoke per indicator (0 at the centre, best at the
+/// rim), one closed polygon per series. Gaps (no answer) leave that corner out.
+pub fn star_chart(
+    axes: &[String],
+    series: &[StarSeries],
+    text: &ChartText,
+) -> Result<String, ChartError> {
+    let n = axes.len().max(3);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, STAR_SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(8)
+            .build_cartesian_2d(-1.55..1.55_f64, -1.45..1.45_f64)
+            .map_err(draw_err)?;
+        let corner = |i: usize, r: f64| {
+            let angle = std::f64::consts::FRAC_PI_2 - (i as f64) * std::f64::consts::TAU / n as f64;
+            (r * angle.cos(), r * angle.sin())
+        };
+        // Rings at a quarter, half, three quarters and the rim; spokes.
+        for ring in [0.25, 0.5, 0.75, 1.0] {
+            let mut points: Vec<_> = (0..n).map(|i| corner(i, ring)).collect();
+            points.push(corner(0, ring));
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    points,
+                    GRID.stroke_width(1),
+                )))
+                .map_err(draw_err)?;
+        }
+        for i in 0..n {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(0.0, 0.0), corner(i, 1.0)],
+                    GRID.stroke_width(1),
+                )))
+                .map_err(draw_err)?;
+        }
+        for (i, name) in axes.iter().enumerate() {
+            let (x, y) = corner(i, 1.14);
+            let h = if x > 0.15 {
+                HPos::Left
+            } else if x < -0.15 {
+                HPos::Right
+            } else {
+                HPos::Center
+            };
+            let style = (FONT, 16)
+                .into_font()
+                .color(&INK)
+                .pos(Pos::new(h, VPos::Center));
+            chart
+                .draw_series(std::iter::once(Text::new(name.clone(), (x, y), style)))
+                .map_err(draw_err)?;
+        }
+        for s in series {
+            let (colour, width) = style_of(s.style);
+            let stroke = colour.stroke_width(width);
+            let corners: Vec<Option<(f64, f64)>> = s
+                .values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| v.map(|v| corner(i, v.clamp(0.0, 1.0))))
+                .collect();
+            // Edges between neighbouring corners that both have a value.
+            let mut segments = Vec::new();
+            for i in 0..corners.len() {
+                let j = (i + 1) % corners.len();
+                if let (Some(a), Some(b)) = (corners[i], corners[j]) {
+                    segments.push((a, b));
+                }
+            }
+            for (a, b) in segments {
+                match s.style {
+                    SeriesStyle::Latest => chart
+                        .draw_series(LineSeries::new(vec![a, b], stroke))
+                        .map(|_| ()),
+                    SeriesStyle::First => chart
+                        .draw_series(DashedLineSeries::new(vec![a, b], 10, 6, stroke))
+                        .map(|_| ()),
+                    SeriesStyle::Previous => chart
+                        .draw_series(DashedLineSeries::new(vec![a, b], 3, 5, stroke))
+                        .map(|_| ()),
+                }
+                .map_err(draw_err)?;
+            }
+            for c in corners.into_iter().flatten() {
+                match s.style {
+                    SeriesStyle::First => chart
+                        .draw_series(std::iter::once(Circle::new(c, 7, colour.filled())))
+                        .map(|_| ()),
+                    SeriesStyle::Latest => chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(c.0 - 0.04, c.1 - 0.04), (c.0 + 0.04, c.1 + 0.04)],
+                            colour.filled(),
+                        )))
+                        .map(|_| ()),
+                    SeriesStyle::Previous => chart
+                        .draw_series(std::iter::once(TriangleMarker::new(c, 8, colour.filled())))
+                        .map(|_| ()),
+                }
+                .map_err(draw_err)?;
+            }
+        }
+        root.present().map_err(draw_err)?;
+    }
+    Ok(accessible(&svg, text))
+}
+
+/// The star chart's value for an indicator reading: 0 at the worst level,
+/// 1 at the best.
+pub fn star_value(indicator: &Indicator, reading: Reading) -> Option<f64> {
+    let top = indicator.levels.len().checked_sub(1).filter(|t| *t > 0)?;
+    reading.level().map(|l| l as f64 / top as f64)
+}
+
+/// Makes plotters' SVG an accessible, scalable inline image: `role="img"`
+/// named by its `<title>` and described by its `<desc>`, sized by CSS through
+/// its viewBox instead of fixed pixels.
+fn accessible(svg: &str, text: &ChartText) -> String {
+    let start = svg.find("<svg").unwrap_or(0);
+    let svg = &svg[start..];
+    let Some(head_end) = svg.find('>') else {
+        return svg.to_owned();
+    };
+    let (head, rest) = svg.split_at(head_end);
+    let mut width = None;
+    let mut height = None;
+    let mut kept = Vec::new();
+    for part in head.split(' ') {
+        if let Some(w) = part.strip_prefix("width=") {
+            width = Some(w.trim_matches('"').to_owned());
+        } else if let Some(h) = part.strip_prefix("height=") {
+            height = Some(h.trim_matches('"').to_owned());
+        } else {
+            kept.push(part);
+        }
+    }
+    let mut head = kept.join(" ");
+    if !head.contains("viewBox") {
+        if let (Some(w), Some(h)) = (width, height) {
+            head.push_str(&format!(" viewBox=\"0 0 {w} {h}\""));
+        }
+    }
+    let id = escape(&text.id);
+    format!(
+        "{head} class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>{}",
+        escape(&text.title),
+        escape(&text.desc),
+        &rest[1..]
+    )
+}
+
+/// Escapes text for XML content and attributes.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn indicator(readings: Vec<Reading>, higher_is_better: bool) -> Indicator {
+        Indicator {
+            item_id: "halsa".into(),
+            question: "Hur mår du nu?".into(),
+            name: "Hälsa".into(),
+            higher_is_better,
+            levels: [
+                "Mycket dåligt",
+                "Dåligt",
+                "Varken eller",
+                "Bra",
+                "Mycket bra",
+            ]
+            .map(String::from)
+            .to_vec(),
+            readings,
+        }
+    }
+
+    fn text() -> ChartText {
+        ChartText {
+            id: "halsa".into(),
+            title: "Hälsa".into(),
+            desc: "Hälsa: från 2 till 4 av 5".into(),
+        }
+    }
+
+    fn labels(n: usize) -> Vec<String> {
+        ["Start", "Uppföljning 1", "Uppföljning 2", "Avslut"][..n]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn a_chart_is_an_image_with_a_title_and_a_description() {
+        let svg = indicator_chart(
+            &indicator(vec![Reading::Level(1), Reading::Level(3)], true),
+            &labels(2),
+            &text(),
+        )
+        .unwrap();
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains(r#"role="img""#));
+        assert!(svg.contains(r#"aria-labelledby="halsa-title halsa-desc""#));
+        assert!(svg.contains(r#"<title id="halsa-title">Hälsa</title>"#));
+        assert!(svg.contains(r#"<desc id="halsa-desc">Hälsa: från 2 till 4 av 5</desc>"#));
+        assert!(svg.contains("viewBox=\"0 0 640 320\""));
+        let root = &svg[..svg.find('>').unwrap()];
+        assert!(!root.contains(" width="), "{root}");
+        // The scale is labelled with words, not bare numbers.
+        assert!(svg.contains("Mycket bra"));
+        assert!(svg.contains("Uppföljning 1"));
+    }
+
+    #[test]
+    fn gaps_break_the_line() {
+        // Two answered occasions around a missed one: two points, no line.
+        let gap = indicator_chart(
+            &indicator(
+                vec![Reading::Level(1), Reading::Missed, Reading::Level(3)],
+                true,
+            ),
+            &labels(3),
+            &text(),
+        )
+        .unwrap();
+        let joined = indicator_chart(
+            &indicator(
+                vec![Reading::Level(1), Reading::Level(2), Reading::Level(3)],
+                true,
+            ),
+            &labels(3),
+            &text(),
+        )
+        .unwrap();
+        assert_eq!(gap.matches("<circle").count(), 2);
+        assert_eq!(joined.matches("<circle").count(), 3);
+        // The data line is the only blue polyline (axes and grid are not blue).
+        let line = "<polyline fill=\"none\" opacity=\"1\" stroke=\"#1D4E89\"";
+        assert_eq!(gap.matches(line).count(), 0);
+        assert_eq!(joined.matches(line).count(), 1);
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        let mut t = text();
+        t.title = "A & <B>".into();
+        let svg =
+            indicator_chart(&indicator(vec![Reading::Level(0)], true), &labels(1), &t).unwrap();
+        assert!(svg.contains("<title id=\"halsa-title\">A &amp; &lt;B&gt;</title>"));
+    }
+
+    #[test]
+    fn star_values_run_from_worst_to_best() {
+        let ind = indicator(vec![], true);
+        assert_eq!(star_value(&ind, Reading::Level(0)), Some(0.0));
+        assert_eq!(star_value(&ind, Reading::Level(4)), Some(1.0));
+        assert_eq!(star_value(&ind, Reading::Level(2)), Some(0.5));
+        assert_eq!(star_value(&ind, Reading::Declined), None);
+        assert_eq!(star_value(&ind, Reading::Missed), None);
+    }
+
+    #[test]
+    fn star_series_differ_by_shape_and_line_style() {
+        let axes: Vec<String> = ["Hälsa", "Livet", "Kontakt", "Påverka"]
+            .map(String::from)
+            .to_vec();
+        let svg = star_chart(
+            &axes,
+            &[
+                StarSeries {
+                    name: "Start".into(),
+                    style: SeriesStyle::First,
+                    values: vec![Some(0.25), Some(0.25), None, Some(0.5)],
+                },
+                StarSeries {
+                    name: "Senast".into(),
+                    style: SeriesStyle::Latest,
+                    values: vec![Some(0.75), Some(1.0), Some(0.5), Some(0.75)],
+                },
+            ],
+            &text(),
+        )
+        .unwrap();
+        // Intake: three round markers (one gap); latest: four squares.
+        assert_eq!(svg.matches("<circle").count(), 3);
+        assert!(svg.matches("<rect").count() >= 4);
+        for name in &axes {
+            assert!(svg.contains(name.as_str()));
+        }
+        assert!(svg.contains(r#"role="img""#));
+    }
+}
