@@ -205,8 +205,9 @@ pub mod ssr {
         participant_id: &str,
         device_id: &str,
     ) -> Result<(), AppError> {
+        // Nothing of an earlier sign-in (staff or another participant) carries over.
+        session.clear().await;
         crate::auth::ssr::cycle(session).await?;
-        crate::auth::ssr::remove(session, crate::auth::ssr::STAFF_KEY).await?;
         crate::auth::ssr::insert(
             session,
             PARTICIPANT_KEY,

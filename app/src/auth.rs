@@ -97,12 +97,15 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
         return Err(AppError::Invalid("Fel e-postadress eller lösenord.".into()));
     };
     let session = ssr::session().await?;
+    // Nothing of an earlier sign-in on this browser carries over.
+    session.clear().await;
     ssr::cycle(&session).await?;
     if credentials.totp_secret.is_some() {
         ssr::insert(&session, ssr::PENDING_KEY, &credentials.staff.id).await?;
         leptos_axum::redirect("/logga-in/kod");
     } else {
         ssr::sign_in(&session, &credentials.staff).await?;
+        ssr::forget_failures(&credentials.staff.email).await?;
         leptos_axum::redirect(ssr::home_of(&credentials.staff));
     }
     Ok(())
@@ -129,7 +132,12 @@ pub async fn verify_two_factor(code: String) -> Result<(), AppError> {
         .totp_secret
         .as_deref()
         .ok_or_else(AppError::signed_out)?;
-    if !ssr::totp_matches(secret, &credentials.staff.email, &code)? {
+    let accepted = match ssr::totp_step(secret, &credentials.staff.email, &code)? {
+        // A code is accepted once: its time step must be newer than the last one used.
+        Some(step) => state.store.accept_totp_step(&staff_id, step).await?,
+        None => false,
+    };
+    if !accepted {
         state
             .store
             .record_failed_attempt(AttemptKind::LoginAccount, &key, chrono::Utc::now())
@@ -141,6 +149,7 @@ pub async fn verify_two_factor(code: String) -> Result<(), AppError> {
     ssr::remove(&session, ssr::PENDING_KEY).await?;
     ssr::cycle(&session).await?;
     ssr::sign_in(&session, &credentials.staff).await?;
+    ssr::forget_failures(&key).await?;
     leptos_axum::redirect(ssr::home_of(&credentials.staff));
     Ok(())
 }
@@ -237,7 +246,7 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
     let secret: String = ssr::get(&session, ssr::TOTP_SETUP_KEY)
         .await?
         .ok_or_else(|| AppError::Conflict("Ladda om sidan och skanna koden igen.".into()))?;
-    if !ssr::totp_matches(&secret, &staff.email, &code)? {
+    if ssr::totp_step(&secret, &staff.email, &code)?.is_none() {
         return Err(AppError::Invalid(
             "Koden stämmer inte. Skriv den kod som appen visar nu.".into(),
         ));
@@ -468,15 +477,38 @@ pub mod ssr {
         })
     }
 
-    /// Whether `code` (spaces allowed) is the current code for the secret.
-    pub fn totp_matches(secret: &str, account: &str, code: &str) -> Result<bool, AppError> {
+    /// The time step (unix time / 30) whose code `code` (spaces allowed) is,
+    /// within one step of now; `None` when it matches none.
+    pub fn totp_step(secret: &str, account: &str, code: &str) -> Result<Option<i64>, AppError> {
         let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-            return Ok(false);
+            return Ok(None);
         }
-        totp(secret, account)?
-            .check_current(&code)
-            .map_err(|_| AppError::Internal)
+        let totp = totp(secret, account)?;
+        let now = u64::try_from(chrono::Utc::now().timestamp()).map_err(|_| AppError::Internal)?;
+        let current = now / totp.step;
+        // Newest first, so the step recorded is the latest that matches.
+        for step in [current + 1, current, current.saturating_sub(1)] {
+            if totp.generate(step * totp.step) == code {
+                return Ok(Some(i64::try_from(step).map_err(|_| AppError::Internal)?));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Forgets the failed sign-ins of an account once it has fully signed
+    /// in, and prunes old failure records.
+    pub async fn forget_failures(account: &str) -> Result<(), AppError> {
+        let policy = stegvis_domain::throttle::LOGIN_PER_ACCOUNT;
+        app_state()?
+            .store
+            .clear_failed_attempts(
+                AttemptKind::LoginAccount,
+                account,
+                chrono::Utc::now() - policy.lookback() - policy.lookback(),
+            )
+            .await?;
+        Ok(())
     }
 
     /// The client's address as the server saw it (or the proxy said).

@@ -778,7 +778,6 @@ async fn session_and_phone_cookies_are_http_only_same_site_and_secure() {
 // `cargo test --release -p stegvis-server --test auth -- --ignored`.
 
 #[tokio::test]
-#[ignore = "bug: a successful sign-in does not forget the account's earlier failures (clear_failed_attempts is never called)"]
 async fn a_successful_sign_in_starts_the_count_over() {
     let app = app("bug-reset").await;
     let cm = case_manager(&app, "cm@sodertorn.se").await;
@@ -796,7 +795,6 @@ async fn a_successful_sign_in_starts_the_count_over() {
 }
 
 #[tokio::test]
-#[ignore = "bug: a two-factor code can be used again while it is valid (RFC 6238 §5.2)"]
 async fn a_two_factor_code_signs_in_once() {
     let app = app("bug-replay").await;
     let cm = case_manager(&app, "cm@sodertorn.se").await;
@@ -816,7 +814,6 @@ async fn a_two_factor_code_signs_in_once() {
 }
 
 #[tokio::test]
-#[ignore = "bug: signing in on a browser keeps the previous account's assisting and two-factor-setup session keys"]
 async fn signing_in_leaves_nothing_of_the_previous_account_in_the_session() {
     let app = app("bug-stale").await;
     let org = app.organisation("Södertörn").await;

@@ -311,6 +311,21 @@ impl Store {
         Ok(())
     }
 
+    /// Accepts a TOTP time step for sign-in only when it is later than the last
+    /// accepted one (so a code works once); records it. Returns whether accepted.
+    pub async fn accept_totp_step(&self, staff_id: &str, step: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE staff SET totp_last_step = ?
+             WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+        )
+        .bind(step)
+        .bind(staff_id)
+        .bind(step)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Notes a failed attempt under `key` (an e-mail address or a network address).
     pub async fn record_failed_attempt(
         &self,
