@@ -1,35 +1,52 @@
 /**
  * The participant's check-in, end to end in headless Chromium against the
- * release build: with the WASM loaded, with JavaScript off, sent twice, and
- * with invalid input. axe-core checks every screen at phone and desktop size.
+ * release build: the phone is connected with an access code and a PIN, then
+ * the check-in runs with the WASM loaded, with JavaScript off, across two
+ * phones, sent twice, and with invalid input. axe-core checks every screen at
+ * phone and desktop size. What arrived is checked the way the case manager
+ * sees it.
  */
 import { test, expect } from './fixtures';
 import { expectAccessible, PHONE } from './axe';
 import {
   answerAllQuestions,
-  participantCode,
-  storedRowsFor,
-  takeLink,
-  tokenOf,
+  connectPhone,
+  enterPin,
+  issueNewCode,
+  leave,
+  newPhone,
+  storedCheckIns,
+  takeAccessCode,
   waitForHydration,
 } from './helpers';
 
 test.use({ viewport: PHONE });
 
-test('with JavaScript: a full check-in without a page reload, accessible on every screen', async ({
+test('with JavaScript: code, PIN and a full check-in without a page reload, accessible on every screen', async ({
   page,
+  staffPage,
   server,
 }) => {
-  const link = takeLink(server);
-  const code = participantCode(server, link);
+  const { participant, accessCode } = takeAccessCode(server);
 
-  await page.goto(link);
+  await page.goto('/');
   await waitForHydration(page);
-  await expect(page.getByRole('heading', { level: 1, name: 'Hej! Nu är det dags att svara' })).toBeVisible();
-  await expectAccessible(page, 'check-in start');
-
   // A value on window survives client-side navigation, not a page load.
   await page.evaluate(() => ((window as unknown as { stegvisMarker: number }).stegvisMarker = 42));
+  await expect(page.getByRole('heading', { level: 1, name: 'Skriv din kod' })).toBeVisible();
+  await expectAccessible(page, 'access code');
+  await page.getByLabel('Kod', { exact: true }).fill(accessCode);
+  await page.getByRole('button', { name: 'Gå vidare' }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Välj en pinkod' })).toBeVisible();
+  await expectAccessible(page, 'choose a PIN');
+  await page.getByLabel('Pinkod', { exact: true }).fill('4711');
+  await page.getByLabel('Skriv samma kod igen').fill('4711');
+  await page.getByRole('button', { name: 'Gå vidare' }).click();
+
+  await expect(page).toHaveURL(/\/svara$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Hej! Nu är det dags att svara' })).toBeVisible();
+  await expectAccessible(page, 'check-in start');
   await page.getByRole('link', { name: 'Börja' }).click();
 
   await answerAllQuestions(page, {
@@ -48,19 +65,18 @@ test('with JavaScript: a full check-in without a page reload, accessible on ever
   await expectAccessible(page, 'thank you');
   expect(await page.evaluate(() => (window as unknown as { stegvisMarker?: number }).stegvisMarker)).toBe(42);
 
-  expect(await storedRowsFor(page, code)).toBe(1);
-  await expectAccessible(page, 'received check-ins');
+  expect(await storedCheckIns(staffPage, participant)).toBe(1);
 });
 
-test('without JavaScript: every step is a plain form post and the answers arrive', async ({
+test('without JavaScript: code, PIN and every step are plain form posts, and the answers arrive', async ({
   noJsPage: page,
+  staffPage,
   server,
 }) => {
   await page.setViewportSize(PHONE);
-  const link = takeLink(server);
-  const code = participantCode(server, link);
+  const { participant, accessCode } = takeAccessCode(server);
 
-  await page.goto(link);
+  await connectPhone(page, accessCode);
   await page.getByRole('link', { name: 'Börja' }).click();
 
   // Back keeps what was chosen.
@@ -74,38 +90,52 @@ test('without JavaScript: every step is a plain form post and the answers arrive
   await answerAllQuestions(page);
   await page.getByRole('button', { name: 'Skicka svaren' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Tack för dina svar!' })).toBeVisible();
-  expect(await storedRowsFor(page, code)).toBe(1);
+  expect(await storedCheckIns(staffPage, participant)).toBe(1);
 });
 
-test('a half-finished check-in resumes where it was left, on another device', async ({
+test('a half-finished check-in resumes where it was left: after signing in again, and on a second phone', async ({
   noJsPage: page,
+  staffPage,
   browser,
   server,
 }) => {
-  const link = takeLink(server);
-  await page.goto(link);
+  await page.setViewportSize(PHONE);
+  const { participant, accessCode } = takeAccessCode(server);
+  await connectPhone(page, accessCode);
   await page.getByRole('link', { name: 'Börja' }).click();
   await page.getByRole('radio', { name: 'Bra', exact: true }).check();
   await page.getByRole('button', { name: 'Nästa' }).click();
   await expect(page.getByText(/^Fråga 2 av \d+$/)).toBeVisible();
 
-  const other = await browser.newContext({ baseURL: server.baseURL, viewport: PHONE });
+  // The same phone: sign out, and back in with the PIN only.
+  await leave(page);
+  await enterPin(page);
+  await expect(page.getByText(/^Du har svarat på 1 av \d+ frågor\.$/)).toBeVisible();
+
+  // A second phone, connected with a new code from the case manager.
+  const newCode = await issueNewCode(staffPage, participant);
+  expect(newCode).not.toBe(accessCode);
+  const other = await newPhone(browser, server);
   try {
     const phone = await other.newPage();
-    await phone.goto(link);
+    await connectPhone(phone, newCode, '13579');
     await expect(phone.getByText(/^Du har svarat på 1 av \d+ frågor\.$/)).toBeVisible();
     await phone.getByRole('link', { name: 'Svara mer' }).click();
     await expect(phone.getByText(/^Fråga 2 av \d+$/)).toBeVisible();
     await expect(phone.getByRole('radio', { checked: true })).toHaveCount(0);
+    await expectAccessible(phone, 'resumed question 2');
   } finally {
     await other.close();
   }
+  // The first phone is still connected: a new code does not disconnect it.
+  await page.getByRole('link', { name: 'Svara mer' }).click();
+  await expect(page.getByText(/^Fråga 2 av \d+$/)).toBeVisible();
 });
 
-test('sending the same submission twice stores it once', async ({ noJsPage: page, server }) => {
-  const link = takeLink(server);
-  const code = participantCode(server, link);
-  await page.goto(link);
+test('sending the same submission twice stores it once', async ({ noJsPage: page, staffPage, server }) => {
+  await page.setViewportSize(PHONE);
+  const { participant, accessCode } = takeAccessCode(server);
+  await connectPhone(page, accessCode);
   await page.getByRole('link', { name: 'Börja' }).click();
   await answerAllQuestions(page);
   const submissionId = await page.locator('input[name="submission_id"]').getAttribute('value');
@@ -114,21 +144,24 @@ test('sending the same submission twice stores it once', async ({ noJsPage: page
   await page.getByRole('button', { name: 'Skicka svaren' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Tack för dina svar!' })).toBeVisible();
 
-  // The same submission again, as a phone on a bad network would resend it.
-  const again = await page.request.post('/api/check-in/submit', {
-    form: { token: tokenOf(link), submission_id: submissionId! },
-  });
+  // The same submission again, as a phone on a bad network would resend it
+  // (with the phone's cookies: page.request shares them).
+  const again = await page.request.post('/api/check-in/submit', { form: { submission_id: submissionId! } });
   expect(again.status()).toBe(200);
-  expect(await storedRowsFor(page, code)).toBe(1);
+  expect(await storedCheckIns(staffPage, participant)).toBe(1);
 });
 
-test('invalid answers get a 4xx with a clear message and store nothing', async ({ page, server }) => {
-  const link = takeLink(server);
-  const code = participantCode(server, link);
-  const token = tokenOf(link);
+test('invalid answers get a 4xx with a clear message and store nothing', async ({
+  page,
+  staffPage,
+  playwright,
+  server,
+}) => {
+  const { participant, accessCode } = takeAccessCode(server);
+  await connectPhone(page, accessCode);
   const submission_id = '7d2c1a8e-4f1b-4c8e-9a65-3c2b1d0e9f11';
   const post = (form: Record<string, string>) => page.request.post('/api/check-in/answer', { form });
-  const valid = { token, submission_id, step: '1', item: 'halsa', answer: '4', go: 'next' };
+  const valid = { submission_id, step: '1', item: 'halsa', answer: '4', go: 'next' };
 
   const unknownItem = await post({ ...valid, item: 'lon' });
   expect(unknownItem.status()).toBe(422);
@@ -138,12 +171,9 @@ test('invalid answers get a 4xx with a clear message and store nothing', async (
   expect(outOfRange.status()).toBe(422);
   expect(await outOfRange.text()).toContain('Svaret \\"9\\" finns inte');
 
-  const malformed = await post({ token, step: 'first' });
+  const malformed = await post({ step: 'first' });
   expect(malformed.status()).toBe(400);
   expect(await malformed.text()).toContain('Formuläret kunde inte läsas');
-
-  const unknownLink = await post({ ...valid, token: 'x'.repeat(24) });
-  expect(unknownLink.status()).toBe(404);
 
   const oversized = await page.request.post('/api/check-in/answer', {
     data: 'a'.repeat(200_000),
@@ -151,24 +181,29 @@ test('invalid answers get a 4xx with a clear message and store nothing', async (
   });
   expect(oversized.status()).toBe(413);
 
-  const submitWithoutAnswers = await page.request.post('/api/check-in/submit', {
-    form: { token, submission_id },
-  });
+  const submitWithoutAnswers = await page.request.post('/api/check-in/submit', { form: { submission_id } });
   expect(submitWithoutAnswers.status()).toBe(422);
 
+  // Without a signed-in phone, a valid answer is refused: only the session says whose it is.
+  const stranger = await playwright.request.newContext({ baseURL: server.baseURL });
+  try {
+    const signedOut = await stranger.post('/api/check-in/answer', { form: valid });
+    expect(signedOut.status()).toBe(401);
+    expect(await signedOut.text()).toContain('Du behöver skriva din kod först');
+  } finally {
+    await stranger.dispose();
+  }
+
   // Nothing was saved: the check-in has not been started, and nothing arrived.
-  await page.goto(link);
+  await page.goto('/svara');
   await expect(page.getByRole('link', { name: 'Börja' })).toBeVisible();
-  expect(await storedRowsFor(page, code)).toBe(0);
+  expect(await storedCheckIns(staffPage, participant)).toBe(0);
 });
 
-test('the other pages are accessible too, and unknown addresses say so with a 404', async ({
-  page,
-}) => {
+test('the other pages are accessible too, and unknown addresses say so with a 404', async ({ page }) => {
   await page.goto('/');
-  await expect(page.getByRole('heading', { level: 1, name: 'Stegvis' })).toBeVisible();
-  await expect(page).toHaveTitle('Start – Stegvis');
-  await expectAccessible(page, 'home');
+  await expect(page.getByRole('heading', { level: 1, name: 'Skriv din kod' })).toBeVisible();
+  await expect(page).toHaveTitle('Skriv din kod – Stegvis');
   // What makes the site installable and readable to assistive technology.
   await expect(page.locator('html')).toHaveAttribute('lang', 'sv');
   await expect(page.locator('meta[name="viewport"]')).toHaveAttribute('content', /width=device-width/);
@@ -183,8 +218,13 @@ test('the other pages are accessible too, and unknown addresses say so with a 40
   await expect(page.getByRole('heading', { level: 1, name: 'Sidan finns inte' })).toBeVisible();
   await expectAccessible(page, 'not found');
 
-  const badLink = await page.goto('/c/' + 'y'.repeat(24));
-  expect(badLink?.status()).toBe(404);
-  await expect(page.getByRole('alert')).toContainText('Länken fungerar inte');
-  await expectAccessible(page, 'unknown check-in link');
+  // The old token links are gone for good.
+  const oldLink = await page.goto('/c/' + 'y'.repeat(24));
+  expect(oldLink?.status()).toBe(404);
+
+  // The check-in without a connected phone: refused, and the page says what to do.
+  const signedOut = await page.goto('/svara');
+  expect(signedOut?.status()).toBe(401);
+  await expect(page.getByRole('alert')).toContainText('Du behöver skriva din kod först');
+  await expectAccessible(page, 'check-in while signed out');
 });

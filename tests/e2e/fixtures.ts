@@ -8,6 +8,8 @@
  * '@playwright/test' so that `page.goto('/')` reaches that server.
  */
 import { test as base, expect, type Page } from '@playwright/test';
+import { DESKTOP } from './axe';
+import { signInAs } from './helpers';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -76,7 +78,8 @@ function serverBinary(): string {
   if (!configured) {
     throw new Error(
       'STEGVIS_BIN is not set. Build the server and point STEGVIS_BIN at it, e.g.\n' +
-        '  STEGVIS_BIN=$PWD/../target/release/stegvis-server LEPTOS_SITE_ROOT=$PWD/../target/site npx playwright test',
+        '  STEGVIS_BIN=$CARGO_TARGET_DIR/release/stegvis LEPTOS_SITE_ROOT=$CARGO_TARGET_DIR/site npx playwright test\n' +
+        '(scripts/build.sh builds both; CARGO_TARGET_DIR defaults to ~/.cache/stegvis/target)',
     );
   }
   const binary = path.resolve(configured);
@@ -250,7 +253,12 @@ async function startServer(): Promise<{ server: StegvisServer; stop: () => Promi
 type WorkerFixtures = {
   /** The Stegvis server of this worker, started once and shared by its tests. */
   server: StegvisServer;
+  /** Cookies of the demo case manager, signed in once per worker (see `staffPage`). */
+  caseManagerState: StorageState;
 };
+
+/** What `BrowserContext.storageState()` returns. */
+type StorageState = Awaited<ReturnType<import('@playwright/test').BrowserContext['storageState']>>;
 
 type TestFixtures = {
   /**
@@ -259,6 +267,12 @@ type TestFixtures = {
    * server-rendered-only page (otherwise use `testNoJs`).
    */
   noJsPage: Page;
+  /**
+   * A desktop-sized page in a context of its own, signed in as the demo case
+   * manager (who owns every demo participant with an open check-in): for
+   * checking what arrived. Do not start a check-in together on it.
+   */
+  staffPage: Page;
   /** Attaches the server log to the report when a test fails, marking where that test began. */
   serverLogOnFailure: void;
 };
@@ -284,6 +298,32 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   noJsPage: async ({ browser, server }, use) => {
     const context = await browser.newContext({ baseURL: server.baseURL, javaScriptEnabled: false });
+    try {
+      await use(await context.newPage());
+    } finally {
+      await context.close();
+    }
+  },
+
+  caseManagerState: [
+    async ({ browser, server }, use) => {
+      const context = await browser.newContext({ baseURL: server.baseURL });
+      try {
+        await signInAs(await context.newPage(), server, 'case manager');
+        await use(await context.storageState());
+      } finally {
+        await context.close();
+      }
+    },
+    { scope: 'worker' },
+  ],
+
+  staffPage: async ({ browser, server, caseManagerState }, use) => {
+    const context = await browser.newContext({
+      baseURL: server.baseURL,
+      viewport: DESKTOP,
+      storageState: caseManagerState,
+    });
     try {
       await use(await context.newPage());
     } finally {

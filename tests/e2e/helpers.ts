@@ -1,47 +1,179 @@
 /**
  * Steps shared by the end-to-end specs: reading the demo data the server
- * printed, and answering a check-in the way a participant does.
+ * printed, signing in (staff with password and TOTP, participants with an
+ * access code and a PIN), and answering a check-in the way a participant does.
  */
-import type { Locator, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
+import { createHmac } from 'node:crypto';
 import { expect, stripAnsi, type StegvisServer } from './fixtures';
+import { PHONE } from './axe';
 
 export type OpenOccasion = 'intake' | 'follow-up' | 'exit';
+
+/** A demo participant the server printed: their participant code and the access code for their phone. */
+export interface DemoParticipant {
+  /** The participant code staff see, e.g. `TCW-UVX`. */
+  participant: string;
+  /** The one-time access code typed on the phone, e.g. `WGQ6-HQP6`. */
+  accessCode: string;
+}
 
 const taken = new Set<string>();
 
 /**
- * A demo participant's check-in link whose `kind` occasion is open today, not
- * handed to any earlier test of this worker (tests change their data).
+ * A demo participant whose `kind` check-in is open today, with an unused
+ * access code, not handed to any earlier test of this worker (an access code
+ * connects one phone only, and tests change the participant's data).
  */
-export function takeLink(server: StegvisServer, kind: OpenOccasion = 'intake'): string {
-  const pattern = new RegExp(`\\s${kind} check-in link: (https?://\\S+)`);
+export function takeAccessCode(server: StegvisServer, kind: OpenOccasion = 'intake'): DemoParticipant {
+  const pattern = new RegExp(`^\\s*(\\S+)\\s+${kind} access code: (\\S+)\\s*$`);
   for (const line of stripAnsi(server.output()).split('\n')) {
     const match = pattern.exec(line);
     if (!match) continue;
-    const url = new URL(match[1]);
-    const link = server.baseURL + url.pathname;
-    if (!taken.has(link)) {
-      taken.add(link);
-      return link;
+    const [, participant, accessCode] = match;
+    if (!taken.has(accessCode)) {
+      taken.add(accessCode);
+      return { participant, accessCode };
     }
   }
-  throw new Error(`no unused demo participant with an open ${kind} check-in`);
+  throw new Error(`no unused demo participant with an open ${kind} check-in (the server printed ${taken.size} taken)`);
 }
 
-/** The participant code the server printed next to a check-in link. */
-export function participantCode(server: StegvisServer, link: string): string {
-  const token = tokenOf(link);
-  const line = stripAnsi(server.output())
-    .split('\n')
-    .find((l) => l.includes(`/c/${token}`));
-  const code = line?.trim().split(/\s+/)[0];
-  if (!code) throw new Error(`no participant code printed for ${link}`);
-  return code;
+export type DemoRole = 'admin' | 'case manager' | 'evaluator';
+
+/** A demo staff login as the server printed it. */
+export interface StaffLogin {
+  email: string;
+  password: string;
+  /** Base32 TOTP secret, for accounts that sign in with two-factor. */
+  totpSecret?: string;
 }
 
-/** The token part of a check-in link. */
-export function tokenOf(link: string): string {
-  return new URL(link).pathname.split('/')[2];
+/** The demo login of `role`, read from the server's start-up output. */
+export function demoLogin(server: StegvisServer, role: DemoRole): StaffLogin {
+  const output = stripAnsi(server.output());
+  const line = new RegExp(`^\\s*${role}\\s+(\\S+@\\S+)\\s+password: (\\S+)\\s*$`, 'm').exec(output);
+  if (!line) throw new Error(`the server printed no demo login for "${role}"`);
+  const login: StaffLogin = { email: line[1], password: line[2] };
+  if (role === 'admin') {
+    const secret = /two-factor; add this secret to an authenticator app: ([A-Z2-7=]+)/.exec(output);
+    if (!secret) throw new Error('the server printed no TOTP secret for the demo admin');
+    login.totpSecret = secret[1];
+  }
+  return login;
+}
+
+/** RFC 4648 base32 (no padding needed) to bytes. */
+function base32Decode(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const clean = text.replace(/[\s=]/g, '').toUpperCase();
+  let bits = 0;
+  let value = 0;
+  const bytes: number[] = [];
+  for (const char of clean) {
+    const index = alphabet.indexOf(char);
+    if (index < 0) throw new Error(`not base32: ${JSON.stringify(char)}`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/**
+ * The RFC 6238 code an authenticator app shows for a base32 secret: HMAC-SHA-1,
+ * 30-second steps, six digits.
+ */
+export function totp(secretBase32: string, atMs: number = Date.now()): string {
+  const counter = Math.floor(atMs / 1000 / 30);
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(BigInt(counter));
+  const digest = createHmac('sha1', base32Decode(secretBase32)).update(message).digest();
+  const offset = digest[digest.length - 1] & 0x0f;
+  const binary = digest.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 1_000_000).padStart(6, '0');
+}
+
+/** Where each role lands after signing in. */
+const STAFF_HOME = /\/(personal|admin|utvardering|konto)$/;
+
+/**
+ * Signs a staff member in at /logga-in, with the TOTP step when a secret is
+ * given, and waits for their start page.
+ */
+export async function signIn(page: Page, email: string, password: string, totpSecret?: string): Promise<void> {
+  await page.goto('/logga-in');
+  await page.getByLabel('E-postadress').fill(email);
+  await page.getByLabel('Lösenord').fill(password);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  if (totpSecret) {
+    await expect(page.getByRole('heading', { level: 1, name: 'Kod från appen' })).toBeVisible();
+    await expect(page).toHaveURL(/\/logga-in\/kod$/);
+    await page.getByLabel('Kod', { exact: true }).fill(totp(totpSecret));
+    await page.getByRole('button', { name: 'Logga in' }).click();
+  }
+  await expect(page).toHaveURL(STAFF_HOME);
+  await expect(page.getByRole('navigation', { name: 'Personal' })).toBeVisible();
+}
+
+/** {@link signIn} with a demo account. */
+export async function signInAs(page: Page, server: StegvisServer, role: DemoRole): Promise<void> {
+  const login = demoLogin(server, role);
+  await signIn(page, login.email, login.password, login.totpSecret);
+}
+
+/** The PIN tests choose unless they need another. */
+export const PIN = '2580';
+
+/**
+ * Connects this browser as the participant's phone: types the access code at
+ * /, chooses `pin` twice, and waits for the check-in start at /svara.
+ */
+export async function connectPhone(page: Page, accessCode: string, pin: string = PIN): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Skriv din kod' })).toBeVisible();
+  await page.getByLabel('Kod', { exact: true }).fill(accessCode);
+  await page.getByRole('button', { name: 'Gå vidare' }).click();
+  await choosePin(page, pin);
+}
+
+/** On "Välj en pinkod": types the PIN twice and waits for the check-in start. */
+export async function choosePin(page: Page, pin: string = PIN): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1, name: 'Välj en pinkod' })).toBeVisible();
+  await expect(page).toHaveURL(/\/ny-pin$/);
+  await page.getByLabel('Pinkod', { exact: true }).fill(pin);
+  await page.getByLabel('Skriv samma kod igen').fill(pin);
+  await page.getByRole('button', { name: 'Gå vidare' }).click();
+  await expect(page).toHaveURL(/\/svara$/);
+}
+
+/** Signs the participant out on this phone ("Logga ut" on the start page); the phone stays connected. */
+export async function leave(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Du är inne' })).toBeVisible();
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Skriv din pinkod' })).toBeVisible();
+}
+
+/** On a connected phone: types the PIN at / and waits for the check-in start. */
+export async function enterPin(page: Page, pin: string = PIN): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Skriv din pinkod' })).toBeVisible();
+  await page.getByLabel('Pinkod', { exact: true }).fill(pin);
+  await page.getByRole('button', { name: 'Gå vidare' }).click();
+  await expect(page).toHaveURL(/\/svara$/);
+}
+
+/** A new phone-sized browser context (cookies of its own) on the server. */
+export async function newPhone(
+  browser: Browser,
+  server: StegvisServer,
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: server.baseURL, viewport: PHONE, ...options });
 }
 
 /** Waits until the WASM has taken over the server-rendered page. */
@@ -125,9 +257,44 @@ export async function answerAllQuestions(page: Page, opts: AnswerOptions = {}): 
   return chosen;
 }
 
-/** The rows of the received check-ins page for one participant code. */
-export async function storedRowsFor(page: Page, code: string): Promise<number> {
-  await page.goto('/incheckningar');
-  await expect(page.getByRole('heading', { level: 1, name: 'Inkomna svar' })).toBeVisible();
-  return page.getByRole('row').filter({ hasText: code }).count();
+/** Today's date as the server writes it for staff (YYYY-MM-DD, local time). */
+export function todayIso(): string {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/**
+ * On a case manager's page: finds the participant by code in the caseload
+ * (the whole organisation) and opens their page.
+ */
+export async function openParticipant(staff: Page, participantCode: string): Promise<void> {
+  await staff.goto(`/personal?visa=all&sok=${encodeURIComponent(participantCode)}`);
+  await staff.getByRole('link', { name: participantCode, exact: true }).click();
+  await expect(staff.getByRole('heading', { level: 1, name: `Deltagare ${participantCode}` })).toBeVisible();
+}
+
+/**
+ * How many check-ins are stored for the participant, as their case manager
+ * sees it: the "Visa svar" links in the Incheckningar table.
+ */
+export async function storedCheckIns(staff: Page, participantCode: string): Promise<number> {
+  await openParticipant(staff, participantCode);
+  const table = staff.getByRole('region', { name: 'Tabell över incheckningar' });
+  await expect(table.getByRole('row').first()).toBeVisible();
+  return table.getByRole('link', { name: /^Visa svar/ }).count();
+}
+
+/**
+ * Issues a new access code for the participant from their page ("Skapa ny
+ * kod"), as the case manager does, and returns it from the printable sheet.
+ */
+export async function issueNewCode(staff: Page, participantCode: string): Promise<string> {
+  await openParticipant(staff, participantCode);
+  await staff.getByRole('button', { name: 'Skapa ny kod' }).click();
+  await expect(staff).toHaveURL(/\/personal\/deltagare\/[^/]+\/blad$/);
+  await expect(staff.getByRole('heading', { level: 1, name: 'Så svarar du i mobilen' })).toBeVisible();
+  const code = (await staff.locator('.sheet-code').innerText()).trim();
+  expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  return code;
 }

@@ -1,45 +1,149 @@
 /**
- * The participant's experience on a phone (360 × 740): keyboard only, with and
- * without JavaScript; a follow-up with the satisfaction items; the exit; an
- * Arabic check-in right to left; "Lyssna"; text only and larger text. axe-core
- * checks every screen at phone and desktop size.
+ * The participant's experience on a phone (360 × 740): getting in with the
+ * code and a PIN (and being locked out after too many wrong PINs), keyboard
+ * only with and without JavaScript; a follow-up with the satisfaction items;
+ * the exit; an Arabic check-in right to left; "Lyssna"; text only and larger
+ * text. axe-core checks every screen at phone and desktop size.
  */
 import { test, expect } from './fixtures';
 import { expectAccessible, PHONE } from './axe';
-import { answerAllQuestions, participantCode, storedRowsFor, tabTo, takeLink, waitForHydration } from './helpers';
+import {
+  answerAllQuestions,
+  connectPhone,
+  enterPin,
+  leave,
+  newPhone,
+  PIN,
+  storedCheckIns,
+  tabTo,
+  takeAccessCode,
+  waitForHydration,
+} from './helpers';
 
 test.use({ viewport: PHONE });
 
-test('a full intake with the keyboard only', async ({ page, server }) => {
-  const link = takeLink(server);
-  await page.goto(link);
-  await waitForHydration(page);
+/** Types the code and the PIN with the keyboard only, then starts the check-in. */
+async function connectWithKeyboard(page: import('@playwright/test').Page, accessCode: string): Promise<void> {
+  await page.goto('/');
+  await tabTo(page, page.getByLabel('Kod', { exact: true }));
+  await page.keyboard.type(accessCode);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Välj en pinkod' })).toBeVisible();
+  await tabTo(page, page.getByLabel('Pinkod', { exact: true }));
+  await page.keyboard.type(PIN);
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Skriv samma kod igen')).toBeFocused();
+  await page.keyboard.type(PIN);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Hej! Nu är det dags att svara' })).toBeVisible();
   await tabTo(page, page.getByRole('link', { name: 'Börja' }));
   await page.keyboard.press('Enter');
+}
+
+test('a full intake with the keyboard only, from the code to sending', async ({ page, staffPage, server }) => {
+  const { participant, accessCode } = takeAccessCode(server);
+  await page.goto('/');
+  await waitForHydration(page);
+  await connectWithKeyboard(page, accessCode);
   await expect(page.getByText(/^Fråga 1 av 11$/)).toBeVisible();
   await answerAllQuestions(page, { keyboard: true });
   await tabTo(page, page.getByRole('button', { name: 'Skicka svaren' }));
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'Tack för dina svar!' })).toBeVisible();
-  expect(await storedRowsFor(page, participantCode(server, link))).toBe(1);
+  expect(await storedCheckIns(staffPage, participant)).toBe(1);
 });
 
-test('a full intake with the keyboard only and JavaScript off', async ({ noJsPage: page, server }) => {
+test('a full intake with the keyboard only and JavaScript off, with no dead "Lyssna" button', async ({
+  noJsPage: page,
+  staffPage,
+  server,
+}) => {
   await page.setViewportSize(PHONE);
-  const link = takeLink(server);
-  await page.goto(link);
-  await tabTo(page, page.getByRole('link', { name: 'Börja' }));
-  await page.keyboard.press('Enter');
+  const { participant, accessCode } = takeAccessCode(server);
+  await connectWithKeyboard(page, accessCode);
+  await expect(page.getByRole('main').getByRole('group')).toBeVisible();
+  // Reading aloud needs the WASM: without it there is no button that does nothing.
+  await expect(page.getByRole('button', { name: 'Lyssna' })).toHaveCount(0);
   await answerAllQuestions(page, { keyboard: true });
   await tabTo(page, page.getByRole('button', { name: 'Skicka svaren' }));
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'Tack för dina svar!' })).toBeVisible();
-  expect(await storedRowsFor(page, participantCode(server, link))).toBe(1);
+  expect(await storedCheckIns(staffPage, participant)).toBe(1);
+});
+
+test('the way in: code, PIN, PIN again next time; wrong entries are announced; five wrong PINs lock the phone', async ({
+  page,
+  server,
+}) => {
+  const { accessCode } = takeAccessCode(server);
+
+  // A wrong code is announced, next to the field.
+  await page.goto('/');
+  await waitForHydration(page);
+  await page.getByLabel('Kod', { exact: true }).fill('AAAA-AAAA');
+  await page.getByRole('button', { name: 'Gå vidare' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Koden stämmer inte. Titta på lappen och skriv koden igen.');
+  await expectAccessible(page, 'wrong access code');
+
+  // The QR code on the sheet leads to /kod?k=…, which fills the code in.
+  await page.goto(`/kod?k=${accessCode}`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Skriv din kod' })).toBeVisible();
+  await expect(page.getByLabel('Kod', { exact: true })).toHaveValue(accessCode);
+  await expect(page.getByLabel('Kod', { exact: true })).toHaveAccessibleDescription(/Koden har åtta tecken/);
+  await expectAccessible(page, 'access code from the QR code');
+  await page.getByRole('button', { name: 'Gå vidare' }).click();
+
+  // Two different PINs are refused, with the reason.
+  await expect(page.getByRole('heading', { level: 1, name: 'Välj en pinkod' })).toBeVisible();
+  await page.getByLabel('Pinkod', { exact: true }).fill('1234');
+  await page.getByLabel('Skriv samma kod igen').fill('4321');
+  await page.getByRole('button', { name: 'Gå vidare' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Koderna är olika. Skriv samma kod två gånger.');
+  await expectAccessible(page, 'PINs that differ');
+  await page.getByLabel('Pinkod', { exact: true }).fill(PIN);
+  await page.getByLabel('Skriv samma kod igen').fill(PIN);
+  await page.getByRole('button', { name: 'Gå vidare' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Hej! Nu är det dags att svara' })).toBeVisible();
+
+  // A signed-in phone's start page offers the check-in and signing out.
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Du är inne' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Börja svara' })).toHaveAttribute('href', '/svara');
+  await expectAccessible(page, 'signed in');
+
+  // Next time: only the PIN.
+  await leave(page);
+  await expect(page.getByRole('link', { name: 'Jag har fått en ny kod' })).toHaveAttribute('href', '/kod');
+  await expectAccessible(page, 'PIN');
+  await enterPin(page);
+  await leave(page);
+
+  // Wrong PINs count down, and the fifth locks the phone with the easy-read message.
+  await page.goto('/pin');
+  for (let left = 4; left >= 1; left--) {
+    await page.getByLabel('Pinkod', { exact: true }).fill('0000');
+    await page.getByRole('button', { name: 'Gå vidare' }).click();
+    await expect(page.getByRole('alert')).toHaveText(`Fel kod. Försök igen. Du kan försöka ${left} gånger till.`);
+  }
+  await expectAccessible(page, 'wrong PIN');
+  await page.getByLabel('Pinkod', { exact: true }).fill('0000');
+  await page.getByRole('button', { name: 'Gå vidare' }).click();
+  const locked = 'Du har skrivit fel för många gånger. Prata med din handläggare. Du får en ny kod.';
+  await expect(page.getByRole('alert')).toHaveText(locked);
+  await expectAccessible(page, 'locked phone');
+
+  // Locked for good: the right PIN no longer helps, with or without JavaScript.
+  await page.goto('/');
+  await page.getByLabel('Pinkod', { exact: true }).fill(PIN);
+  await page.getByRole('button', { name: 'Gå vidare' }).click();
+  await expect(page.getByRole('alert')).toHaveText(locked);
+  const refused = await page.request.post('/api/access/pin', { form: { pin: PIN } });
+  expect(refused.status()).toBe(429);
+  expect(await page.goto('/svara').then((r) => r?.status())).toBe(401);
 });
 
 test('a follow-up asks the three satisfaction items on a labelled 1–10 scale', async ({ page, server }) => {
-  const link = takeLink(server, 'follow-up');
-  await page.goto(link);
+  await connectPhone(page, takeAccessCode(server, 'follow-up').accessCode);
   await expect(page.getByText('Nu är det dags för uppföljning 1.')).toBeVisible();
   await expectAccessible(page, 'follow-up start');
   await page.getByRole('link', { name: 'Börja' }).click();
@@ -63,11 +167,15 @@ test('a follow-up asks the three satisfaction items on a labelled 1–10 scale',
   await expect(page.getByRole('heading', { level: 1, name: 'Tack för dina svar!' })).toBeVisible();
   // The next follow-up is three months on: the thank-you screen says when.
   await expect(page.getByText(/^Nästa gång du kan svara är \d+ \p{L}+( \d{4})?\.$/u)).toBeVisible();
+  // And the start page now says there is nothing to answer.
+  await page.goto('/svara');
+  await expect(page.getByRole('heading', { level: 1, name: 'Du har inget att svara på nu' })).toBeVisible();
+  await expectAccessible(page, 'nothing due');
 });
 
 test('the exit check-in asks what happens next', async ({ noJsPage: page, server }) => {
   await page.setViewportSize(PHONE);
-  await page.goto(takeLink(server, 'exit'));
+  await connectPhone(page, takeAccessCode(server, 'exit').accessCode);
   await expect(page.getByText('Nu är det dags för slut.')).toBeVisible();
   await page.getByRole('link', { name: 'Börja' }).click();
   await expect(page.getByText(/^Fråga 1 av 15$/)).toBeVisible();
@@ -81,7 +189,7 @@ test('an Arabic check-in reads right to left, and switching language keeps the a
   page,
   server,
 }) => {
-  await page.goto(takeLink(server));
+  await connectPhone(page, takeAccessCode(server).accessCode);
   await page.getByRole('link', { name: 'Börja' }).click();
   await page.getByRole('radio', { name: 'Bra', exact: true }).check();
   await page.getByRole('button', { name: 'Nästa' }).click();
@@ -108,6 +216,14 @@ test('an Arabic check-in reads right to left, and switching language keeps the a
   await page.getByRole('button', { name: 'أرسل الإجابات' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'شكرًا على إجاباتك!' })).toBeVisible();
   await expectAccessible(page, 'Arabic thank you');
+
+  // The way in speaks Arabic too: the start page, and after signing out, the PIN.
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expectAccessible(page, 'Arabic start page, signed in');
+  await page.getByRole('main').getByRole('button').click();
+  await expect(page.locator('#pin')).toBeVisible();
+  await expectAccessible(page, 'Arabic PIN');
 });
 
 test('"Lyssna" reads the question and its options aloud', async ({ page, server }) => {
@@ -118,7 +234,7 @@ test('"Lyssna" reads the question and its options aloud', async ({ page, server 
       spoken.push({ text: u.text, lang: u.lang });
     };
   });
-  await page.goto(takeLink(server));
+  await connectPhone(page, takeAccessCode(server).accessCode);
   await page.getByRole('link', { name: 'Börja' }).click();
   await waitForHydration(page);
   await page.getByRole('button', { name: 'Lyssna' }).click();
@@ -130,15 +246,8 @@ test('"Lyssna" reads the question and its options aloud', async ({ page, server 
   expect(spoken[0].text).toContain('Vill inte svara');
 });
 
-test('without JavaScript there is no dead "Lyssna" button', async ({ noJsPage: page, server }) => {
-  await page.goto(takeLink(server));
-  await page.getByRole('link', { name: 'Börja' }).click();
-  await expect(page.getByRole('main').getByRole('group')).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Lyssna' })).toHaveCount(0);
-});
-
 test('text only and the largest text, with answer targets of at least 48 px', async ({ page, server }) => {
-  await page.goto(takeLink(server));
+  await connectPhone(page, takeAccessCode(server).accessCode);
   await page.getByRole('link', { name: 'Börja' }).click();
   await expect(page.locator('img.option-picture').first()).toBeVisible();
 
@@ -165,10 +274,10 @@ for (const js of [true, false]) {
     browser,
     server,
   }) => {
-    const context = await browser.newContext({ baseURL: server.baseURL, viewport: PHONE, javaScriptEnabled: js });
+    const context = await newPhone(browser, server, { javaScriptEnabled: js });
     try {
       const page = await context.newPage();
-      await page.goto(takeLink(server));
+      await connectPhone(page, takeAccessCode(server).accessCode);
       if (js) await waitForHydration(page);
       await page.getByRole('link', { name: 'Börja' }).click();
       await expect(page.getByText('Fråga 1 av 11')).toBeVisible();
@@ -196,7 +305,7 @@ test('"Lyssna" stays hidden in a browser without speech synthesis', async ({ pag
     delete (window as unknown as { speechSynthesis?: unknown }).speechSynthesis;
     Object.defineProperty(window, 'speechSynthesis', { get: () => undefined });
   });
-  await page.goto(takeLink(server));
+  await connectPhone(page, takeAccessCode(server).accessCode);
   await waitForHydration(page);
   await page.getByRole('link', { name: 'Börja' }).click();
   await expect(page.getByText('Fråga 1 av 11')).toBeVisible();

@@ -21,9 +21,12 @@ fn texts() -> &'static Texts {
 #[component]
 pub fn Home() -> impl IntoView {
     let t = texts();
-    let state = Resource::new(|| (), |_| load_access_state());
+    // Signing out redirects to this same page, which the router does not
+    // load again: ask what to show again once it is done.
+    let leave = ServerAction::<Leave>::new();
+    let state = Resource::new(move || leave.version().get(), |_| load_access_state());
     loaded(state, move |state| match state {
-        AccessState::SignedIn => view! { <SignedIn t /> }.into_any(),
+        AccessState::SignedIn => view! { <SignedIn t leave /> }.into_any(),
         AccessState::ChoosePin => view! { <NewPinForm t /> }.into_any(),
         AccessState::KnownPhone => view! { <PinForm t /> }.into_any(),
         AccessState::NewPhone => view! { <CodeForm t /> }.into_any(),
@@ -31,8 +34,7 @@ pub fn Home() -> impl IntoView {
 }
 
 #[component]
-fn SignedIn(t: &'static Texts) -> impl IntoView {
-    let leave = ServerAction::<Leave>::new();
+fn SignedIn(t: &'static Texts, leave: ServerAction<Leave>) -> impl IntoView {
     view! {
         <Title text=t.signed_in_heading />
         <h1>{t.signed_in_heading}</h1>

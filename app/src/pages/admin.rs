@@ -15,12 +15,20 @@ use leptos_router::hooks::use_query_map;
 /// Staff accounts and programmes of the organisation.
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let staff = Resource::new(|| (), |_| staff_accounts());
-    let programmes = Resource::new(|| (), |_| programme_list());
     let create_staff = ServerAction::<CreateStaffAccount>::new();
     let create_programme = ServerAction::<CreateProgramme>::new();
     let save_settings = ServerAction::<SaveOrganisationSettings>::new();
-    let settings = Resource::new(|| (), |_| load_organisation_settings());
+    // Each form redirects back to this page, which the router does not load
+    // again: the lists are asked again when their form is done.
+    let staff = Resource::new(move || create_staff.version().get(), |_| staff_accounts());
+    let programmes = Resource::new(
+        move || create_programme.version().get(),
+        |_| programme_list(),
+    );
+    let settings = Resource::new(
+        move || save_settings.version().get(),
+        |_| load_organisation_settings(),
+    );
     let query = use_query_map();
     let saved = move || match query.read().get("sparat").as_deref() {
         Some("konto") => Some("Kontot är skapat."),
@@ -35,7 +43,7 @@ pub fn AdminPage() -> impl IntoView {
         <section aria-labelledby="staff-heading">
             <h2 id="staff-heading">"Personal"</h2>
             {loaded(staff, |rows| view! {
-                <div class="table-scroll" tabindex="0" role="region" aria-label="Personal">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell över personal">
                     <table>
                         <thead>
                             <tr>

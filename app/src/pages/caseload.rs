@@ -213,11 +213,16 @@ pub fn RegisterPage() -> impl IntoView {
 #[component]
 pub fn ParticipantPage() -> impl IntoView {
     let id = param("id");
-    let overview = Resource::new(move || id.get(), load_participant_overview);
     let exit = ServerAction::<RecordExit>::new();
     let issue = ServerAction::<IssueAccessCode>::new();
     let revoke = ServerAction::<RevokeAccess>::new();
     let assist = ServerAction::<StartAssistedCheckIn>::new();
+    // Recording the exit and blocking access redirect back to this page,
+    // which the router does not load again: ask again when they are done.
+    let overview = Resource::new(
+        move || (id.get(), exit.version().get(), revoke.version().get()),
+        |(id, _, _)| load_participant_overview(id),
+    );
     loaded(overview, move |p| {
         let id = p.id.clone();
         let occasion_rows = p
@@ -286,7 +291,7 @@ pub fn ParticipantPage() -> impl IntoView {
             </dl>
             <section aria-labelledby="occasions-heading">
                 <h2 id="occasions-heading">"Incheckningar"</h2>
-                <div class="table-scroll" tabindex="0" role="region" aria-label="Incheckningar">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell över incheckningar">
                     <table>
                         <thead>
                             <tr>

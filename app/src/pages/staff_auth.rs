@@ -123,7 +123,8 @@ pub fn TwoFactorPage() -> impl IntoView {
 pub fn AccountPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
-    let setup = Resource::new(|| (), |_| load_two_factor_setup());
+    // Turning two-factor on redirects back to this page: ask again when done.
+    let setup = Resource::new(move || confirm.version().get(), |_| load_two_factor_setup());
     let query = use_query_map();
     let saved = move || match query.read().get("sparat").as_deref() {
         Some("losenord") => Some("Lösenordet är bytt."),
