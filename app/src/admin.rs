@@ -317,6 +317,8 @@ pub fn action_label(action: &str) -> &'static str {
         "create-staff" => "Skapade konto",
         "create-programme" => "Skapade insats",
         "change-settings" => "Ändrade inställningar",
+        "read-meeting-view" => "Öppnade mötesvyn",
+        "record-rating" => "Skrev in bedömning",
         _ => "Annan händelse",
     }
 }

@@ -288,7 +288,7 @@ pub async fn submit_check_in(submission_id: String) -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     //! Server-side steps shared by the check-in server functions.
 
     use crate::error::AppError;
@@ -458,7 +458,7 @@ mod ssr {
     /// The participant of this session and, for a check-in run together with
     /// staff, the staff member. A participant whose phone was disconnected or
     /// locked is signed out at once.
-    async fn whose_check_in() -> Result<(String, Option<String>), AppError> {
+    pub async fn whose_check_in() -> Result<(String, Option<String>), AppError> {
         use crate::auth::ssr as auth;
         if let Some(p) = crate::access::ssr::signed_in_participant().await? {
             let device = crate::access::ssr::known_device().await?;

@@ -11,6 +11,7 @@ pub mod check_in;
 pub mod error;
 pub mod pages;
 pub mod prefs;
+pub mod progress;
 pub mod qr;
 pub mod staff;
 #[cfg(feature = "ssr")]
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/svara/granska") view=pages::ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("/svara/tack") view=pages::ThanksPage ssr=SsrMode::Async />
+                    <Route path=path!("/svara/min-resa") view=pages::JourneyPage ssr=SsrMode::Async />
                     <Route path=path!("/logga-in") view=pages::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/logga-in/kod") view=pages::TwoFactorPage ssr=SsrMode::Async />
                     <Route path=path!("/konto") view=pages::AccountPage ssr=SsrMode::Async />
@@ -109,6 +111,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/personal/deltagare/:id/svar/:submission")
                         view=pages::AnswersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/personal/deltagare/:id/mote")
+                        view=pages::MeetingPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -226,6 +226,7 @@ fn matrix() -> Vec<Row> {
             PARTICIPANT,
         ),
         row("check-in/review", nothing, PARTICIPANT),
+        row("journey", nothing, PARTICIPANT),
         // The participant gets past the sign-in, to "nothing to send" for an unknown id.
         row(
             "check-in/submit",
@@ -276,6 +277,16 @@ fn matrix() -> Vec<Row> {
             CASE_MANAGER,
         ),
         row("staff/assist", |t, _| format!("id={}", t.a), CASE_MANAGER),
+        row(
+            "staff/meeting",
+            |t, _| format!("id={}&previous=true", t.a),
+            CASE_MANAGER,
+        ),
+        row(
+            "staff/rating",
+            |t, _| format!("id={}&occasion=intake:0&item=halsa&value=3", t.a),
+            CASE_MANAGER,
+        ),
         row("staff/assist/stop", nothing, ANY_STAFF),
         // ---- the admin's side ----
         row("admin/staff", nothing, ADMIN),
@@ -453,6 +464,11 @@ fn with_participant(id: &str, submission: &str) -> Vec<(&'static str, String)> {
         ("staff/revoke-access", format!("id={id}")),
         ("staff/answers", format!("id={id}&submission={submission}")),
         ("staff/assist", format!("id={id}")),
+        ("staff/meeting", format!("id={id}&previous=true")),
+        (
+            "staff/rating",
+            format!("id={id}&occasion=intake:0&item=halsa&value=3"),
+        ),
     ]
 }
 
@@ -516,6 +532,7 @@ async fn another_organisations_participant_is_not_found_on_every_staff_endpoint(
         format!("/personal/deltagare/{}", t.b),
         format!("/personal/deltagare/{}/svar/{}", t.b, t.b_submission),
         format!("/personal/deltagare/{}/blad", t.b),
+        format!("/personal/deltagare/{}/mote", t.b),
     ] {
         let page = cm.get(&path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
@@ -578,6 +595,7 @@ async fn an_evaluator_never_reaches_a_persons_data() {
         format!("/personal/deltagare/{}", t.a),
         format!("/personal/deltagare/{}/svar/{}", t.a, t.a_submission),
         format!("/personal/deltagare/{}/blad", t.a),
+        format!("/personal/deltagare/{}/mote", t.a),
     ] {
         let page = evaluator.get(&path).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");

@@ -19,6 +19,7 @@ pub use sqlx;
 mod access;
 mod audit;
 mod participants;
+mod ratings;
 mod sessions;
 mod staff;
 
@@ -27,6 +28,7 @@ pub use audit::{AuditRow, NewAuditEntry};
 pub use participants::{
     CaseloadEntry, Consent, NewParticipant, ParticipantCheckIn, ParticipantDetail, ProgrammeSummary,
 };
+pub use ratings::StaffRating;
 pub use staff::{AttemptKind, NewStaff, OrganisationRow, Role, StaffCredentials, StaffRow};
 
 /// Migrations compiled into the binary, so a fresh install needs nothing but the binary.

@@ -41,6 +41,9 @@ fn SignedIn(t: &'static Texts, leave: ServerAction<Leave>) -> impl IntoView {
         <p>
             <a class="button button-primary" href=CHECK_IN_HOME>{t.start_answering}</a>
         </p>
+        <p>
+            <a class="button" href=crate::progress::JOURNEY_PATH>{t.journey_link}</a>
+        </p>
         <ActionForm action=leave>
             <button type="submit" class="button">{t.leave}</button>
         </ActionForm>

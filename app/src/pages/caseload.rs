@@ -289,6 +289,9 @@ pub fn ParticipantPage() -> impl IntoView {
                 {p.facts.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}
                 {p.personnummer.clone().map(|pnr| view! { <dt>"Personnummer"</dt><dd>{pnr}</dd> })}
             </dl>
+            <p>
+                <a class="button button-primary" href=crate::progress::meeting_path(&p.id)>"Öppna mötesvyn"</a>
+            </p>
             <section aria-labelledby="occasions-heading">
                 <h2 id="occasions-heading">"Incheckningar"</h2>
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell över incheckningar">

@@ -35,11 +35,15 @@ fn use_lang() -> Lang {
 pub fn CheckInStart() -> impl IntoView {
     let t = use_lang().texts();
     let overview = Resource::new(|| (), |_| check_in_overview());
-    loaded(overview, move |overview| match overview {
+    loaded(overview, move |overview| {
+        match overview {
         Overview::NothingDue { next_opens } => view! {
             <Title text=t.nothing_due_heading />
             <h1 tabindex="-1">{t.nothing_due_heading}</h1>
             {next_opens.map(|d| view! { <p>{fill(t.next_from, &[("date", &d)])}</p> })}
+            <p>
+                <a class="button button-primary" href=crate::progress::JOURNEY_PATH>{t.journey_link}</a>
+            </p>
         }
         .into_any(),
         Overview::Open {
@@ -82,6 +86,7 @@ pub fn CheckInStart() -> impl IntoView {
             }
             .into_any()
         }
+    }
     })
 }
 
@@ -331,6 +336,9 @@ fn ThanksContent(t: &'static Texts, next_opens: Option<String>) -> impl IntoView
         <p>{t.thanks_received}</p>
         <p>{t.thanks_next}</p>
         {next_opens.map(|d| view! { <p>{fill(t.thanks_next_date, &[("date", &d)])}</p> })}
+        <p>
+            <a class="button button-primary" href=crate::progress::JOURNEY_PATH>{t.journey_link}</a>
+        </p>
     }
 }
 

@@ -5,6 +5,7 @@ mod admin;
 mod caseload;
 mod check_in;
 mod common;
+mod progress;
 mod staff_auth;
 
 pub use access::{CodePage, Home, NewPinPage, PinPage};
@@ -12,4 +13,5 @@ pub use admin::{AdminPage, AuditPage, EvaluatorPage};
 pub use caseload::{AnswersPage, CaseloadPage, ParticipantPage, RegisterPage, SheetPage};
 pub use check_in::{CheckInStart, QuestionPage, ReviewPage, SettingsPanel, ThanksPage};
 pub use common::{NavigationWatcher, NotFound};
+pub use progress::{JourneyPage, MeetingPage};
 pub use staff_auth::{AccountPage, LoginPage, StaffBar, TwoFactorPage};

@@ -1,0 +1,583 @@
+//! Progress: the participant's "Min resa" (one big star chart and one short
+//! sentence per indicator, easy-read) and the case manager's meeting view
+//! (every chart, the answers side by side, and the case manager's own rating
+//! next to the participant's). Charts are drawn on the server as SVG.
+
+use crate::error::AppError;
+use crate::staff::Choice;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A chart's data as a table, offered beside every chart.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataTable {
+    pub caption: String,
+    pub columns: Vec<String>,
+    /// Row header and one cell per column.
+    pub rows: Vec<(String, Vec<String>)>,
+}
+
+/// A chart with its data table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartView {
+    pub svg: String,
+    pub table: DataTable,
+}
+
+/// "Min resa".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyJourney {
+    /// The star chart of start and now, once there is something to draw.
+    pub chart: Option<ChartView>,
+    /// One short sentence per indicator.
+    pub sentences: Vec<String>,
+}
+
+/// One row of the meeting view's rating table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingRow {
+    pub item_id: String,
+    pub name: String,
+    pub participant: String,
+    pub staff: Option<String>,
+    /// The case manager's rating differs from the participant's answer.
+    pub differs: bool,
+    pub options: Vec<Choice>,
+    pub staff_value: Option<String>,
+}
+
+/// The case manager's meeting view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingView {
+    pub id: String,
+    pub code: String,
+    pub programme: String,
+    pub today: String,
+    pub star: Option<ChartView>,
+    pub ndi: Option<ChartView>,
+    pub indicators: Vec<ChartView>,
+    /// Answers by occasion, side by side.
+    pub answers: DataTable,
+    /// The occasion ratings are recorded for (the latest answered), as
+    /// `kind:number`, with its name.
+    pub rating_occasion: Option<(String, String)>,
+    pub ratings: Vec<RatingRow>,
+    pub show_previous: bool,
+}
+
+/// Where "Min resa" is.
+pub const JOURNEY_PATH: &str = "/svara/min-resa";
+
+/// Where a participant's meeting view is.
+pub fn meeting_path(id: &str) -> String {
+    format!("/personal/deltagare/{id}/mote")
+}
+
+/// The signed-in participant's own journey, in their language.
+#[server(prefix = "/api", endpoint = "journey")]
+pub async fn load_my_journey() -> Result<MyJourney, AppError> {
+    use stegvis_domain::progress::Change;
+    let (participant_id, _) = crate::check_in::ssr::whose_check_in().await?;
+    let state = crate::state::app_state()?;
+    let lang = crate::prefs::current_prefs().lang;
+    let t = lang.texts();
+    let participant = state
+        .store
+        .participant(&participant_id)
+        .await?
+        .ok_or_else(AppError::participant_signed_out)?;
+    let mut schedule = stegvis_domain::schedule::Schedule::new(participant.intake_date);
+    schedule.exit = participant.exit_date;
+    schedule.window = participant.window.unwrap_or(state.window);
+    let journey = ssr::journey(&state, &participant_id, &schedule, lang.code()).await?;
+    let sentences = journey
+        .indicators
+        .iter()
+        .map(|i| {
+            let how = match i.change() {
+                Change::Better => t.journey_better,
+                Change::Same => t.journey_same,
+                Change::Worse => t.journey_worse,
+                Change::Unknown => t.journey_once,
+            };
+            format!("{}: {how}", i.name)
+        })
+        .collect();
+    let answered = journey.columns.iter().filter(|c| !c.missed).count();
+    let chart = if answered == 0 {
+        None
+    } else {
+        Some(ssr::star(&journey, false, lang, "min-resa")?)
+    };
+    Ok(MyJourney { chart, sentences })
+}
+
+/// The meeting view of a participant. Opening it is written to the audit log.
+#[server(prefix = "/api", endpoint = "staff/meeting")]
+pub async fn load_meeting_view(id: String, previous: bool) -> Result<MeetingView, AppError> {
+    use crate::texts::Lang;
+    let (staff, state, p) = crate::staff::ssr::own_participant(&id).await?;
+    let schedule = crate::staff::ssr::schedule_of(&state, &p);
+    let journey = ssr::journey(&state, &p.id, &schedule, Lang::Sv.code()).await?;
+    let labels = ssr::column_labels(&journey, Lang::Sv);
+    let answered = journey.columns.iter().filter(|c| !c.missed).count();
+    let star = (answered > 0)
+        .then(|| ssr::star(&journey, previous, Lang::Sv, "mote-stjarna"))
+        .transpose()?;
+    let ndi = journey
+        .ndi
+        .iter()
+        .any(Option::is_some)
+        .then(|| ssr::ndi(&journey, &labels))
+        .transpose()?;
+    let indicators = journey
+        .indicators
+        .iter()
+        .map(|i| ssr::indicator(i, &journey, &labels))
+        .collect::<Result<Vec<_>, _>>()?;
+    let answers = DataTable {
+        caption: "Svar per tillfälle".into(),
+        columns: labels.clone(),
+        rows: journey
+            .indicators
+            .iter()
+            .map(|i| {
+                (
+                    i.name.clone(),
+                    i.readings
+                        .iter()
+                        .map(|r| ssr::reading_label(i, *r))
+                        .collect(),
+                )
+            })
+            .collect(),
+    };
+    let (rating_occasion, ratings) = ssr::ratings(&state, &p.id, &journey, &labels).await?;
+    crate::staff::ssr::audit(&staff, "read-meeting-view", Some(&p.id), "").await?;
+    Ok(MeetingView {
+        id: p.id.clone(),
+        code: p.code.clone(),
+        programme: p.programme_name.clone().unwrap_or_else(|| "–".into()),
+        today: state.today().to_string(),
+        star,
+        ndi,
+        indicators,
+        answers,
+        rating_occasion,
+        ratings,
+        show_previous: previous,
+    })
+}
+
+/// Records the case manager's own rating of an item at an occasion, next to
+/// the participant's answer (which stays as it is).
+#[server(prefix = "/api", endpoint = "staff/rating")]
+pub async fn save_staff_rating(
+    id: String,
+    occasion: String,
+    item: String,
+    value: String,
+) -> Result<(), AppError> {
+    use stegvis_domain::occasion::OccasionKind;
+    let (staff, state, p) = crate::staff::ssr::own_participant(&id).await?;
+    let (kind, number) = occasion
+        .split_once(':')
+        .and_then(|(k, n)| Some((k.parse::<OccasionKind>().ok()?, n.parse::<u32>().ok()?)))
+        .ok_or_else(|| AppError::BadRequest("Okänt tillfälle.".into()))?;
+    let answered = state
+        .store
+        .check_ins_of(&p.id)
+        .await?
+        .into_iter()
+        .any(|c| c.occasion.kind == kind && c.occasion.number == number);
+    if !answered {
+        return Err(AppError::Invalid(
+            "Deltagaren har inte svarat vid det tillfället.".into(),
+        ));
+    }
+    let instrument = state.current_instrument();
+    let valid = instrument
+        .item(&item)
+        .filter(|i| stegvis_domain::progress::is_indicator(i))
+        .is_some_and(|i| i.options.iter().any(|o| o.code == value));
+    if !valid {
+        return Err(AppError::Invalid("Välj en bedömning i listan.".into()));
+    }
+    state
+        .store
+        .save_staff_rating(
+            &p.id,
+            stegvis_store::OccasionRef { kind, number },
+            &item,
+            &value,
+            &staff.id,
+        )
+        .await?;
+    crate::staff::ssr::audit(&staff, "record-rating", Some(&p.id), &item).await?;
+    leptos_axum::redirect(&format!("{}#bedomning", meeting_path(&p.id)));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    //! Building chart data and drawing the charts for both views.
+
+    use super::{ChartView, DataTable, RatingRow};
+    use crate::error::AppError;
+    use crate::staff::Choice;
+    use crate::state::AppState;
+    use crate::texts::{occasion_name, Lang};
+    use std::collections::BTreeMap;
+    use stegvis_charts::{ChartText, SeriesStyle, StarSeries};
+    use stegvis_domain::progress::{self, CheckInRecord, Indicator, Journey, Reading};
+    use stegvis_domain::schedule::Schedule;
+
+    fn chart_error(e: stegvis_charts::ChartError) -> AppError {
+        tracing::error!(error = %e, "chart could not be drawn");
+        AppError::Internal
+    }
+
+    /// The participant's journey from their stored check-ins.
+    pub async fn journey(
+        state: &AppState,
+        participant_id: &str,
+        schedule: &Schedule,
+        lang: &str,
+    ) -> Result<Journey, AppError> {
+        let stored = state.store.check_ins_with_answers(participant_id).await?;
+        let records: Vec<CheckInRecord> = stored
+            .into_iter()
+            .map(|(c, answers)| CheckInRecord {
+                kind: c.occasion.kind,
+                number: c.occasion.number,
+                date: c.submitted_at.with_timezone(&chrono::Local).date_naive(),
+                answers: answers
+                    .into_iter()
+                    .map(|a| (a.item_id, a.value))
+                    .collect::<BTreeMap<_, _>>(),
+            })
+            .collect();
+        let answered: Vec<_> = records.iter().map(|r| (r.kind, r.number)).collect();
+        let states = schedule.states_on(state.today(), &answered);
+        Ok(progress::journey(
+            &state.current_instrument(),
+            lang,
+            &states,
+            &records,
+        ))
+    }
+
+    /// The occasion names of the columns, capitalised.
+    pub fn column_labels(journey: &Journey, lang: Lang) -> Vec<String> {
+        journey
+            .columns
+            .iter()
+            .map(|c| capitalised(&occasion_name(lang, c.kind, c.number)))
+            .collect()
+    }
+
+    fn capitalised(text: &str) -> String {
+        let mut chars = text.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    }
+
+    /// A reading as a table cell.
+    pub fn reading_label(indicator: &Indicator, reading: Reading) -> String {
+        match reading {
+            Reading::Level(l) => format!(
+                "{} ({} av {})",
+                indicator.label(l),
+                l + 1,
+                indicator.levels.len()
+            ),
+            Reading::Declined => "Vill inte svara".into(),
+            Reading::Missed => "Missat".into(),
+            Reading::NotAsked => "–".into(),
+        }
+    }
+
+    /// "Hälsa: från 2 till 4 av 5" — the change in words, for `<desc>`.
+    fn change_in_words(indicator: &Indicator) -> String {
+        let n = indicator.levels.len();
+        match indicator.first_and_latest() {
+            Some((a, b)) => format!(
+                "{}: från {} till {} av {} ({} → {}).",
+                indicator.name,
+                a + 1,
+                b + 1,
+                n,
+                indicator.label(a),
+                indicator.label(b)
+            ),
+            None => match indicator.readings.iter().find_map(|r| r.level()) {
+                Some(l) => format!(
+                    "{}: {} av {} ({}), ett svar.",
+                    indicator.name,
+                    l + 1,
+                    n,
+                    indicator.label(l)
+                ),
+                None => format!("{}: inga svar än.", indicator.name),
+            },
+        }
+    }
+
+    /// The first, previous and latest answered columns.
+    fn answered_columns(journey: &Journey) -> Vec<usize> {
+        journey
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.missed)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The star chart: start and latest (and the one before, on request).
+    pub fn star(
+        journey: &Journey,
+        previous: bool,
+        lang: Lang,
+        id: &str,
+    ) -> Result<ChartView, AppError> {
+        let t = lang.texts();
+        let answered = answered_columns(journey);
+        let mut picks: Vec<(usize, SeriesStyle, &str)> = Vec::new();
+        if let Some(first) = answered.first() {
+            picks.push((*first, SeriesStyle::First, t.journey_start));
+        }
+        if answered.len() > 2 && previous {
+            picks.push((
+                answered[answered.len() - 2],
+                SeriesStyle::Previous,
+                t.journey_before,
+            ));
+        }
+        if let Some(last) = answered
+            .last()
+            .filter(|l| answered.len() > 1 && Some(*l) != answered.first())
+        {
+            picks.push((*last, SeriesStyle::Latest, t.journey_now));
+        }
+        let axes: Vec<String> = journey.indicators.iter().map(|i| i.name.clone()).collect();
+        let series: Vec<StarSeries> = picks
+            .iter()
+            .map(|(col, style, name)| StarSeries {
+                name: (*name).to_owned(),
+                style: *style,
+                values: journey
+                    .indicators
+                    .iter()
+                    .map(|i| stegvis_charts::star_value(i, i.readings[*col]))
+                    .collect(),
+            })
+            .collect();
+        let labels = column_labels(journey, lang);
+        let desc = journey
+            .indicators
+            .iter()
+            .map(change_in_words)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let legend = picks
+            .iter()
+            .map(|(col, style, name)| {
+                let how = match style {
+                    SeriesStyle::First => t.journey_legend_first,
+                    SeriesStyle::Previous => t.journey_legend_previous,
+                    SeriesStyle::Latest => t.journey_legend_latest,
+                };
+                format!("{name} ({}): {how}", labels[*col])
+            })
+            .collect::<Vec<_>>()
+            .join(". ");
+        let svg = stegvis_charts::star_chart(
+            &axes,
+            &series,
+            &ChartText {
+                id: id.into(),
+                title: format!("{}. {legend}.", t.journey_star_title),
+                desc,
+            },
+        )
+        .map_err(chart_error)?;
+        Ok(ChartView {
+            svg,
+            table: DataTable {
+                caption: t.journey_star_title.into(),
+                columns: picks
+                    .iter()
+                    .map(|(c, _, n)| format!("{n} ({})", labels[*c]))
+                    .collect(),
+                rows: journey
+                    .indicators
+                    .iter()
+                    .map(|i| {
+                        (
+                            i.name.clone(),
+                            picks
+                                .iter()
+                                .map(|(c, _, _)| match i.readings[*c] {
+                                    Reading::Level(l) => i.label(l).to_owned(),
+                                    Reading::Declined => t.decline.to_owned(),
+                                    _ => "–".to_owned(),
+                                })
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+            },
+        })
+    }
+
+    /// One indicator's line chart.
+    pub fn indicator(
+        indicator: &Indicator,
+        journey: &Journey,
+        labels: &[String],
+    ) -> Result<ChartView, AppError> {
+        let direction = if indicator.higher_is_better {
+            ""
+        } else {
+            " Frågan är vänd: ett lägre svar är bättre, så diagrammet visar bättre uppåt."
+        };
+        let svg = stegvis_charts::indicator_chart(
+            indicator,
+            labels,
+            &ChartText {
+                id: format!("diagram-{}", indicator.item_id),
+                title: format!("{}: {}", indicator.name, indicator.question),
+                desc: format!("{}{direction}", change_in_words(indicator)),
+            },
+        )
+        .map_err(chart_error)?;
+        Ok(ChartView {
+            svg,
+            table: DataTable {
+                caption: indicator.name.clone(),
+                columns: vec!["Svar".into()],
+                rows: journey
+                    .columns
+                    .iter()
+                    .zip(labels)
+                    .zip(&indicator.readings)
+                    .map(|((c, label), r)| {
+                        (
+                            format!("{label} ({})", c.date),
+                            vec![reading_label(indicator, *r)],
+                        )
+                    })
+                    .collect(),
+            },
+        })
+    }
+
+    /// The NDI chart over follow-ups and exit.
+    pub fn ndi(journey: &Journey, labels: &[String]) -> Result<ChartView, AppError> {
+        let shown: Vec<String> = journey
+            .ndi
+            .iter()
+            .zip(labels)
+            .filter_map(|(v, l)| v.map(|v| format!("{l}: {v:.0}")))
+            .collect();
+        let svg = stegvis_charts::ndi_chart(
+            &journey.ndi,
+            labels,
+            &ChartText {
+                id: "diagram-ndi".into(),
+                title: "Nöjd deltagarindex (0–100)".into(),
+                desc: format!("Nöjd deltagarindex. {}.", shown.join(", ")),
+            },
+        )
+        .map_err(chart_error)?;
+        Ok(ChartView {
+            svg,
+            table: DataTable {
+                caption: "Nöjd deltagarindex (0–100, lika vikter)".into(),
+                columns: vec!["Index".into()],
+                rows: labels
+                    .iter()
+                    .zip(&journey.ndi)
+                    .map(|(l, v)| (l.clone(), vec![v.map_or("–".into(), |v| format!("{v:.0}"))]))
+                    .collect(),
+            },
+        })
+    }
+
+    /// The rating table for the latest answered occasion.
+    pub async fn ratings(
+        state: &AppState,
+        participant_id: &str,
+        journey: &Journey,
+        labels: &[String],
+    ) -> Result<(Option<(String, String)>, Vec<RatingRow>), AppError> {
+        let Some(col) = answered_columns(journey).last().copied() else {
+            return Ok((None, Vec::new()));
+        };
+        let column = journey.columns[col];
+        let saved = state.store.staff_ratings(participant_id).await?;
+        let instrument = state.current_instrument();
+        let rows = journey
+            .indicators
+            .iter()
+            .map(|i| {
+                let rating = saved.iter().rev().find(|r| {
+                    r.item_id == i.item_id
+                        && r.occasion.kind == column.kind
+                        && r.occasion.number == column.number
+                });
+                let item = instrument.item(&i.item_id);
+                // The staff rating as a level, to compare with the participant's.
+                let level_of = |code: &str| {
+                    item.and_then(|item| {
+                        let mut options: Vec<_> =
+                            item.options.iter().filter(|o| o.score.is_some()).collect();
+                        options.sort_by_key(|o| o.score);
+                        if !item.higher_is_better {
+                            options.reverse();
+                        }
+                        options.iter().position(|o| o.code == code)
+                    })
+                };
+                let staff_level = rating.and_then(|r| level_of(&r.value));
+                let options = item
+                    .map(|item| {
+                        item.options
+                            .iter()
+                            .filter(|o| o.score.is_some())
+                            .filter_map(|o| {
+                                level_of(&o.code).map(|l| Choice {
+                                    value: o.code.clone(),
+                                    label: i.label(l).to_owned(),
+                                })
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                RatingRow {
+                    item_id: i.item_id.clone(),
+                    name: i.name.clone(),
+                    participant: reading_label(i, i.readings[col]),
+                    staff: staff_level
+                        .map(|l| format!("{} ({} av {})", i.label(l), l + 1, i.levels.len())),
+                    differs: match (i.readings[col], staff_level) {
+                        (Reading::Level(a), Some(b)) => a != b,
+                        _ => false,
+                    },
+                    options,
+                    staff_value: rating.map(|r| r.value.clone()),
+                }
+            })
+            .collect();
+        Ok((
+            Some((
+                format!("{}:{}", column.kind.as_str(), column.number),
+                labels[col].clone(),
+            )),
+            rows,
+        ))
+    }
+}
