@@ -34,6 +34,8 @@ pub const INTAKE_SHOWCASE: usize = 16;
 pub const FOLLOW_UP_SHOWCASE: usize = 3;
 /// … with an open exit check-in.
 pub const EXIT_SHOWCASE: usize = 2;
+/// … with intake and two follow-ups answered and nothing open: a journey to look at.
+pub const JOURNEY_SHOWCASE: usize = 2;
 /// The password of every demo account. Demo only: printed at start.
 pub const DEMO_PASSWORD: &str = "stegvis-demo-2026";
 /// The demo admin's TOTP secret (base32), printed so it can be added to an
@@ -51,8 +53,9 @@ pub struct DemoAccount {
 #[derive(Debug, Clone)]
 pub struct DemoParticipant {
     pub code: String,
-    /// Which check-in is open.
-    pub open: OccasionKind,
+    /// What the participant shows: `intake`, `follow-up` or `exit` (that
+    /// check-in is open), or `journey` (three answered check-ins, nothing open).
+    pub open: &'static str,
     pub access_code: String,
 }
 
@@ -179,14 +182,22 @@ pub async fn seed(
 
     let three_months_ago = today.checked_sub_months(Months::new(3)).unwrap_or(today);
     let five_months_ago = today.checked_sub_months(Months::new(5)).unwrap_or(today);
-    let plan = std::iter::repeat_n((OccasionKind::Intake, today), INTAKE_SHOWCASE)
+    // Follow-up 2 fell due six months after the start, ten days ago.
+    let six_months_ago = (today - chrono::Days::new(10))
+        .checked_sub_months(Months::new(6))
+        .unwrap_or(today);
+    let plan = std::iter::repeat_n(("intake", today), INTAKE_SHOWCASE)
         .chain(std::iter::repeat_n(
-            (OccasionKind::FollowUp, three_months_ago),
+            ("follow-up", three_months_ago),
             FOLLOW_UP_SHOWCASE,
         ))
         .chain(std::iter::repeat_n(
-            (OccasionKind::Exit, five_months_ago),
+            ("exit", five_months_ago),
             EXIT_SHOWCASE,
+        ))
+        .chain(std::iter::repeat_n(
+            ("journey", six_months_ago),
+            JOURNEY_SHOWCASE,
         ));
     let mut showcase = Vec::new();
     for (i, (open, start)) in plan.enumerate() {
@@ -205,16 +216,26 @@ pub async fn seed(
             &person,
         )
         .await?;
-        if open != OccasionKind::Intake {
+        if open != "intake" {
             answer(store, &mut rng, instrument, &id, intake(), start, 0.3).await?;
         }
-        if open == OccasionKind::Exit {
-            let first = OccasionRef {
+        let follow_ups = match open {
+            "exit" => 1,
+            "journey" => 2,
+            _ => 0,
+        };
+        for number in 1..=follow_ups {
+            let occasion = OccasionRef {
                 kind: OccasionKind::FollowUp,
-                number: 1,
+                number,
             };
-            let due = start.checked_add_months(Months::new(3)).unwrap_or(start);
-            answer(store, &mut rng, instrument, &id, first, due, 0.5).await?;
+            let due = start
+                .checked_add_months(Months::new(3 * number))
+                .unwrap_or(start);
+            let progress = 0.3 + 0.2 * f64::from(number);
+            answer(store, &mut rng, instrument, &id, occasion, due, progress).await?;
+        }
+        if open == "exit" {
             store.record_exit(&org.id, &id, today, "arbete").await?;
         }
         let access_code = stegvis_domain::access::generate_access_code(&mut rng);

@@ -209,7 +209,7 @@ fn print_demo(seeded: &demo::Seeded, base: &str) {
         "  The admin signs in with two-factor; add this secret to an authenticator app: {}",
         demo::DEMO_ADMIN_TOTP
     );
-    println!("Participants with an open check-in (type the code at {base}/):");
+    println!("Participants to try the phone with (type the code at {base}/; \"journey\" ones have answered three times):");
     for p in &seeded.showcase {
         println!("  {}  {} access code: {}", p.code, p.open, p.access_code);
     }
