@@ -189,6 +189,7 @@ pub fn MeetingPage() -> impl IntoView {
                         </div>
                     </section>
                 }
+                .into_any()
             })}
             <section class="indicator-charts no-print" aria-labelledby="indicators-heading">
                 <h2 id="indicators-heading">"Varje område över tid"</h2>
