@@ -1,5 +1,6 @@
 //! Stegvis domain model: instruments, occasions, scheduling, readability and indices,
-//! participant registration, access codes and login throttling.
+//! participant registration, access codes and login throttling, and the
+//! evaluator statistics (indices, distance travelled, outcomes by gender).
 //!
 //! Everything here is plain Rust with plain `#[test]`s. The web app and the store
 //! depend on it; it depends on neither, so the rules that decide what a participant
@@ -16,4 +17,5 @@ pub mod personnummer;
 pub mod population;
 pub mod progress;
 pub mod schedule;
+pub mod stats;
 pub mod throttle;

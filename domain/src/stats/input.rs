@@ -1,0 +1,271 @@
+//! The plain data statistics are computed from: respondents with their facts
+//! and their check-ins' scores, and an index of the instrument's items.
+//!
+//! Evaluator figures run over every participant of an association (the
+//! benchmark uses 100 000 people with five occasions each), so a check-in
+//! keeps its scores in a vector in the instrument's item order rather than a
+//! map keyed by item id; [`ItemIndex`] does the translation once, when the
+//! data is loaded, and knows which items are NDI items and which are
+//! indicators.
+
+use crate::instrument::{AnswerKind, AnswerValue, Domain, Instrument};
+use crate::occasion::OccasionKind;
+use crate::participant::{ExitOutcome, Gender, Referral};
+use crate::progress::is_indicator;
+use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeMap;
+
+/// What statistics need to know about one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedItem {
+    pub id: String,
+    pub domain: Domain,
+    pub kind: AnswerKind,
+    pub higher_is_better: bool,
+    /// Option codes with their scores, to score stored answers.
+    options: Vec<(String, Option<i32>)>,
+}
+
+/// The instrument's items by position: position `i` of every
+/// [`CheckInScores::scores`] holds the score of `items()[i]`, which is the
+/// instrument's `items[i]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemIndex {
+    items: Vec<IndexedItem>,
+    ndi: Vec<usize>,
+    indicators: Vec<usize>,
+}
+
+impl ItemIndex {
+    /// Indexes an instrument's items, in file order.
+    pub fn new(instrument: &Instrument) -> Self {
+        let items = instrument
+            .items
+            .iter()
+            .map(|i| IndexedItem {
+                id: i.id.clone(),
+                domain: i.domain,
+                kind: i.kind,
+                higher_is_better: i.higher_is_better,
+                options: i
+                    .options
+                    .iter()
+                    .map(|o| (o.code.clone(), o.score))
+                    .collect(),
+            })
+            .collect();
+        let ndi = instrument
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.domain == Domain::Satisfaction)
+            .map(|(p, _)| p)
+            .collect();
+        let indicators = instrument
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| is_indicator(i))
+            .map(|(p, _)| p)
+            .collect();
+        Self {
+            items,
+            ndi,
+            indicators,
+        }
+    }
+
+    /// Every item, by position.
+    pub fn items(&self) -> &[IndexedItem] {
+        &self.items
+    }
+
+    /// The position of an item id.
+    pub fn position(&self, item_id: &str) -> Option<usize> {
+        self.items.iter().position(|i| i.id == item_id)
+    }
+
+    /// Positions of the satisfaction (NDI) items.
+    pub fn ndi_positions(&self) -> &[usize] {
+        &self.ndi
+    }
+
+    /// Positions of the indicators ([`crate::progress::is_indicator`]): the
+    /// items distance travelled is reported for.
+    pub fn indicator_positions(&self) -> &[usize] {
+        &self.indicators
+    }
+
+    /// A check-in's score vector from (item id, score) pairs, as the store
+    /// keeps them beside each answer. Unknown ids are ignored.
+    pub fn scores<'a>(
+        &self,
+        pairs: impl IntoIterator<Item = (&'a str, Option<i32>)>,
+    ) -> Vec<Option<i32>> {
+        let mut scores = vec![None; self.items.len()];
+        for (id, score) in pairs {
+            if let Some(p) = self.position(id) {
+                scores[p] = score;
+            }
+        }
+        scores
+    }
+
+    /// A check-in's score vector from its answers, scored with the
+    /// instrument: "Vill inte svara", unknown codes and options without a
+    /// score ("vet inte") give no score.
+    pub fn scores_from_answers(&self, answers: &BTreeMap<String, AnswerValue>) -> Vec<Option<i32>> {
+        self.items
+            .iter()
+            .map(|item| match answers.get(&item.id) {
+                Some(AnswerValue::Option(code)) => item
+                    .options
+                    .iter()
+                    .find(|(c, _)| c == code)
+                    .and_then(|&(_, score)| score),
+                Some(AnswerValue::Declined) | None => None,
+            })
+            .collect()
+    }
+}
+
+/// One answered check-in, as scores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckInScores {
+    pub kind: OccasionKind,
+    /// 0 for intake and exit, n for follow-up n.
+    pub number: u32,
+    /// The day it was answered.
+    pub date: NaiveDate,
+    /// One entry per [`ItemIndex`] position: the score, or `None` when there
+    /// is no usable answer ("Vill inte svara", not asked, or an option
+    /// without a score). A missed occasion has no `CheckInScores` at all.
+    pub scores: Vec<Option<i32>>,
+}
+
+impl CheckInScores {
+    /// The score at an item position.
+    pub fn score(&self, position: usize) -> Option<i32> {
+        self.scores.get(position).copied().flatten()
+    }
+
+    /// Orders check-ins in time: by date, then intake, follow-up, exit, then number.
+    pub fn order_key(&self) -> (NaiveDate, OccasionKind, u32) {
+        (self.date, self.kind, self.number)
+    }
+}
+
+/// One participant as statistics see them: the facts reports are split and
+/// filtered by, and their check-ins. Nothing identifying is needed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Respondent {
+    pub gender: Gender,
+    pub birth_year: Option<i32>,
+    pub referral: Option<Referral>,
+    pub municipality: Option<String>,
+    /// The programme (insats) the participant takes part in.
+    pub programme: String,
+    pub start_date: NaiveDate,
+    /// Registered without consent: only gender and start date are kept, so
+    /// birth year, referral and municipality are ignored even when given and
+    /// filters on them leave the participant out.
+    pub anonymous: bool,
+    pub exit: Option<(NaiveDate, ExitOutcome)>,
+    /// Answered check-ins, in any order.
+    pub check_ins: Vec<CheckInScores>,
+}
+
+impl Respondent {
+    /// Birth year, unless anonymous.
+    pub fn known_birth_year(&self) -> Option<i32> {
+        self.birth_year.filter(|_| !self.anonymous)
+    }
+
+    /// Referring organisation, unless anonymous.
+    pub fn known_referral(&self) -> Option<Referral> {
+        self.referral.filter(|_| !self.anonymous)
+    }
+
+    /// Municipality, unless anonymous.
+    pub fn known_municipality(&self) -> Option<&str> {
+        if self.anonymous {
+            None
+        } else {
+            self.municipality.as_deref()
+        }
+    }
+
+    /// Age in whole years reached during the year of `on` (only the birth
+    /// year is known), unless anonymous or unknown.
+    pub fn age_in_year_of(&self, on: NaiveDate) -> Option<i32> {
+        self.known_birth_year().map(|y| on.year() - y)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn instrument() -> Instrument {
+        Instrument::from_toml(include_str!("../../../instruments/stegvis-bas.toml")).unwrap()
+    }
+
+    #[test]
+    fn the_default_instrument_has_three_ndi_items_and_indicators() {
+        let instrument = instrument();
+        let index = ItemIndex::new(&instrument);
+        assert_eq!(index.items().len(), instrument.items.len());
+        assert_eq!(index.ndi_positions().len(), 3);
+        let indicators: Vec<&str> = index
+            .indicator_positions()
+            .iter()
+            .map(|&p| index.items()[p].id.as_str())
+            .collect();
+        assert!(indicators.contains(&"nara-arbete") && indicators.contains(&"aktiva-timmar"));
+        assert!(!indicators.contains(&"ndi-helhet") && !indicators.contains(&"nasta-steg"));
+    }
+
+    #[test]
+    fn answers_become_scores_by_position() {
+        let index = ItemIndex::new(&instrument());
+        let mut answers = BTreeMap::new();
+        answers.insert("halsa".to_owned(), AnswerValue::from_form("4"));
+        answers.insert("livet".to_owned(), AnswerValue::Declined);
+        answers.insert("aktiva-timmar".to_owned(), AnswerValue::from_form("10-19"));
+        answers.insert("okand".to_owned(), AnswerValue::from_form("3"));
+        let scores = index.scores_from_answers(&answers);
+        let at = |id: &str| scores[index.position(id).unwrap()];
+        assert_eq!(at("halsa"), Some(4));
+        assert_eq!(at("livet"), None);
+        assert_eq!(at("aktiva-timmar"), Some(2));
+        assert_eq!(at("kontakt"), None);
+        let pairs = index.scores([
+            ("halsa", Some(4)),
+            ("aktiva-timmar", Some(2)),
+            ("x", Some(1)),
+        ]);
+        assert_eq!(pairs, scores);
+    }
+
+    #[test]
+    fn anonymous_respondents_have_no_identifying_facts() {
+        let date = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        let mut r = Respondent {
+            gender: Gender::Woman,
+            birth_year: Some(1985),
+            referral: Some(Referral::Kommun),
+            municipality: Some("Haninge".into()),
+            programme: "A".into(),
+            start_date: date,
+            anonymous: false,
+            exit: None,
+            check_ins: Vec::new(),
+        };
+        assert_eq!(r.age_in_year_of(date), Some(40));
+        assert_eq!(r.known_municipality(), Some("Haninge"));
+        r.anonymous = true;
+        assert_eq!(r.age_in_year_of(date), None);
+        assert_eq!(r.known_referral(), None);
+        assert_eq!(r.known_municipality(), None);
+    }
+}
