@@ -107,7 +107,7 @@ pub async fn load_my_journey() -> Result<MyJourney, AppError> {
     let chart = if answered == 0 {
         None
     } else {
-        Some(ssr::star(&journey, false, lang, "min-resa")?)
+        Some(ssr::start_and_now(&journey, lang)?)
     };
     Ok(MyJourney { chart, sentences })
 }
@@ -411,6 +411,79 @@ pub mod ssr {
                 columns: picks
                     .iter()
                     .map(|(c, _, n)| format!("{n} ({})", labels[*c]))
+                    .collect(),
+                rows: journey
+                    .indicators
+                    .iter()
+                    .map(|i| {
+                        (
+                            i.name.clone(),
+                            picks
+                                .iter()
+                                .map(|(c, _, _)| match i.readings[*c] {
+                                    Reading::Level(l) => i.label(l).to_owned(),
+                                    Reading::Declined => t.decline.to_owned(),
+                                    _ => "–".to_owned(),
+                                })
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+            },
+        })
+    }
+
+    /// The participant's chart: each indicator's first and latest answer on
+    /// a row from worst (left) to best (right), drawn at phone width.
+    pub fn start_and_now(journey: &Journey, lang: Lang) -> Result<ChartView, AppError> {
+        let t = lang.texts();
+        let answered = answered_columns(journey);
+        let first = answered.first().copied();
+        let latest = answered.last().copied().filter(|l| Some(*l) != first);
+        let rows: Vec<stegvis_charts::StartNow> = journey
+            .indicators
+            .iter()
+            .map(|i| stegvis_charts::StartNow {
+                name: i.name.clone(),
+                first: first.and_then(|c| i.readings[c].level()),
+                latest: latest.and_then(|c| i.readings[c].level()),
+                levels: i.levels.len(),
+            })
+            .collect();
+        let labels = column_labels(journey, lang);
+        let mut picks = vec![];
+        if let Some(c) = first {
+            picks.push((c, t.journey_start, t.journey_legend_first));
+        }
+        if let Some(c) = latest {
+            picks.push((c, t.journey_now, t.journey_legend_latest));
+        }
+        let legend = picks
+            .iter()
+            .map(|(c, name, how)| format!("{name} ({}): {how}", labels[*c]))
+            .collect::<Vec<_>>()
+            .join(". ");
+        let svg = stegvis_charts::start_now_chart(
+            &rows,
+            &ChartText {
+                id: "min-resa".into(),
+                title: format!("{}. {legend}.", t.journey_star_title),
+                desc: journey
+                    .indicators
+                    .iter()
+                    .map(change_in_words)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            },
+        )
+        .map_err(chart_error)?;
+        Ok(ChartView {
+            svg,
+            table: DataTable {
+                caption: t.journey_star_title.into(),
+                columns: picks
+                    .iter()
+                    .map(|(c, n, _)| format!("{n} ({})", labels[*c]))
                     .collect(),
                 rows: journey
                     .indicators

@@ -342,6 +342,92 @@ pub fn star_chart(
     Ok(accessible(&svg, text))
 }
 
+/// One row of the start-and-now chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartNow {
+    pub name: String,
+    /// Level at the first answer (0 = worst), if any.
+    pub first: Option<usize>,
+    /// Level at the latest answer, if there is a later one.
+    pub latest: Option<usize>,
+    /// How many levels the item has.
+    pub levels: usize,
+}
+
+/// The participant's chart: one row per indicator, the first answer (round
+/// orange marker) and the latest (blue square) on a line from worst (left) to
+/// best (right), joined by a line. Narrow on purpose: it is drawn at the
+/// width of a phone, so its text stays at reading size there.
+pub fn start_now_chart(rows: &[StartNow], text: &ChartText) -> Result<String, ChartError> {
+    const ROW_PX: u32 = 44;
+    let n = rows.len().max(1);
+    let height = 24 + ROW_PX * u32::try_from(n).map_err(draw_err)?;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (360, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let y_max = i32::try_from(n).map_err(draw_err)? - 1;
+        let mut chart = ChartBuilder::on(&root)
+            .margin_top(8)
+            .margin_bottom(8)
+            .margin_right(14)
+            .y_label_area_size(128)
+            .build_cartesian_2d(-0.08..1.08_f64, (0..y_max).into_segmented())
+            .map_err(draw_err)?;
+        // The first row at the top.
+        let row_of = |i: usize| SegmentValue::CenterOf(y_max - i32::try_from(i).unwrap_or(0));
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .disable_x_axis()
+            .max_light_lines(0)
+            .bold_line_style(GRID)
+            .axis_style(WHITE)
+            .y_labels(n)
+            .label_style((FONT, 16).into_font().color(&INK))
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => usize::try_from(y_max - *i)
+                    .ok()
+                    .and_then(|i| rows.get(i))
+                    .map(|r| r.name.clone())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .draw()
+            .map_err(draw_err)?;
+        for (i, row) in rows.iter().enumerate() {
+            let top = row.levels.saturating_sub(1).max(1) as f64;
+            let at = |level: usize| (level as f64 / top, row_of(i));
+            // The scale itself, worst to best, as a light track.
+            chart
+                .draw_series(LineSeries::new(
+                    vec![(0.0, row_of(i)), (1.0, row_of(i))],
+                    GRID.stroke_width(6),
+                ))
+                .map_err(draw_err)?;
+            if let (Some(a), Some(b)) = (row.first, row.latest) {
+                chart
+                    .draw_series(LineSeries::new(vec![at(a), at(b)], BLUE.stroke_width(3)))
+                    .map_err(draw_err)?;
+            }
+            if let Some(a) = row.first {
+                chart
+                    .draw_series(std::iter::once(Circle::new(at(a), 8, ORANGE.filled())))
+                    .map_err(draw_err)?;
+            }
+            if let Some(b) = row.latest {
+                chart
+                    .draw_series(std::iter::once(
+                        EmptyElement::at(at(b)) + Rectangle::new([(-8, -8), (8, 8)], BLUE.filled()),
+                    ))
+                    .map_err(draw_err)?;
+            }
+        }
+        root.present().map_err(draw_err)?;
+    }
+    Ok(accessible(&svg, text))
+}
+
 /// The star chart's value for an indicator reading: 0 at the worst level,
 /// 1 at the best.
 pub fn star_value(indicator: &Indicator, reading: Reading) -> Option<f64> {
@@ -489,6 +575,39 @@ mod tests {
         let svg =
             indicator_chart(&indicator(vec![Reading::Level(0)], true), &labels(1), &t).unwrap();
         assert!(svg.contains("<title id=\"halsa-title\">A &amp; &lt;B&gt;</title>"));
+    }
+
+    #[test]
+    fn start_and_now_marks_each_row_once_per_answer() {
+        let rows = [
+            StartNow {
+                name: "Hälsa".into(),
+                first: Some(1),
+                latest: Some(3),
+                levels: 5,
+            },
+            StartNow {
+                name: "Livet".into(),
+                first: Some(2),
+                latest: None,
+                levels: 5,
+            },
+            StartNow {
+                name: "Kontakt".into(),
+                first: None,
+                latest: None,
+                levels: 5,
+            },
+        ];
+        let svg = start_now_chart(&rows, &text()).unwrap();
+        assert!(svg.contains(r#"role="img""#));
+        assert!(svg.contains("viewBox=\"0 0 360 "));
+        // First answers: two round markers; latest: one square.
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert_eq!(svg.matches("fill=\"#1D4E89\"").count(), 1, "{svg}");
+        for name in ["Hälsa", "Livet", "Kontakt"] {
+            assert!(svg.contains(name));
+        }
     }
 
     #[test]
