@@ -9,6 +9,7 @@ pub mod admin;
 pub mod auth;
 pub mod check_in;
 pub mod error;
+pub mod evaluator;
 pub mod pages;
 pub mod prefs;
 pub mod progress;
@@ -125,7 +126,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/admin") view=pages::AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/logg") view=pages::AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("/utvardering") view=pages::EvaluatorPage ssr=SsrMode::Async />
+                    <Route path=path!("/utvardering") view=pages::StatisticsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -428,6 +428,93 @@ pub fn start_now_chart(rows: &[StartNow], text: &ChartText) -> Result<String, Ch
     Ok(accessible(&svg, text))
 }
 
+/// One bar of a bar chart with its 95 % interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalBar {
+    /// The group, e.g. "Kvinna".
+    pub label: String,
+    /// `None` when the figure is hidden (a small group) or missing.
+    pub value: Option<f64>,
+    pub interval: Option<(f64, f64)>,
+    /// The number of people behind the figure, as shown ("n = 23", "färre än 5").
+    pub n: String,
+}
+
+/// Bars by group (gender) with their 95 % intervals as error bars and the n
+/// under each bar; a hidden figure is an empty slot that says so.
+pub fn interval_bar_chart(
+    bars: &[IntervalBar],
+    y_max: f64,
+    text: &ChartText,
+) -> Result<String, ChartError> {
+    let n = bars.len().max(1);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let x_max = i32::try_from(n).map_err(draw_err)? - 1;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(52)
+            .y_label_area_size(48)
+            .build_cartesian_2d((0..x_max).into_segmented(), 0.0..y_max)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .max_light_lines(0)
+            .bold_line_style(GRID)
+            .axis_style(INK)
+            .x_labels(n)
+            .y_labels(6)
+            .label_style((FONT, 15).into_font().color(&INK))
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => usize::try_from(*i)
+                    .ok()
+                    .and_then(|i| bars.get(i))
+                    .map(|b| format!("{} ({})", b.label, b.n))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .draw()
+            .map_err(draw_err)?;
+        for (i, bar) in bars.iter().enumerate() {
+            let x = i32::try_from(i).map_err(draw_err)?;
+            if let Some(value) = bar.value {
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [
+                            (SegmentValue::Exact(x), 0.0),
+                            (SegmentValue::Exact(x + 1), value),
+                        ],
+                        BLUE.mix(0.85).filled(),
+                    )))
+                    .map_err(draw_err)?;
+            }
+            if let Some((low, high)) = bar.interval {
+                let centre = SegmentValue::CenterOf(x);
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(centre.clone(), low), (centre, high)],
+                        INK.stroke_width(2),
+                    )))
+                    .map_err(draw_err)?;
+                for end in [low, high] {
+                    chart
+                        .draw_series(std::iter::once(
+                            EmptyElement::at((SegmentValue::CenterOf(x), end))
+                                + PathElement::new(vec![(-10, 0), (10, 0)], INK.stroke_width(2)),
+                        ))
+                        .map_err(draw_err)?;
+                }
+            }
+        }
+        root.present().map_err(draw_err)?;
+    }
+    Ok(accessible(&svg, text))
+}
+
 /// The star chart's value for an indicator reading: 0 at the worst level,
 /// 1 at the best.
 pub fn star_value(indicator: &Indicator, reading: Reading) -> Option<f64> {
@@ -608,6 +695,29 @@ mod tests {
         for name in ["Hälsa", "Livet", "Kontakt"] {
             assert!(svg.contains(name));
         }
+    }
+
+    #[test]
+    fn interval_bars_leave_hidden_groups_empty() {
+        let bars = [
+            IntervalBar {
+                label: "Kvinna".into(),
+                value: Some(70.0),
+                interval: Some((65.0, 75.0)),
+                n: "n = 40".into(),
+            },
+            IntervalBar {
+                label: "Annan".into(),
+                value: None,
+                interval: None,
+                n: "färre än 5".into(),
+            },
+        ];
+        let svg = interval_bar_chart(&bars, 100.0, &text()).unwrap();
+        assert!(svg.contains("Kvinna (n = 40)"));
+        assert!(svg.contains("Annan (färre än 5)"));
+        // One bar drawn (the hidden group has none).
+        assert_eq!(svg.matches("<rect").count() - 1, 1, "{svg}");
     }
 
     #[test]

@@ -315,6 +315,7 @@ fn matrix() -> Vec<Row> {
         row("admin/audit", nothing, ADMIN),
         // ---- the evaluator's side: counts only ----
         row("evaluator/overview", nothing, EVALUATOR),
+        row("evaluator/statistics", nothing, EVALUATOR),
     ]
 }
 

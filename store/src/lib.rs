@@ -22,6 +22,7 @@ mod participants;
 mod ratings;
 mod sessions;
 mod staff;
+mod statistics;
 
 pub use access::{AccessCodeRow, DeviceRow};
 pub use audit::{AuditRow, NewAuditEntry};
@@ -30,6 +31,7 @@ pub use participants::{
 };
 pub use ratings::StaffRating;
 pub use staff::{AttemptKind, NewStaff, OrganisationRow, Role, StaffCredentials, StaffRow};
+pub use statistics::AnswerRecord;
 
 /// Migrations compiled into the binary, so a fresh install needs nothing but the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

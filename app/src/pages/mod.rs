@@ -7,6 +7,7 @@ mod check_in;
 mod common;
 mod progress;
 mod staff_auth;
+mod statistics;
 
 pub use access::{CodePage, Home, NewPinPage, PinPage};
 pub use admin::{AdminPage, AuditPage, EvaluatorPage};
@@ -15,3 +16,4 @@ pub use check_in::{CheckInStart, QuestionPage, ReviewPage, SettingsPanel, Thanks
 pub use common::{NavigationWatcher, NotFound};
 pub use progress::{JourneyPage, MeetingPage};
 pub use staff_auth::{AccountPage, LoginPage, StaffBar, TwoFactorPage};
+pub use statistics::StatisticsPage;

@@ -1,0 +1,201 @@
+//! Reading for statistics and exports: every participant of an organisation
+//! as a statistics respondent, and every stored answer as a stream of rows,
+//! so an export of any size passes through in bounded memory.
+
+use crate::{Store, StoreError, StoreResult};
+use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::TryStreamExt;
+use sqlx::Row;
+use std::collections::HashMap;
+use stegvis_domain::occasion::OccasionKind;
+use stegvis_domain::participant::{ExitOutcome, Gender, Referral};
+use stegvis_domain::stats::{CheckInScores, ItemIndex, Respondent};
+
+/// One stored answer with the facts an export may carry about its
+/// participant. The participant id is only there to be pseudonymised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerRecord {
+    pub participant_id: String,
+    pub gender: Option<String>,
+    pub birth_year: Option<i32>,
+    pub municipality: Option<String>,
+    pub referral: Option<String>,
+    pub anonymous: bool,
+    pub programme_id: Option<String>,
+    pub programme: Option<String>,
+    pub start_date: NaiveDate,
+    pub occasion_kind: OccasionKind,
+    pub occasion_number: u32,
+    pub submitted_at: DateTime<Utc>,
+    pub instrument_version: String,
+    pub item_id: String,
+    pub value: Option<String>,
+    pub score: Option<i32>,
+    pub declined: bool,
+}
+
+fn parse<T: std::str::FromStr>(what: &str, value: Option<String>) -> StoreResult<Option<T>> {
+    value
+        .map(|v| {
+            v.parse()
+                .map_err(|_| StoreError::Corrupt(format!("{what} {v:?}")))
+        })
+        .transpose()
+}
+
+impl Store {
+    /// Every participant of an organisation with their check-ins scored by
+    /// item position, for the statistics. Programmes are identified by id.
+    pub async fn respondents(
+        &self,
+        organisation_id: &str,
+        index: &ItemIndex,
+    ) -> StoreResult<Vec<Respondent>> {
+        let rows = sqlx::query(
+            "SELECT id, gender, birth_year, municipality, referral, consent_at, programme_id,
+                    intake_date, exit_date, exit_outcome
+             FROM participants WHERE organisation_id = ? ORDER BY id",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut respondents = Vec::with_capacity(rows.len());
+        let mut position: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+        for r in &rows {
+            let consent: Option<String> = r.get("consent_at");
+            let gender = parse::<Gender>("gender", r.get("gender"))?.unwrap_or(Gender::Undisclosed);
+            let exit_date: Option<NaiveDate> = r.get("exit_date");
+            let outcome = parse::<ExitOutcome>("exit outcome", r.get("exit_outcome"))?;
+            position.insert(r.get("id"), respondents.len());
+            respondents.push(Respondent {
+                gender,
+                birth_year: r
+                    .get::<Option<i64>, _>("birth_year")
+                    .and_then(|y| i32::try_from(y).ok()),
+                referral: parse::<Referral>("referral", r.get("referral"))?,
+                municipality: r.get("municipality"),
+                programme: r
+                    .get::<Option<String>, _>("programme_id")
+                    .unwrap_or_default(),
+                start_date: r.get("intake_date"),
+                anonymous: consent.is_none(),
+                exit: exit_date.zip(outcome),
+                check_ins: Vec::new(),
+            });
+        }
+        let mut answers = sqlx::query(
+            "SELECT c.participant_id, c.submission_id, c.occasion_kind, c.occasion_number,
+                    c.submitted_at, a.item_id, a.score
+             FROM check_ins c
+             JOIN participants p ON p.id = c.participant_id
+             JOIN answers a ON a.submission_id = c.submission_id
+             WHERE p.organisation_id = ?
+             ORDER BY c.participant_id, c.submission_id",
+        )
+        .bind(organisation_id)
+        .fetch(&self.pool);
+        let width = index.items().len();
+        let mut current: Option<String> = None;
+        while let Some(r) = answers.try_next().await? {
+            let submission: String = r.get("submission_id");
+            let participant: String = r.get("participant_id");
+            let Some(&at) = position.get(&participant) else {
+                continue;
+            };
+            if current.as_deref() != Some(submission.as_str()) {
+                let submitted: DateTime<Utc> = r.get("submitted_at");
+                respondents[at].check_ins.push(CheckInScores {
+                    kind: crate::occasion_from_row(&r)?.kind,
+                    number: crate::occasion_from_row(&r)?.number,
+                    date: submitted.date_naive(),
+                    scores: vec![None; width],
+                });
+                current = Some(submission);
+            }
+            let item: String = r.get("item_id");
+            if let (Some(p), Some(last)) =
+                (index.position(&item), respondents[at].check_ins.last_mut())
+            {
+                last.scores[p] = r
+                    .get::<Option<i64>, _>("score")
+                    .and_then(|s| i32::try_from(s).ok());
+            }
+        }
+        Ok(respondents)
+    }
+
+    /// Calls `each` with every stored answer of an organisation, in
+    /// participant and check-in order, reading row by row: memory stays flat
+    /// however many answers there are. Stops at the first error `each` returns.
+    pub async fn for_each_answer<E>(
+        &self,
+        organisation_id: &str,
+        mut each: impl FnMut(AnswerRecord) -> Result<(), E>,
+    ) -> StoreResult<Result<(), E>> {
+        let mut rows = sqlx::query(
+            "SELECT p.id AS participant_id, p.gender, p.birth_year, p.municipality, p.referral,
+                    p.consent_at, p.programme_id, g.name AS programme, p.intake_date,
+                    c.occasion_kind, c.occasion_number, c.submitted_at, c.instrument_version,
+                    a.item_id, a.value, a.score, a.declined
+             FROM participants p
+             LEFT JOIN programmes g ON g.id = p.programme_id
+             JOIN check_ins c ON c.participant_id = p.id
+             JOIN answers a ON a.submission_id = c.submission_id
+             WHERE p.organisation_id = ?
+             ORDER BY p.id, c.submitted_at, a.rowid",
+        )
+        .bind(organisation_id)
+        .fetch(&self.pool);
+        while let Some(r) = rows.try_next().await? {
+            let occasion = crate::occasion_from_row(&r)?;
+            let consent: Option<String> = r.get("consent_at");
+            let record = AnswerRecord {
+                participant_id: r.get("participant_id"),
+                gender: r.get("gender"),
+                birth_year: r
+                    .get::<Option<i64>, _>("birth_year")
+                    .and_then(|y| i32::try_from(y).ok()),
+                municipality: r.get("municipality"),
+                referral: r.get("referral"),
+                anonymous: consent.is_none(),
+                programme_id: r.get("programme_id"),
+                programme: r.get("programme"),
+                start_date: r.get("intake_date"),
+                occasion_kind: occasion.kind,
+                occasion_number: occasion.number,
+                submitted_at: r.get("submitted_at"),
+                instrument_version: r.get("instrument_version"),
+                item_id: r.get("item_id"),
+                value: r.get("value"),
+                score: r
+                    .get::<Option<i64>, _>("score")
+                    .and_then(|s| i32::try_from(s).ok()),
+                declined: r.get("declined"),
+            };
+            if let Err(e) = each(record) {
+                return Ok(Err(e));
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    /// People per municipality among an organisation's participants with
+    /// consent, for dropping municipalities that would single someone out.
+    pub async fn municipality_counts(
+        &self,
+        organisation_id: &str,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT municipality, COUNT(*) AS n FROM participants
+             WHERE organisation_id = ? AND municipality IS NOT NULL
+             GROUP BY municipality ORDER BY municipality",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get("municipality"), r.get("n")))
+            .collect())
+    }
+}
