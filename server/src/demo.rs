@@ -350,7 +350,14 @@ async fn answer(
                 AnswerValue::Declined
             } else {
                 let last = item.options.len().saturating_sub(1);
-                let noisy = (progress + rng.random_range(-0.15..0.15)).clamp(0.0, 1.0);
+                // Satisfaction with the support runs higher than self-rated
+                // progress, as in real programmes (an NDI around 70).
+                let centre = if item.domain == stegvis_domain::instrument::Domain::Satisfaction {
+                    0.55 + 0.35 * progress
+                } else {
+                    progress
+                };
+                let noisy = (centre + rng.random_range(-0.15..0.15)).clamp(0.0, 1.0);
                 // usize from a value in 0..=last: rounding a non-negative float.
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let index = ((noisy * last as f64).round() as usize).min(last);
