@@ -10,6 +10,13 @@ import { PHONE } from './axe';
 
 export type OpenOccasion = 'intake' | 'follow-up' | 'exit';
 
+/**
+ * What the demo printed a participant for: a check-in of that kind open today,
+ * or `journey`: intake, follow-up 1 and follow-up 2 answered and nothing open
+ * (for the progress charts; they belong to the demo case manager).
+ */
+export type DemoKind = OpenOccasion | 'journey';
+
 /** A demo participant the server printed: their participant code and the access code for their phone. */
 export interface DemoParticipant {
   /** The participant code staff see, e.g. `TCW-UVX`. */
@@ -21,22 +28,32 @@ export interface DemoParticipant {
 const taken = new Set<string>();
 
 /**
- * A demo participant whose `kind` check-in is open today, with an unused
+ * A demo participant of `kind` (see {@link DemoKind}) with an unused
  * access code, not handed to any earlier test of this worker (an access code
  * connects one phone only, and tests change the participant's data).
  */
-export function takeAccessCode(server: StegvisServer, kind: OpenOccasion = 'intake'): DemoParticipant {
-  const pattern = new RegExp(`^\\s*(\\S+)\\s+${kind} access code: (\\S+)\\s*$`);
-  for (const line of stripAnsi(server.output()).split('\n')) {
-    const match = pattern.exec(line);
-    if (!match) continue;
-    const [, participant, accessCode] = match;
-    if (!taken.has(accessCode)) {
-      taken.add(accessCode);
-      return { participant, accessCode };
+export function takeAccessCode(server: StegvisServer, kind: DemoKind = 'intake'): DemoParticipant {
+  for (const demo of demoParticipants(server, kind)) {
+    if (!taken.has(demo.accessCode)) {
+      taken.add(demo.accessCode);
+      return demo;
     }
   }
-  throw new Error(`no unused demo participant with an open ${kind} check-in (the server printed ${taken.size} taken)`);
+  throw new Error(`no unused "${kind}" demo participant (the server printed ${taken.size} taken)`);
+}
+
+/**
+ * Every demo participant of `kind` the server printed, in order, taken or
+ * not: for staff-side tests that only need the participant code.
+ */
+export function demoParticipants(server: StegvisServer, kind: DemoKind): DemoParticipant[] {
+  const pattern = new RegExp(`^\\s*(\\S+)\\s+${kind} access code: (\\S+)\\s*$`);
+  const found: DemoParticipant[] = [];
+  for (const line of stripAnsi(server.output()).split('\n')) {
+    const match = pattern.exec(line);
+    if (match) found.push({ participant: match[1], accessCode: match[2] });
+  }
+  return found;
 }
 
 export type DemoRole = 'admin' | 'case manager' | 'evaluator';

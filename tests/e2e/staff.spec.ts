@@ -321,7 +321,7 @@ test('a check-in together on the staff device says the participant chooses the a
   }
 });
 
-test('the evaluator sees counts only, and every role is kept to its own pages', async ({ browser, server }) => {
+test('the evaluator sees counts only; signed out, the staff pages ask for a sign-in', async ({ browser, server }) => {
   const context = await browser.newContext({ baseURL: server.baseURL, viewport: DESKTOP });
   try {
     const page = await context.newPage();
@@ -336,12 +336,30 @@ test('the evaluator sees counts only, and every role is kept to its own pages', 
     const byGender = page.getByRole('table', { name: 'Deltagare per kön' });
     await expect(byGender.getByRole('row', { name: /^Kvinna/ })).toBeVisible();
     await expectAccessible(page, 'evaluator overview');
+  } finally {
+    await context.close();
+  }
+});
 
+test('a role kept out of a page gets one error notice, without the forms of the page refused', async ({
+  browser,
+  server,
+}) => {
+  const context = await browser.newContext({ baseURL: server.baseURL, viewport: DESKTOP });
+  try {
+    const page = await context.newPage();
+    await signInAs(page, server, 'evaluator');
     // No administration for an evaluator, and no participant's page.
     expect((await page.goto('/admin'))?.status()).toBe(403);
-    await expect(page.getByRole('alert').first()).toContainText('Ditt konto har inte behörighet till det här.');
-    expect((await page.goto('/personal'))?.status()).toBe(403);
+    await expect(page.getByRole('alert')).toHaveCount(1);
     await expect(page.getByRole('alert')).toContainText('Ditt konto har inte behörighet till det här.');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Något gick fel');
+    await expect(page.getByRole('main').locator('form, input, select')).toHaveCount(0);
+    await expectAccessible(page, 'administration, refused');
+    expect((await page.goto('/personal'))?.status()).toBe(403);
+    await expect(page.getByRole('alert')).toHaveCount(1);
+    await expect(page.getByRole('alert')).toContainText('Ditt konto har inte behörighet till det här.');
+    await expect(page.getByRole('link', { name: 'Registrera deltagare' })).toHaveCount(0);
     await expectAccessible(page, 'forbidden page');
   } finally {
     await context.close();

@@ -12,9 +12,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// Staff accounts and programmes of the organisation.
+/// Staff accounts and programmes of the organisation. Only an admin may see
+/// them: that is checked once, first, so anyone else gets one error notice
+/// (with its status) rather than every form and an error in each section.
 #[component]
 pub fn AdminPage() -> impl IntoView {
+    let access = Resource::new(|| (), |_| staff_accounts());
+    loaded(access, |_| view! { <AdminForms /> })
+}
+
+/// The administration page, once the viewer is known to be an admin.
+#[component]
+fn AdminForms() -> impl IntoView {
     let create_staff = ServerAction::<CreateStaffAccount>::new();
     let create_programme = ServerAction::<CreateProgramme>::new();
     let save_settings = ServerAction::<SaveOrganisationSettings>::new();

@@ -58,9 +58,6 @@ pub fn CaseloadPage() -> impl IntoView {
     view! {
         <Title text="Deltagare" />
         <h1>"Deltagare"</h1>
-        <p>
-            <a class="button button-primary" href="/personal/ny-deltagare">"Registrera deltagare"</a>
-        </p>
         {loaded(rows, move |c| {
             let status_choices = [
                 ("", "Alla"),
@@ -82,6 +79,9 @@ pub fn CaseloadPage() -> impl IntoView {
             };
             let shown = c.rows.len();
             view! {
+                <p>
+                    <a class="button button-primary" href="/personal/ny-deltagare">"Registrera deltagare"</a>
+                </p>
                 <form method="get" action="/personal" class="filters" role="search" aria-label="Filtrera deltagare">
                     <div>
                         <label for="sok">"Sök deltagarkod"</label>
