@@ -70,6 +70,10 @@ pub fn router(state: AppState) -> Router {
         .layer(no_store());
     Router::new()
         .route("/healthz", get(healthz))
+        .route(
+            "/utvardering/export/{name}",
+            get(crate::exports::download).layer(no_store()),
+        )
         // `leptos_routes_with_context` also mounts every server function under /api.
         .merge(pages)
         // Built files keep their names across releases: revalidate each time (a 304 is cheap).

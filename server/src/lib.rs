@@ -4,5 +4,6 @@
 
 pub mod config;
 pub mod demo;
+pub mod exports;
 pub mod http;
 pub mod sessions;

@@ -6,7 +6,7 @@ use anyhow::Context;
 use app::state::AppState;
 use clap::{Parser, Subcommand};
 use leptos::config::{Env, LeptosOptions};
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use stegvis_domain::instrument::Instrument;
 use stegvis_server::{config::Config, demo, http, sessions};
 use stegvis_store::{NewStaff, Role, Store, StoreError};
@@ -35,6 +35,58 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Write an export for scheduled reporting, to a file or standard output.
+    /// The same figures as the evaluator's dashboard for the same filter;
+    /// written to the organisation's audit log.
+    Export(ExportArgs),
+}
+
+/// What `stegvis export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportKind {
+    /// NöjdDeltagarIndex by gender.
+    Ndi,
+    /// Distance travelled per indicator, by gender.
+    Distance,
+    /// Exit outcomes by gender.
+    Outcomes,
+    /// All three as one workbook (format xlsx).
+    Aggregates,
+    /// The pseudonymised answer-level file.
+    Answers,
+    /// The SPSS syntax (format sps) or R script (format r) for the answer file.
+    Codebook,
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    /// What to export.
+    #[arg(value_enum)]
+    kind: ExportKind,
+    /// The organisation, by name or id (not needed when there is only one).
+    #[arg(long)]
+    organisation: Option<String>,
+    /// Only this programme (by name or id).
+    #[arg(long)]
+    programme: Option<String>,
+    /// Period start, YYYY-MM-DD.
+    #[arg(long)]
+    from: Option<String>,
+    /// Period end, YYYY-MM-DD.
+    #[arg(long)]
+    to: Option<String>,
+    /// Whether the period selects by start date (intake) or by check-in date.
+    #[arg(long, value_parser = ["intake", "check-in"], default_value = "intake")]
+    period_by: String,
+    /// csv, xlsx, json (answers as FHIR), sps or r (codebook).
+    #[arg(long, default_value = "csv")]
+    format: String,
+    /// CSV separator: semicolon (Swedish Excel) or comma.
+    #[arg(long, default_value = "semicolon")]
+    separator: String,
+    /// Write here instead of standard output.
+    #[arg(long)]
+    output: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -79,6 +131,7 @@ async fn main() -> anyhow::Result<()> {
                     case_manager,
                 },
         } => create_admin(&store, &organisation, &email, &name, case_manager).await,
+        Command::Export(args) => export(&config, store, args).await,
     }
 }
 
@@ -190,6 +243,130 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     Ok(())
+}
+
+async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Result<()> {
+    use stegvis_server::exports::{self, Export};
+    let instrument = load_instrument(config)?;
+    let org = store
+        .find_organisation(args.organisation.as_deref())
+        .await?
+        .ok_or_else(|| {
+            anyhow::anyhow!("name the organisation with --organisation (by name or id)")
+        })?;
+    let programme = match &args.programme {
+        Some(p) => Some(
+            store
+                .programmes(&org.id)
+                .await?
+                .into_iter()
+                .find(|g| &g.id == p || &g.name == p)
+                .map(|g| g.id)
+                .ok_or_else(|| anyhow::anyhow!("no programme {p:?} in {}", org.name))?,
+        ),
+        None => None,
+    };
+    let query = app::evaluator::StatsQuery {
+        insats: programme,
+        grund: Some(
+            if args.period_by == "check-in" {
+                "svar"
+            } else {
+                "intag"
+            }
+            .to_owned(),
+        ),
+        fran: args.from.clone(),
+        till: args.to.clone(),
+        ..Default::default()
+    };
+    let filter = app::evaluator::ssr::filter_from(&query).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let name = match (args.kind, args.format.as_str()) {
+        (ExportKind::Ndi, "csv") => "ndi.csv",
+        (ExportKind::Distance, "csv") => "stegforflyttning.csv",
+        (ExportKind::Outcomes, "csv") => "avslut.csv",
+        (
+            ExportKind::Aggregates | ExportKind::Ndi | ExportKind::Distance | ExportKind::Outcomes,
+            "xlsx",
+        ) => "sammanstallning.xlsx",
+        (ExportKind::Answers, "csv") => "svar.csv",
+        (ExportKind::Answers, "xlsx") => "svar.xlsx",
+        (ExportKind::Answers, "json") => "fhir.json",
+        (ExportKind::Codebook, "sps") => "kodbok.sps",
+        (ExportKind::Codebook, "r") => "kodbok.R",
+        (kind, format) => anyhow::bail!("{kind:?} cannot be written as {format:?}"),
+    };
+    let export = Export::from_name(name).context("unknown export")?;
+    let separator =
+        exports::separator(Some(&args.separator)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let options = stegvis_export::CsvOptions::from(separator);
+    let mut out: Box<dyn std::io::Write + Send> = match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+    };
+    store
+        .audit(&stegvis_store::NewAuditEntry {
+            organisation_id: &org.id,
+            staff_id: None,
+            action: "export",
+            participant_id: None,
+            detail: &format!("{name} (command line) {}", query.to_query_string()),
+        })
+        .await?;
+    match export {
+        Export::AnswersCsv | Export::AnswersXlsx | Export::FhirJson => {
+            let plan = exports::AnswerPlan::new(&store, &org, filter)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let out = std::sync::Mutex::new(&mut out);
+            let rows = exports::write_answers(
+                &store,
+                &org.id,
+                &plan,
+                export,
+                options,
+                &instrument,
+                |chunk| {
+                    let ok = out
+                        .lock()
+                        .map(|mut o| o.write_all(&chunk).is_ok())
+                        .unwrap_or(false);
+                    async move { ok }
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!("{rows} answers written.");
+        }
+        Export::CodebookSpss => out.write_all(
+            stegvis_export::spss_syntax(&instrument, separator, "svar.csv").as_bytes(),
+        )?,
+        Export::CodebookR => {
+            out.write_all(stegvis_export::r_script(&instrument, separator, "svar.csv").as_bytes())?
+        }
+        _ => {
+            let index = stegvis_domain::stats::ItemIndex::new(&instrument);
+            let reports = exports::reports(&store, &org, &index, &filter)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let bytes = exports::aggregate_bytes(export, &reports, &options, &instrument)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            out.write_all(&bytes)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn load_instrument(config: &Config) -> anyhow::Result<Instrument> {
+    let source = match &config.instrument {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("reading instrument {}", path.display()))?,
+        None => DEFAULT_INSTRUMENT.to_owned(),
+    };
+    Instrument::from_toml(&source).context("loading the instrument")
 }
 
 fn print_demo(seeded: &demo::Seeded, base: &str) {

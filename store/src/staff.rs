@@ -162,6 +162,35 @@ impl Store {
         Ok(())
     }
 
+    /// An organisation by id or exact name; with `None`, the only one (if
+    /// there is exactly one).
+    pub async fn find_organisation(
+        &self,
+        key: Option<&str>,
+    ) -> StoreResult<Option<OrganisationRow>> {
+        let ids: Vec<String> = match key {
+            Some(key) => {
+                sqlx::query("SELECT id FROM organisations WHERE id = ? OR name = ?")
+                    .bind(key)
+                    .bind(key)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query("SELECT id FROM organisations")
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        }
+        .iter()
+        .map(|r| r.get("id"))
+        .collect();
+        match ids.as_slice() {
+            [one] => self.organisation(one).await,
+            _ => Ok(None),
+        }
+    }
+
     /// How many organisations exist; demo seeding refuses to touch a database with any.
     pub async fn organisation_count(&self) -> StoreResult<i64> {
         Ok(sqlx::query("SELECT COUNT(*) AS n FROM organisations")

@@ -124,15 +124,15 @@ impl Store {
         Ok(respondents)
     }
 
-    /// Calls `each` with every stored answer of an organisation, in
-    /// participant and check-in order, reading row by row: memory stays flat
-    /// however many answers there are. Stops at the first error `each` returns.
-    pub async fn for_each_answer<E>(
-        &self,
+    /// Every stored answer of an organisation, in participant and check-in
+    /// order, read row by row: memory stays flat however many answers there
+    /// are.
+    pub fn answer_stream<'a>(
+        &'a self,
         organisation_id: &str,
-        mut each: impl FnMut(AnswerRecord) -> Result<(), E>,
-    ) -> StoreResult<Result<(), E>> {
-        let mut rows = sqlx::query(
+    ) -> futures_util::stream::BoxStream<'a, StoreResult<AnswerRecord>> {
+        use futures_util::StreamExt;
+        sqlx::query(
             "SELECT p.id AS participant_id, p.gender, p.birth_year, p.municipality, p.referral,
                     p.consent_at, p.programme_id, g.name AS programme, p.intake_date,
                     c.occasion_kind, c.occasion_number, c.submitted_at, c.instrument_version,
@@ -144,12 +144,13 @@ impl Store {
              WHERE p.organisation_id = ?
              ORDER BY p.id, c.submitted_at, a.rowid",
         )
-        .bind(organisation_id)
-        .fetch(&self.pool);
-        while let Some(r) = rows.try_next().await? {
+        .bind(organisation_id.to_owned())
+        .fetch(&self.pool)
+        .map(|row| {
+            let r = row?;
             let occasion = crate::occasion_from_row(&r)?;
             let consent: Option<String> = r.get("consent_at");
-            let record = AnswerRecord {
+            Ok(AnswerRecord {
                 participant_id: r.get("participant_id"),
                 gender: r.get("gender"),
                 birth_year: r
@@ -171,12 +172,9 @@ impl Store {
                     .get::<Option<i64>, _>("score")
                     .and_then(|s| i32::try_from(s).ok()),
                 declined: r.get("declined"),
-            };
-            if let Err(e) = each(record) {
-                return Ok(Err(e));
-            }
-        }
-        Ok(Ok(()))
+            })
+        })
+        .boxed()
     }
 
     /// People per municipality among an organisation's participants with

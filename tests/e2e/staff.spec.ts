@@ -333,7 +333,7 @@ test('the evaluator sees counts only; signed out, the staff pages ask for a sign
     await signInAs(page, server, 'evaluator');
     await expect(page).toHaveURL(/\/utvardering$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Utvärdering' })).toBeVisible();
-    const byGender = page.getByRole('table', { name: 'Deltagare per kön' });
+    const byGender = page.getByRole('table', { name: 'Nöjd deltagarindex (0–100) per kön' });
     await expect(byGender.getByRole('row', { name: /^Kvinna/ })).toBeVisible();
     await expectAccessible(page, 'evaluator overview');
   } finally {

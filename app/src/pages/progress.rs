@@ -92,11 +92,12 @@ pub fn MeetingPage() -> impl IntoView {
     let query = use_query_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let previous = Memo::new(move |_| query.read().get("tidigare").as_deref() == Some("1"));
-    let view_data = Resource::new(
-        move || (id.get(), previous.get()),
-        |(id, previous)| load_meeting_view(id, previous),
-    );
     let rate = ServerAction::<SaveStaffRating>::new();
+    // A saved rating shows at once: the view reloads after each save.
+    let view_data = Resource::new(
+        move || (id.get(), previous.get(), rate.version().get()),
+        |(id, previous, _)| load_meeting_view(id, previous),
+    );
     loaded(view_data, move |m| {
         let toggle_previous = if m.show_previous {
             (meeting_path(&m.id), "Visa bara start och senaste")

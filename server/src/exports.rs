@@ -1,0 +1,544 @@
+//! Exports for evaluators and scheduled reporting: the same figures as the
+//! dashboard (NDI, distance travelled, exit outcomes) as CSV or XLSX, the
+//! pseudonymised answer-level file, its codebook for SPSS and R, and FHIR
+//! `QuestionnaireResponse`s. Served at `/utvardering/export/<name>.<ext>` to a
+//! signed-in evaluator, and written by `stegvis export` from the command line.
+//! Every export is written to the audit log with its filter.
+
+use app::evaluator::StatsQuery;
+use app::state::AppState;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use stegvis_domain::stats::{self, ItemIndex, NdiSelection};
+use stegvis_export::{CsvOptions, Separator};
+use stegvis_store::{AnswerRecord, OrganisationRow, Role, Store};
+
+use crate::http::ServerState;
+
+/// What can be exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    NdiCsv,
+    DistanceCsv,
+    OutcomesCsv,
+    AggregatesXlsx,
+    AnswersCsv,
+    AnswersXlsx,
+    CodebookSpss,
+    CodebookR,
+    FhirJson,
+}
+
+impl Export {
+    /// Reads a file name such as `ndi.csv`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "ndi.csv" => Self::NdiCsv,
+            "stegforflyttning.csv" => Self::DistanceCsv,
+            "avslut.csv" => Self::OutcomesCsv,
+            "sammanstallning.xlsx" => Self::AggregatesXlsx,
+            "svar.csv" => Self::AnswersCsv,
+            "svar.xlsx" => Self::AnswersXlsx,
+            "kodbok.sps" => Self::CodebookSpss,
+            "kodbok.R" => Self::CodebookR,
+            "fhir.json" => Self::FhirJson,
+            _ => return None,
+        })
+    }
+
+    /// The content type of the file.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::NdiCsv | Self::DistanceCsv | Self::OutcomesCsv | Self::AnswersCsv => {
+                "text/csv; charset=utf-8"
+            }
+            Self::AggregatesXlsx | Self::AnswersXlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+            Self::CodebookSpss | Self::CodebookR => "text/plain; charset=utf-8",
+            Self::FhirJson => "application/fhir+json",
+        }
+    }
+}
+
+/// Query parameters of an export link: the dashboard's filter and the CSV separator.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ExportParams {
+    #[serde(flatten)]
+    pub query: StatsQuery,
+    /// `semikolon` (default) or `komma`.
+    #[serde(default)]
+    pub sep: Option<String>,
+}
+
+/// Why an export was refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportFailure {
+    #[error("{0}")]
+    Refused(app::error::AppError),
+    #[error("store: {0}")]
+    Store(#[from] stegvis_store::StoreError),
+    #[error("export: {0}")]
+    Export(#[from] stegvis_export::ExportError),
+}
+
+impl From<app::error::AppError> for ExportFailure {
+    fn from(e: app::error::AppError) -> Self {
+        Self::Refused(e)
+    }
+}
+
+impl IntoResponse for ExportFailure {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Refused(e) => {
+                let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
+                (status, e.to_string()).into_response()
+            }
+            other => {
+                tracing::error!(error = %other, "export failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    app::error::AppError::Internal.to_string(),
+                )
+                    .into_response()
+            }
+        }
+    }
+}
+
+/// The three aggregate reports for an organisation under a filter.
+pub struct Reports {
+    pub ndi: stats::NdiReport,
+    pub distance: stats::DistanceReport,
+    pub outcomes: stats::OutcomeReport,
+}
+
+/// Computes the reports the dashboard shows, for the same filter.
+pub async fn reports(
+    store: &Store,
+    org: &OrganisationRow,
+    index: &ItemIndex,
+    filter: &stats::Filter,
+) -> Result<Reports, ExportFailure> {
+    let respondents = store.respondents(&org.id, index).await?;
+    let k = org.small_cell_k;
+    Ok(Reports {
+        ndi: stats::ndi_report(index, &respondents, filter, NdiSelection::Latest, k),
+        distance: stats::distance_report(index, &respondents, filter, k),
+        outcomes: stats::outcome_report(&respondents, filter, k),
+    })
+}
+
+/// Writes an aggregate export (not the answer-level ones) into bytes.
+pub fn aggregate_bytes(
+    export: Export,
+    reports: &Reports,
+    options: &CsvOptions,
+    instrument: &stegvis_domain::instrument::Instrument,
+) -> Result<Vec<u8>, ExportFailure> {
+    let mut out = Vec::new();
+    match export {
+        Export::NdiCsv => stegvis_export::write_ndi_csv(&reports.ndi, options, &mut out)?,
+        Export::DistanceCsv => stegvis_export::write_distance_csv(
+            &reports.distance,
+            Some(instrument),
+            options,
+            &mut out,
+        )?,
+        Export::OutcomesCsv => {
+            stegvis_export::write_outcomes_csv(&reports.outcomes, options, &mut out)?
+        }
+        Export::AggregatesXlsx => {
+            out = stegvis_export::aggregates_xlsx(
+                &reports.ndi,
+                &reports.distance,
+                &reports.outcomes,
+                Some(instrument),
+            )?
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
+/// The separator asked for, semicolon by default.
+pub fn separator(sep: Option<&str>) -> Result<Separator, ExportFailure> {
+    match sep.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(Separator::Semicolon),
+        Some(s) => s.parse().map_err(|_| {
+            ExportFailure::Refused(app::error::AppError::Invalid(
+                "Välj semikolon eller komma som avgränsare.".into(),
+            ))
+        }),
+    }
+}
+
+/// `GET /utvardering/export/<name>.<ext>`: for signed-in evaluators only.
+pub async fn download(
+    State(ServerState(state)): State<ServerState>,
+    session: tower_sessions::Session,
+    Path(name): Path<String>,
+    Query(params): Query<ExportParams>,
+) -> Result<Response, ExportFailure> {
+    let export = Export::from_name(&name)
+        .ok_or_else(|| app::error::AppError::NotFound("Den exporten finns inte.".into()))?;
+    let staff_id: Option<String> = session.get("staff").await.ok().flatten();
+    let staff = match staff_id {
+        Some(id) => state.store.staff(&id).await?.filter(|s| !s.disabled),
+        None => None,
+    }
+    .ok_or_else(app::error::AppError::signed_out)?;
+    if !staff.has(Role::Evaluator) {
+        return Err(app::error::AppError::Forbidden(
+            "Ditt konto har inte behörighet till det här.".into(),
+        )
+        .into());
+    }
+    let org = state
+        .store
+        .organisation(&staff.organisation_id)
+        .await?
+        .ok_or(app::error::AppError::Internal)?;
+    let filter = app::evaluator::ssr::filter_from(&params.query)?;
+    let options = CsvOptions::from(separator(params.sep.as_deref())?);
+    state
+        .store
+        .audit(&stegvis_store::NewAuditEntry {
+            organisation_id: &org.id,
+            staff_id: Some(&staff.id),
+            action: "export",
+            participant_id: None,
+            detail: &format!("{name} {}", params.query.to_query_string()),
+        })
+        .await?;
+    let file_name = format!("stegvis-{}-{}", chrono::Local::now().date_naive(), name);
+    let body = match export {
+        Export::AnswersCsv | Export::AnswersXlsx | Export::FhirJson => {
+            answer_body(&state, export, &org, filter, options).await?
+        }
+        Export::CodebookSpss | Export::CodebookR => {
+            Body::from(codebook(&state, export, options.separator))
+        }
+        _ => {
+            let instrument = state.current_instrument();
+            let index = ItemIndex::new(&instrument);
+            let reports = reports(&state.store, &org, &index, &filter).await?;
+            Body::from(aggregate_bytes(export, &reports, &options, &instrument)?)
+        }
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, export.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The codebook that reads the answer-level CSV in SPSS or R.
+pub fn codebook(state: &AppState, export: Export, separator: Separator) -> String {
+    let instrument = state.current_instrument();
+    match export {
+        Export::CodebookR => stegvis_export::r_script(&instrument, separator, "svar.csv"),
+        _ => stegvis_export::spss_syntax(&instrument, separator, "svar.csv"),
+    }
+}
+
+/// The answer-level exports, streamed: rows go from the database through the
+/// writer to the client in chunks, never all in memory.
+async fn answer_body(
+    state: &AppState,
+    export: Export,
+    org: &OrganisationRow,
+    filter: stats::Filter,
+    options: CsvOptions,
+) -> Result<Body, ExportFailure> {
+    let plan = AnswerPlan::new(&state.store, org, filter).await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(8);
+    let store = state.store.clone();
+    let org_id = org.id.clone();
+    let instrument = state.current_instrument();
+    tokio::spawn(async move {
+        let send = |chunk: Vec<u8>| {
+            let tx = tx.clone();
+            async move { tx.send(Ok(chunk)).await.is_ok() }
+        };
+        let result =
+            write_answers(&store, &org_id, &plan, export, options, &instrument, send).await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "answer export stopped");
+            let _ = tx
+                .send(Err(std::io::Error::other("the export stopped")))
+                .await;
+        }
+    });
+    let stream = tokio_stream_from(rx);
+    Ok(Body::from_stream(stream))
+}
+
+fn tokio_stream_from(
+    mut rx: tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>,
+) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
+
+/// What the answer-level export keeps of each participant: pseudonyms
+/// (a fresh key per export), age bands, and which municipalities must be
+/// dropped because fewer than k people live there.
+pub struct AnswerPlan {
+    pub filter: stats::Filter,
+    pub pseudonyms: stegvis_export::Pseudonyms,
+    pub municipalities: stegvis_export::MunicipalityRule,
+}
+
+impl AnswerPlan {
+    /// A fresh plan for one export.
+    pub async fn new(
+        store: &Store,
+        org: &OrganisationRow,
+        filter: stats::Filter,
+    ) -> Result<Self, ExportFailure> {
+        let counts: Vec<(String, u64)> = store
+            .municipality_counts(&org.id)
+            .await?
+            .into_iter()
+            .map(|(m, n)| (m, u64::try_from(n).unwrap_or(0)))
+            .collect();
+        Ok(Self {
+            filter,
+            pseudonyms: stegvis_export::Pseudonyms::new(),
+            municipalities: stegvis_export::MunicipalityRule::new(counts, org.small_cell_k),
+        })
+    }
+}
+
+/// Whether a stored answer's participant and check-in pass the filter.
+fn passes(filter: &stats::Filter, r: &AnswerRecord) -> bool {
+    let respondent = respondent_of(r);
+    filter.includes(&respondent) && filter.counts_date(r.submitted_at.date_naive())
+}
+
+fn respondent_of(r: &AnswerRecord) -> stats::Respondent {
+    use stegvis_domain::participant::{Gender, Referral};
+    stats::Respondent {
+        gender: r
+            .gender
+            .as_deref()
+            .and_then(|g| g.parse().ok())
+            .unwrap_or(Gender::Undisclosed),
+        birth_year: r.birth_year,
+        referral: r
+            .referral
+            .as_deref()
+            .and_then(|v| v.parse::<Referral>().ok()),
+        municipality: r.municipality.clone(),
+        programme: r.programme_id.clone().unwrap_or_default(),
+        start_date: r.start_date,
+        anonymous: r.anonymous,
+        exit: None,
+        check_ins: Vec::new(),
+    }
+}
+
+/// Bytes written so far, handed on in chunks of about this size.
+const CHUNK: usize = 64 * 1024;
+
+/// A `Write` that fills a shared buffer; the loop hands the buffer on when it
+/// is full, so the export never holds more than a chunk.
+#[derive(Clone, Default)]
+struct Chunks(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Chunks {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("buffer poisoned"))?
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Chunks {
+    fn take_if(&self, at_least: usize) -> Option<Vec<u8>> {
+        let mut buf = self.0.lock().ok()?;
+        (buf.len() >= at_least && !buf.is_empty()).then(|| std::mem::take(&mut *buf))
+    }
+}
+
+/// Writes the answer-level export of an organisation to `send`, chunk by
+/// chunk, reading the answers as a stream. CSV and FHIR stream all the way;
+/// XLSX is built in constant-memory mode and sent when complete.
+pub async fn write_answers<F, Fut>(
+    store: &Store,
+    org_id: &str,
+    plan: &AnswerPlan,
+    export: Export,
+    options: CsvOptions,
+    instrument: &stegvis_domain::instrument::Instrument,
+    mut send: F,
+) -> Result<u64, ExportFailure>
+where
+    F: FnMut(Vec<u8>) -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    use std::collections::BTreeMap;
+    use stegvis_domain::instrument::AnswerValue;
+    let chunks = Chunks::default();
+    let mut csv = None;
+    let mut xlsx = None;
+    let mut fhir = None;
+    match export {
+        Export::AnswersCsv => {
+            csv = Some(stegvis_export::AnswerCsvWriter::new(
+                chunks.clone(),
+                options,
+            )?)
+        }
+        Export::AnswersXlsx => xlsx = Some(stegvis_export::AnswerXlsxWriter::new()?),
+        Export::FhirJson => fhir = Some(stegvis_export::BundleWriter::new(chunks.clone())?),
+        _ => return Ok(0),
+    }
+    // FHIR: one QuestionnaireResponse per check-in, from consecutive rows.
+    let mut group: Option<(
+        String,
+        String,
+        chrono::NaiveDate,
+        stegvis_domain::occasion::OccasionKind,
+        u32,
+    )> = None;
+    let mut answers: BTreeMap<String, AnswerValue> = BTreeMap::new();
+    let mut rows = 0_u64;
+    let mut stream = store.answer_stream(org_id);
+    let flush_group = |fhir: &mut Option<stegvis_export::BundleWriter<Chunks>>,
+                       group: &Option<(
+        String,
+        String,
+        chrono::NaiveDate,
+        stegvis_domain::occasion::OccasionKind,
+        u32,
+    )>,
+                       answers: &mut BTreeMap<String, AnswerValue>|
+     -> Result<(), ExportFailure> {
+        if let (Some(writer), Some((pseudonym, _, date, kind, number))) = (fhir.as_mut(), group) {
+            if !answers.is_empty() {
+                let resource = stegvis_export::questionnaire_response(
+                    instrument,
+                    pseudonym,
+                    stegvis_export::Authored::Date(*date),
+                    Some((*kind, *number)),
+                    answers,
+                )?;
+                writer.push(&resource)?;
+            }
+        }
+        answers.clear();
+        Ok(())
+    };
+    while let Some(record) = stream.next().await {
+        let record = record?;
+        if !passes(&plan.filter, &record) {
+            continue;
+        }
+        let pseudonym = plan.pseudonyms.pseudonym(&record.participant_id);
+        let keep = !record.anonymous;
+        let date = record.submitted_at.date_naive();
+        if let Some(writer) = fhir.as_mut() {
+            let _ = writer;
+            let key = (
+                pseudonym.clone(),
+                record.instrument_version.clone(),
+                date,
+                record.occasion_kind,
+                record.occasion_number,
+            );
+            if group.as_ref() != Some(&key) {
+                flush_group(&mut fhir, &group, &mut answers)?;
+                group = Some(key);
+            }
+            answers.insert(
+                record.item_id.clone(),
+                match &record.value {
+                    Some(v) if !record.declined => AnswerValue::Option(v.clone()),
+                    _ => AnswerValue::Declined,
+                },
+            );
+        } else {
+            let gender = record
+                .gender
+                .as_deref()
+                .and_then(|g| g.parse().ok())
+                .unwrap_or(stegvis_domain::participant::Gender::Undisclosed);
+            let row = stegvis_export::AnswerRow {
+                pseudonym: &pseudonym,
+                gender,
+                age_band: if keep {
+                    stegvis_export::age_band(record.birth_year, record.start_date)
+                } else {
+                    None
+                },
+                municipality: if keep {
+                    plan.municipalities.apply(record.municipality.as_deref())
+                } else {
+                    None
+                },
+                referral: if keep {
+                    record.referral.as_deref().and_then(|r| r.parse().ok())
+                } else {
+                    None
+                },
+                programme: record.programme.as_deref().unwrap_or(""),
+                instrument: &record.instrument_version,
+                occasion: record.occasion_kind,
+                occasion_number: record.occasion_number,
+                date,
+                item_id: &record.item_id,
+                value: if record.declined {
+                    None
+                } else {
+                    record.value.as_deref()
+                },
+                score: if record.declined { None } else { record.score },
+                declined: record.declined,
+            };
+            if let Some(w) = csv.as_mut() {
+                w.write(&row)?;
+            }
+            if let Some(w) = xlsx.as_mut() {
+                w.write(&row)?;
+            }
+        }
+        rows += 1;
+        if let Some(chunk) = chunks.take_if(CHUNK) {
+            if !send(chunk).await {
+                return Ok(rows);
+            }
+        }
+    }
+    flush_group(&mut fhir, &group, &mut answers)?;
+    if let Some(w) = csv {
+        w.finish()?;
+    }
+    if let Some(w) = fhir {
+        w.finish()?;
+    }
+    if let Some(w) = xlsx {
+        let bytes = w.finish()?;
+        send(bytes).await;
+    }
+    if let Some(rest) = chunks.take_if(1) {
+        send(rest).await;
+    }
+    Ok(rows)
+}
