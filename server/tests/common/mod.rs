@@ -343,6 +343,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub text: String,
+    /// The body as sent (files that are not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -452,6 +454,7 @@ impl Client {
             status,
             headers,
             text: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
