@@ -38,7 +38,7 @@ pub use answers::{
 };
 pub use codebook::{r_script, spss_syntax};
 pub use fhir::{questionnaire, questionnaire_response, Authored, BundleWriter};
-pub use format::{CsvOptions, Separator};
+pub use format::{CsvOptions, Separator, UnknownSeparator};
 pub use table::{distance_table, ndi_table, outcome_table, ReportKind, Table, TableRow, Unit};
 
 /// Why an export could not be written.
