@@ -77,6 +77,19 @@ pub async fn seed(
     today: NaiveDate,
     hash: impl Fn(&str) -> Result<String, StoreError>,
 ) -> Result<Option<Seeded>, StoreError> {
+    seed_sized(store, instrument, today, hash, POPULATION).await
+}
+
+/// [`seed`] with a population of `population` people instead of
+/// [`POPULATION`]: the same shapes at any size, for load tests and
+/// benchmarks (`stegvis demo --participants N`).
+pub async fn seed_sized(
+    store: &Store,
+    instrument: &Instrument,
+    today: NaiveDate,
+    hash: impl Fn(&str) -> Result<String, StoreError>,
+    population: usize,
+) -> Result<Option<Seeded>, StoreError> {
     if store.organisation_count().await? > 0 || store.participant_count().await? > 0 {
         return Ok(None);
     }
@@ -145,7 +158,7 @@ pub async fn seed(
     }
 
     let mut check_ins = 0;
-    let people = population::generate(SEED, POPULATION, today);
+    let people = population::generate(SEED, population.max(INTAKE_SHOWCASE + FOLLOW_UP_SHOWCASE + EXIT_SHOWCASE + JOURNEY_SHOWCASE), today);
     for (i, person) in people.iter().enumerate() {
         let cm = &case_managers[i % case_managers.len()];
         let id = register(
@@ -274,7 +287,7 @@ pub async fn seed(
                 email: "utvarderare@demo.stegvis.se".into(),
             },
         ],
-        participants: POPULATION + showcase.len(),
+        participants: people.len() + showcase.len(),
         check_ins,
         showcase,
     }))

@@ -35,6 +35,13 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Seed demo data into an empty database and exit (for trying the app and
+    /// for load tests); `serve` with STEGVIS_DEMO=1 does the same at start.
+    Demo {
+        /// How many participants to generate (shaped like the domain figures).
+        #[arg(long, default_value_t = demo::POPULATION)]
+        participants: usize,
+    },
     /// Write an export for scheduled reporting, to a file or standard output.
     /// The same figures as the evaluator's dashboard for the same filter;
     /// written to the organisation's audit log.
@@ -132,6 +139,26 @@ async fn main() -> anyhow::Result<()> {
                 },
         } => create_admin(&store, &organisation, &email, &name, case_manager).await,
         Command::Export(args) => export(&config, store, args).await,
+        Command::Demo { participants } => {
+            let instrument = load_instrument(&config)?;
+            let source = match &config.instrument {
+                Some(path) => std::fs::read_to_string(path)?,
+                None => DEFAULT_INSTRUMENT.to_owned(),
+            };
+            store.register_instrument(&instrument, &source).await?;
+            let hash = |p: &str| {
+                app::auth::ssr::hash_secret(p).map_err(|e| StoreError::Corrupt(e.to_string()))
+            };
+            let today = chrono::Local::now().date_naive();
+            match demo::seed_sized(&store, &instrument, today, hash, participants).await? {
+                Some(seeded) => println!(
+                    "Demo data: {} participants, {} check-ins.",
+                    seeded.participants, seeded.check_ins
+                ),
+                None => println!("The database already has data; no demo data added."),
+            }
+            Ok(())
+        }
     }
 }
 
