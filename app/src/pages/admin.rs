@@ -3,8 +3,8 @@
 
 use super::common::{action_error, loaded};
 use crate::admin::{
-    audit_entries, load_evaluator_overview, load_organisation_settings, programme_list,
-    staff_accounts, CreateProgramme, CreateStaffAccount, SaveOrganisationSettings,
+    audit_entries, load_organisation_settings, programme_list, staff_accounts, CreateProgramme,
+    CreateStaffAccount, SaveOrganisationSettings,
 };
 use crate::auth::MIN_PASSWORD_CHARS;
 use leptos::form::ActionForm;
@@ -182,30 +182,6 @@ pub fn AuditPage() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-        })}
-    }
-}
-
-/// The evaluator's start page: counts only, small groups hidden.
-#[component]
-pub fn EvaluatorPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| load_evaluator_overview());
-    view! {
-        <Title text="Utvärdering" />
-        <h1>"Utvärdering"</h1>
-        {loaded(overview, |o| view! {
-            <p>{format!("{}. Grupper med färre än {} personer visas inte.", o.organisation, o.threshold)}</p>
-            <table>
-                <caption>"Deltagare per kön"</caption>
-                <thead>
-                    <tr><th scope="col">"Kön"</th><th scope="col">"Antal"</th></tr>
-                </thead>
-                <tbody>
-                    {o.by_gender.into_iter().map(|g| view! {
-                        <tr><th scope="row">{g.group}</th><td>{g.shown}</td></tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
         })}
     }
 }

@@ -10,7 +10,7 @@ mod staff_auth;
 mod statistics;
 
 pub use access::{CodePage, Home, NewPinPage, PinPage};
-pub use admin::{AdminPage, AuditPage, EvaluatorPage};
+pub use admin::{AdminPage, AuditPage};
 pub use caseload::{AnswersPage, CaseloadPage, ParticipantPage, RegisterPage, SheetPage};
 pub use check_in::{CheckInStart, QuestionPage, ReviewPage, SettingsPanel, ThanksPage};
 pub use common::{NavigationWatcher, NotFound};
