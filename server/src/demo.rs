@@ -158,7 +158,11 @@ pub async fn seed_sized(
     }
 
     let mut check_ins = 0;
-    let people = population::generate(SEED, population.max(INTAKE_SHOWCASE + FOLLOW_UP_SHOWCASE + EXIT_SHOWCASE + JOURNEY_SHOWCASE), today);
+    let people = population::generate(
+        SEED,
+        population.max(INTAKE_SHOWCASE + FOLLOW_UP_SHOWCASE + EXIT_SHOWCASE + JOURNEY_SHOWCASE),
+        today,
+    );
     for (i, person) in people.iter().enumerate() {
         let cm = &case_managers[i % case_managers.len()];
         let id = register(
