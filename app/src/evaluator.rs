@@ -72,14 +72,8 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-/// A table of figures, already formatted, as the page and tests read it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FigureTable {
-    pub caption: String,
-    pub columns: Vec<String>,
-    /// Row header and cells.
-    pub rows: Vec<(String, Vec<String>)>,
-}
+/// A table of figures, already formatted: the same shape as a chart's data table.
+pub use crate::progress::DataTable as FigureTable;
 
 /// Everything the dashboard shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -406,31 +406,45 @@ pub mod ssr {
         .map_err(chart_error)?;
         Ok(ChartView {
             svg,
-            table: DataTable {
-                caption: t.journey_star_title.into(),
-                columns: picks
-                    .iter()
-                    .map(|(c, _, n)| format!("{n} ({})", labels[*c]))
-                    .collect(),
-                rows: journey
-                    .indicators
-                    .iter()
-                    .map(|i| {
-                        (
-                            i.name.clone(),
-                            picks
-                                .iter()
-                                .map(|(c, _, _)| match i.readings[*c] {
-                                    Reading::Level(l) => i.label(l).to_owned(),
-                                    Reading::Declined => t.decline.to_owned(),
-                                    _ => "–".to_owned(),
-                                })
-                                .collect(),
-                        )
-                    })
-                    .collect(),
-            },
+            table: compared_table(
+                journey,
+                &picks.iter().map(|(c, _, n)| (*c, *n)).collect::<Vec<_>>(),
+                &labels,
+                lang,
+            ),
         })
+    }
+
+    /// The answers of the compared check-ins (column, series name) per indicator.
+    fn compared_table(
+        journey: &Journey,
+        picks: &[(usize, &str)],
+        labels: &[String],
+        lang: Lang,
+    ) -> DataTable {
+        let t = lang.texts();
+        DataTable {
+            caption: t.journey_star_title.into(),
+            columns: picks
+                .iter()
+                .map(|(c, name)| format!("{name} ({})", labels[*c]))
+                .collect(),
+            rows: journey
+                .indicators
+                .iter()
+                .map(|i| {
+                    let cells = picks
+                        .iter()
+                        .map(|(c, _)| match i.readings[*c] {
+                            Reading::Level(l) => i.label(l).to_owned(),
+                            Reading::Declined => t.decline.to_owned(),
+                            _ => "–".to_owned(),
+                        })
+                        .collect();
+                    (i.name.clone(), cells)
+                })
+                .collect(),
+        }
     }
 
     /// The participant's chart: each indicator's first and latest answer on
@@ -479,30 +493,12 @@ pub mod ssr {
         .map_err(chart_error)?;
         Ok(ChartView {
             svg,
-            table: DataTable {
-                caption: t.journey_star_title.into(),
-                columns: picks
-                    .iter()
-                    .map(|(c, n, _)| format!("{n} ({})", labels[*c]))
-                    .collect(),
-                rows: journey
-                    .indicators
-                    .iter()
-                    .map(|i| {
-                        (
-                            i.name.clone(),
-                            picks
-                                .iter()
-                                .map(|(c, _, _)| match i.readings[*c] {
-                                    Reading::Level(l) => i.label(l).to_owned(),
-                                    Reading::Declined => t.decline.to_owned(),
-                                    _ => "–".to_owned(),
-                                })
-                                .collect(),
-                        )
-                    })
-                    .collect(),
-            },
+            table: compared_table(
+                journey,
+                &picks.iter().map(|(c, n, _)| (*c, *n)).collect::<Vec<_>>(),
+                &labels,
+                lang,
+            ),
         })
     }
 

@@ -13,16 +13,21 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// A data table.
+/// A data table: a caption, column headers, and rows with a header cell;
+/// `corner` heads the row-header column.
 #[component]
-fn Table(table: DataTable) -> impl IntoView {
+pub fn Table(table: DataTable, #[prop(default = "")] corner: &'static str) -> impl IntoView {
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label=table.caption.clone()>
             <table>
                 <caption>{table.caption.clone()}</caption>
                 <thead>
                     <tr>
-                        <td></td>
+                        {if corner.is_empty() {
+                            view! { <td></td> }.into_any()
+                        } else {
+                            view! { <th scope="col">{corner}</th> }.into_any()
+                        }}
                         {table.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}
                     </tr>
                 </thead>

@@ -8,30 +8,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+/// A table of figures, its rows headed by the group.
 #[component]
 fn Figures(table: FigureTable) -> impl IntoView {
-    view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label=table.caption.clone()>
-            <table class="figures">
-                <caption>{table.caption.clone()}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Grupp"</th>
-                        {table.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}
-                    </tr>
-                </thead>
-                <tbody>
-                    {table.rows.into_iter().map(|(group, cells)| view! {
-                        <tr>
-                            <th scope="row">{group}</th>
-                            {cells.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-    .into_any()
+    view! { <super::progress::Table table corner="Grupp" /> }
 }
 
 fn select(
@@ -142,16 +122,19 @@ pub fn StatisticsPage() -> impl IntoView {
                 <section aria-labelledby="export-heading">
                     <h2 id="export-heading">"Exportera"</h2>
                     <p class="hint">{d.intervals.clone()}</p>
+                    // rel="external": the files come from the server, so the router
+                    // must let the browser follow these links (and download)
+                    // instead of looking for a page of that name.
                     <ul class="plain-list">
-                        <li><a href=export("sammanstallning", "xlsx")>"Sammanställning (Excel, XLSX)"</a></li>
-                        <li><a href=export("ndi", "csv")>"Nöjd deltagarindex (CSV)"</a></li>
-                        <li><a href=export("stegforflyttning", "csv")>"Stegförflyttning (CSV)"</a></li>
-                        <li><a href=export("avslut", "csv")>"Avslut (CSV)"</a></li>
-                        <li><a href=export("svar", "csv")>"Svar per fråga, pseudonymiserade (CSV)"</a></li>
-                        <li><a href=export("svar", "xlsx")>"Svar per fråga, pseudonymiserade (XLSX)"</a></li>
-                        <li><a href=export("kodbok", "sps")>"Kodbok för SPSS"</a></li>
-                        <li><a href=export("kodbok", "R")>"Kodbok för R"</a></li>
-                        <li><a href=export("fhir", "json")>"FHIR QuestionnaireResponse (JSON)"</a></li>
+                        <li><a rel="external" href=export("sammanstallning", "xlsx")>"Sammanställning (Excel, XLSX)"</a></li>
+                        <li><a rel="external" href=export("ndi", "csv")>"Nöjd deltagarindex (CSV)"</a></li>
+                        <li><a rel="external" href=export("stegforflyttning", "csv")>"Stegförflyttning (CSV)"</a></li>
+                        <li><a rel="external" href=export("avslut", "csv")>"Avslut (CSV)"</a></li>
+                        <li><a rel="external" href=export("svar", "csv")>"Svar per fråga, pseudonymiserade (CSV)"</a></li>
+                        <li><a rel="external" href=export("svar", "xlsx")>"Svar per fråga, pseudonymiserade (XLSX)"</a></li>
+                        <li><a rel="external" href=export("kodbok", "sps")>"Kodbok för SPSS"</a></li>
+                        <li><a rel="external" href=export("kodbok", "R")>"Kodbok för R"</a></li>
+                        <li><a rel="external" href=export("fhir", "json")>"FHIR QuestionnaireResponse (JSON)"</a></li>
                     </ul>
                     <p class="hint">"CSV-filerna har semikolon som avgränsare, som svenska Excel vill ha. Lägg till sep=komma i adressen för kommatecken."</p>
                 </section>
