@@ -5,6 +5,7 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
 import { createHmac } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 import { expect, stripAnsi, type StegvisServer } from './fixtures';
 import { PHONE } from './axe';
 
@@ -333,4 +334,161 @@ export async function issueNewCode(staff: Page, participantCode: string): Promis
   const code = (await staff.locator('.sheet-code').innerText()).trim();
   expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
   return code;
+}
+
+/**
+ * Parses CSV text (RFC 4180: quoted fields may hold the separator, quotes
+ * doubled, and line breaks) into rows of fields. A leading UTF-8 byte order
+ * mark is dropped; an empty line becomes a row with one empty field.
+ */
+export function parseCsv(text: string, separator: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (; i < text.length; i++) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (char === '"') {
+        quoted = false;
+      } else {
+        field += char;
+      }
+    } else if (char === '"' && field === '') {
+      quoted = true;
+    } else if (char === separator) {
+      row.push(field);
+      field = '';
+    } else if (char === '\r' || char === '\n') {
+      if (char === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else {
+      field += char;
+    }
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * The files in a ZIP archive (such as an XLSX workbook) by name, read through
+ * its central directory; stored and deflated entries only, as Office files use.
+ */
+export function unzip(archive: Buffer): Map<string, Buffer> {
+  const EOCD = 0x06054b50;
+  let end = archive.length - 22;
+  while (end >= 0 && archive.readUInt32LE(end) !== EOCD) end--;
+  if (end < 0) throw new Error('not a ZIP archive: no end of central directory');
+  const entries = archive.readUInt16LE(end + 10);
+  let at = archive.readUInt32LE(end + 16);
+  const files = new Map<string, Buffer>();
+  for (let e = 0; e < entries; e++) {
+    if (archive.readUInt32LE(at) !== 0x02014b50) throw new Error(`bad ZIP central directory entry at ${at}`);
+    const method = archive.readUInt16LE(at + 10);
+    const compressedSize = archive.readUInt32LE(at + 20);
+    const nameLength = archive.readUInt16LE(at + 28);
+    const extraLength = archive.readUInt16LE(at + 30);
+    const commentLength = archive.readUInt16LE(at + 32);
+    const localHeader = archive.readUInt32LE(at + 42);
+    const name = archive.toString('utf8', at + 46, at + 46 + nameLength);
+    if (archive.readUInt32LE(localHeader) !== 0x04034b50) throw new Error(`bad ZIP local header for ${name}`);
+    const dataStart =
+      localHeader + 30 + archive.readUInt16LE(localHeader + 26) + archive.readUInt16LE(localHeader + 28);
+    const data = archive.subarray(dataStart, dataStart + compressedSize);
+    if (method === 0) files.set(name, Buffer.from(data));
+    else if (method === 8) files.set(name, inflateRawSync(data));
+    else throw new Error(`ZIP entry ${name} uses compression method ${method}`);
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return files;
+}
+
+/** Undoes the five predefined XML entities and numeric character references. */
+function xmlText(text: string): string {
+  return text
+    .replace(/&#x([0-9a-fA-F]+);/g, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
+    .replace(/&#([0-9]+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+/** The text of every `<t>` in an XML fragment, joined (rich text has several). */
+function joinedT(xml: string): string {
+  return [...xml.matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>/g)].map((m) => xmlText(m[1])).join('');
+}
+
+/** Column letters of a cell reference ("AB12") as a 0-based index. */
+function columnIndex(reference: string): number {
+  const letters = /^[A-Z]+/.exec(reference)?.[0] ?? 'A';
+  return [...letters].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0) - 1;
+}
+
+/** An XLSX workbook read back: its sheet names in order, and each sheet's cells as text. */
+export interface Workbook {
+  sheetNames: string[];
+  /** The sheet's rows as cell texts (numbers as written, e.g. "42"); throws for an unknown sheet. */
+  sheet(name: string): string[][];
+}
+
+/**
+ * Reads an XLSX file well enough to check what an export holds: sheet names,
+ * and each sheet's values (shared, inline and formula strings, numbers).
+ */
+export function readXlsx(file: Buffer): Workbook {
+  const files = unzip(file);
+  const text = (name: string) => {
+    const entry = files.get(name);
+    if (!entry) throw new Error(`the workbook has no ${name}`);
+    return entry.toString('utf8');
+  };
+  const shared = files.has('xl/sharedStrings.xml')
+    ? [...text('xl/sharedStrings.xml').matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) => joinedT(m[1]))
+    : [];
+  const targets = new Map(
+    [...text('xl/_rels/workbook.xml.rels').matchAll(/<Relationship\b[^>]*>/g)].map((m) => [
+      /\bId="([^"]+)"/.exec(m[0])?.[1],
+      /\bTarget="([^"]+)"/.exec(m[0])?.[1],
+    ]),
+  );
+  const sheets = [...text('xl/workbook.xml').matchAll(/<sheet\b[^>]*>/g)].map((m) => ({
+    name: xmlText(/\bname="([^"]*)"/.exec(m[0])?.[1] ?? ''),
+    target: targets.get(/\br:id="([^"]+)"/.exec(m[0])?.[1]) ?? '',
+  }));
+  return {
+    sheetNames: sheets.map((s) => s.name),
+    sheet(name: string): string[][] {
+      const found = sheets.find((s) => s.name === name);
+      if (!found) throw new Error(`the workbook has no sheet "${name}" (it has ${sheets.map((s) => s.name).join(', ')})`);
+      const path = found.target.startsWith('/') ? found.target.slice(1) : `xl/${found.target}`;
+      const rows: string[][] = [];
+      for (const row of text(path).matchAll(/<row\b[^>]*?(?:\/>|>([\s\S]*?)<\/row>)/g)) {
+        const r = Number(/\br="(\d+)"/.exec(row[0])?.[1]) - 1;
+        const cells: string[] = [];
+        for (const cell of (row[1] ?? '').matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+          const attributes = cell[1];
+          const body = cell[2] ?? '';
+          const type = /\bt="([^"]+)"/.exec(attributes)?.[1];
+          const value = /<v>([\s\S]*?)<\/v>/.exec(body)?.[1];
+          const column = columnIndex(/\br="([A-Z]+\d+)"/.exec(attributes)?.[1] ?? 'A1');
+          cells[column] =
+            type === 's' ? shared[Number(value)] ?? '' : type === 'inlineStr' ? joinedT(body) : xmlText(value ?? '');
+        }
+        rows[r] = Array.from(cells, (c) => c ?? '');
+      }
+      return Array.from(rows, (r) => r ?? []);
+    },
+  };
 }
