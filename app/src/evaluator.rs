@@ -94,6 +94,8 @@ pub struct Dashboard {
     pub ndi: FigureTable,
     pub ndi_chart: String,
     pub targets: Vec<FigureTable>,
+    /// One bar chart per target, in the order of `targets`.
+    pub target_charts: Vec<String>,
     pub distance: Vec<FigureTable>,
     pub outcomes: FigureTable,
     /// The filter as a query string, for the export links.
@@ -153,6 +155,12 @@ pub async fn load_statistics(
         .iter()
         .map(|t| ssr::distance_table(t.label.to_owned(), &t.indicator.figures, k))
         .collect();
+    let target_charts = distance
+        .targets()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| ssr::target_chart(&format!("mal-{i}"), t.label, &t.indicator.figures, k))
+        .collect::<Result<Vec<_>, _>>()?;
     let distance_tables = distance
         .indicators
         .iter()
@@ -192,6 +200,7 @@ pub async fn load_statistics(
         ndi: ndi_table,
         ndi_chart,
         targets,
+        target_charts,
         distance: distance_tables,
         outcomes: ssr::outcome_table(&outcomes, k),
         query: query.to_query_string(),
@@ -431,9 +440,71 @@ pub mod ssr {
         }
     }
 
+    fn n_label(cell: Cell, k: u32) -> String {
+        match cell {
+            Cell::Shown(n) => format!("n = {n}"),
+            other => other.label(k),
+        }
+    }
+
+    /// Bars by gender with intervals, described in words for screen readers.
+    fn bars_chart(
+        id: &str,
+        title: String,
+        unit: &str,
+        bars: Vec<stegvis_charts::IntervalBar>,
+    ) -> Result<String, AppError> {
+        let desc = bars
+            .iter()
+            .map(|b| match b.value {
+                Some(v) => format!("{}: {v:.0}{unit} ({})", b.label, b.n),
+                None => format!("{}: visas inte ({})", b.label, b.n),
+            })
+            .collect::<Vec<_>>()
+            .join(". ");
+        stegvis_charts::interval_bar_chart(
+            &bars,
+            100.0,
+            &stegvis_charts::ChartText {
+                id: id.into(),
+                title,
+                desc,
+            },
+        )
+        .map_err(|e| {
+            tracing::error!(error = %e, "chart could not be drawn");
+            AppError::Internal
+        })
+    }
+
+    /// The share improved on a target, by gender, as bars (percent) with
+    /// Wilson intervals.
+    pub fn target_chart(
+        id: &str,
+        label: &str,
+        split: &Split<DistanceFigures>,
+        k: u32,
+    ) -> Result<String, AppError> {
+        let bars = groups(split)
+            .into_iter()
+            .map(|(group, f)| stegvis_charts::IntervalBar {
+                label: group.to_owned(),
+                value: f.improved.proportion.map(|p| p * 100.0),
+                interval: f.improved.interval.map(|i| (i.low * 100.0, i.high * 100.0)),
+                n: n_label(f.n, k),
+            })
+            .collect();
+        bars_chart(
+            id,
+            format!("{label} (procent) per kön, med 95 % konfidensintervall"),
+            " %",
+            bars,
+        )
+    }
+
     /// The NDI by gender as bars with intervals.
     pub fn ndi_chart(report: &NdiReport, k: u32) -> Result<String, AppError> {
-        let bars: Vec<stegvis_charts::IntervalBar> = groups(&report.figures)
+        let bars = groups(&report.figures)
             .into_iter()
             .map(|(group, f)| stegvis_charts::IntervalBar {
                 label: group.to_owned(),
@@ -443,32 +514,14 @@ pub mod ssr {
                     .as_ref()
                     .and_then(|m| m.interval)
                     .map(|i| (i.low, i.high)),
-                n: match f.n {
-                    Cell::Shown(n) => format!("n = {n}"),
-                    other => other.label(k),
-                },
+                n: n_label(f.n, k),
             })
             .collect();
-        let desc = bars
-            .iter()
-            .map(|b| match b.value {
-                Some(v) => format!("{}: {v:.0} ({})", b.label, b.n),
-                None => format!("{}: visas inte ({})", b.label, b.n),
-            })
-            .collect::<Vec<_>>()
-            .join(". ");
-        stegvis_charts::interval_bar_chart(
-            &bars,
-            100.0,
-            &stegvis_charts::ChartText {
-                id: "ndi-kon".into(),
-                title: "Nöjd deltagarindex per kön, med 95 % konfidensintervall".into(),
-                desc,
-            },
+        bars_chart(
+            "ndi-kon",
+            "Nöjd deltagarindex per kön, med 95 % konfidensintervall".into(),
+            "",
+            bars,
         )
-        .map_err(|e| {
-            tracing::error!(error = %e, "chart could not be drawn");
-            AppError::Internal
-        })
     }
 }

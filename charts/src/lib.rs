@@ -472,7 +472,7 @@ pub fn interval_bar_chart(
                 SegmentValue::CenterOf(i) => usize::try_from(*i)
                     .ok()
                     .and_then(|i| bars.get(i))
-                    .map(|b| format!("{} ({})", b.label, b.n))
+                    .map(|b| b.label.clone())
                     .unwrap_or_default(),
                 _ => String::new(),
             })
@@ -482,16 +482,35 @@ pub fn interval_bar_chart(
         for (i, bar) in bars.iter().enumerate() {
             let x = i32::try_from(i).map_err(draw_err)?;
             if let Some(value) = bar.value {
-                chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [
-                            (SegmentValue::Exact(x), 0.0),
-                            (SegmentValue::Exact(x + 1), value),
-                        ],
-                        BLUE.mix(0.85).filled(),
-                    )))
-                    .map_err(draw_err)?;
+                let mut rect = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(x), 0.0),
+                        (SegmentValue::Exact(x + 1), value),
+                    ],
+                    BLUE.filled(),
+                );
+                // Gaps between the bars.
+                rect.set_margin(0, 0, 18, 18);
+                chart.draw_series(std::iter::once(rect)).map_err(draw_err)?;
             }
+            // The n above the bar (or the interval), so every figure says
+            // how many people stand behind it.
+            let top = bar
+                .interval
+                .map(|(_, high)| high)
+                .or(bar.value)
+                .unwrap_or(0.0);
+            let style = (FONT, 14)
+                .into_font()
+                .color(&INK)
+                .pos(Pos::new(HPos::Center, VPos::Bottom));
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    bar.n.clone(),
+                    (SegmentValue::CenterOf(x), (top + 2.0).min(y_max)),
+                    style,
+                )))
+                .map_err(draw_err)?;
             if let Some((low, high)) = bar.interval {
                 let centre = SegmentValue::CenterOf(x);
                 chart
@@ -714,8 +733,9 @@ mod tests {
             },
         ];
         let svg = interval_bar_chart(&bars, 100.0, &text()).unwrap();
-        assert!(svg.contains("Kvinna (n = 40)"));
-        assert!(svg.contains("Annan (färre än 5)"));
+        assert!(svg.contains("Kvinna"));
+        assert!(svg.contains("n = 40"));
+        assert!(svg.contains("färre än 5"));
         // One bar drawn (the hidden group has none).
         assert_eq!(svg.matches("<rect").count() - 1, 1, "{svg}");
     }

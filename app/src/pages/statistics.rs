@@ -109,7 +109,10 @@ pub fn StatisticsPage() -> impl IntoView {
                 <section aria-labelledby="targets-heading">
                     <h2 id="targets-heading">"Stegförflyttning: målen"</h2>
                     <p class="hint">{d.distance_rule.clone()}</p>
-                    {d.targets.iter().cloned().map(|t| view! { <Figures table=t /> }).collect_view()}
+                    {d.targets.iter().cloned().zip(d.target_charts.iter().cloned()).map(|(t, svg)| view! {
+                        <div class="chart-svg" inner_html=svg></div>
+                        <Figures table=t />
+                    }).collect_view()}
                     <details>
                         <summary>"Alla områden"</summary>
                         {d.distance.iter().cloned().map(|t| view! { <Figures table=t /> }).collect_view()}
