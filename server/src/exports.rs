@@ -127,11 +127,28 @@ pub async fn reports(
 ) -> Result<Reports, ExportFailure> {
     let respondents = store.respondents(&org.id, index).await?;
     let k = org.small_cell_k;
-    Ok(Reports {
+    let mut reports = Reports {
         ndi: stats::ndi_report(index, &respondents, filter, NdiSelection::Latest, k),
         distance: stats::distance_report(index, &respondents, filter, k),
         outcomes: stats::outcome_report(&respondents, filter, k),
-    })
+    };
+    // The files name the programme, not its internal id.
+    if let Some(id) = &filter.programme {
+        let name = store
+            .programmes(&org.id)
+            .await?
+            .into_iter()
+            .find(|p| &p.id == id)
+            .map(|p| p.name);
+        for basis in [
+            &mut reports.ndi.basis,
+            &mut reports.distance.basis,
+            &mut reports.outcomes.basis,
+        ] {
+            basis.filter.programme = name.clone();
+        }
+    }
+    Ok(reports)
 }
 
 /// Writes an aggregate export (not the answer-level ones) into bytes.

@@ -200,10 +200,25 @@ async fn csv_and_xlsx_read_back_match_the_dashboard_and_every_export_is_audited(
         "färre än 5"
     );
 
+    // A programme filter is named by the programme's name, never its id.
+    let programme = app
+        .store
+        .create_programme_in(&org.id, "Steget vidare", Default::default())
+        .await
+        .unwrap();
+    let res = client
+        .get(&format!(
+            "/utvardering/export/ndi.csv?insats={}",
+            programme.id
+        ))
+        .await;
+    assert!(res.text.contains("Steget vidare"), "{}", res.text);
+    assert!(!res.text.contains(&programme.id));
+
     let audits = app
         .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'export'")
         .await;
-    assert_eq!(audits, 4);
+    assert_eq!(audits, 5);
     let detail = app
         .count(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND detail LIKE ?",
