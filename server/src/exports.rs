@@ -366,6 +366,17 @@ fn respondent_of(r: &AnswerRecord) -> stats::Respondent {
     }
 }
 
+/// One check-in in the answer stream: pseudonym, instrument version, date,
+/// occasion kind and number. Consecutive rows with the same key are one
+/// `QuestionnaireResponse`.
+type CheckInKey = (
+    String,
+    String,
+    chrono::NaiveDate,
+    stegvis_domain::occasion::OccasionKind,
+    u32,
+);
+
 /// Bytes written so far, handed on in chunks of about this size.
 const CHUNK: usize = 64 * 1024;
 
@@ -428,24 +439,12 @@ where
         _ => return Ok(0),
     }
     // FHIR: one QuestionnaireResponse per check-in, from consecutive rows.
-    let mut group: Option<(
-        String,
-        String,
-        chrono::NaiveDate,
-        stegvis_domain::occasion::OccasionKind,
-        u32,
-    )> = None;
+    let mut group: Option<CheckInKey> = None;
     let mut answers: BTreeMap<String, AnswerValue> = BTreeMap::new();
     let mut rows = 0_u64;
     let mut stream = store.answer_stream(org_id);
     let flush_group = |fhir: &mut Option<stegvis_export::BundleWriter<Chunks>>,
-                       group: &Option<(
-        String,
-        String,
-        chrono::NaiveDate,
-        stegvis_domain::occasion::OccasionKind,
-        u32,
-    )>,
+                       group: &Option<CheckInKey>,
                        answers: &mut BTreeMap<String, AnswerValue>|
      -> Result<(), ExportFailure> {
         if let (Some(writer), Some((pseudonym, _, date, kind, number))) = (fhir.as_mut(), group) {
@@ -471,8 +470,7 @@ where
         let pseudonym = plan.pseudonyms.pseudonym(&record.participant_id);
         let keep = !record.anonymous;
         let date = record.submitted_at.date_naive();
-        if let Some(writer) = fhir.as_mut() {
-            let _ = writer;
+        if fhir.is_some() {
             let key = (
                 pseudonym.clone(),
                 record.instrument_version.clone(),
