@@ -441,7 +441,15 @@ impl Client {
         if let Some(address) = self.address {
             req.extensions_mut().insert(ConnectInfo(address));
         }
-        let res = self.router.clone().oneshot(req).await.unwrap();
+        // A request that never answers fails the test with its path instead
+        // of hanging the whole run.
+        let res = tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            self.router.clone().oneshot(req),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{path} did not answer within 30 s"))
+        .unwrap();
         for value in res.headers().get_all(header::SET_COOKIE) {
             self.keep_cookie(value.to_str().unwrap());
         }
