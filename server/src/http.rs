@@ -68,14 +68,24 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .layer(no_store());
-    Router::new()
-        .route("/healthz", get(healthz))
+    // Sessions only where a page or a function may read one: a static file
+    // never does, and with the session renewed on every use each file
+    // fetched would otherwise cost a database read and write.
+    let dynamic = Router::new()
         .route(
             "/utvardering/export/{name}",
             get(crate::exports::download).layer(no_store()),
         )
         // `leptos_routes_with_context` also mounts every server function under /api.
         .merge(pages)
+        .layer(axum::middleware::map_response(error_status))
+        .layer(sessions.clone());
+    let not_found = ServiceBuilder::new()
+        .layer(sessions)
+        .service(tower::service_fn(not_found_page(state.clone())));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(dynamic)
         // Built files keep their names across releases: revalidate each time (a 304 is cheap).
         .nest_service(
             "/pkg",
@@ -94,13 +104,8 @@ pub fn router(state: AppState) -> Router {
                     header::CACHE_CONTROL,
                     cache_when_found("public, max-age=86400"),
                 ))
-                .service(
-                    ServeDir::new(&site_root)
-                        .not_found_service(tower::service_fn(not_found_page(state.clone()))),
-                ),
+                .service(ServeDir::new(&site_root).not_found_service(not_found)),
         )
-        .layer(axum::middleware::map_response(error_status))
-        .layer(sessions)
         .layer(axum::middleware::from_fn(move |req, next| {
             client_address(trust_proxy, req, next)
         }))

@@ -353,6 +353,20 @@ async fn pages_are_not_cached_and_assets_are_compressed_and_cached() {
     let res = phone.post("/api/check-in/overview", "").await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.headers[header::CACHE_CONTROL], "no-store");
+
+    // Files fetched with a session neither read nor renew it; pages still do.
+    let expiry = "SELECT expires_at FROM sessions";
+    let before = app.scalar(expiry).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    for file in ["/pkg/stegvis.css", "/manifest.webmanifest"] {
+        let res = phone.get(file).await;
+        assert_eq!(res.status, StatusCode::OK, "{file}");
+        assert!(res.headers.get(header::SET_COOKIE).is_none(), "{file}");
+    }
+    assert_eq!(app.scalar(expiry).await, before);
+    let page = phone.get("/no/such/page").await;
+    assert!(page.headers.get(header::SET_COOKIE).is_some());
+    assert!(app.scalar(expiry).await > before);
 }
 
 #[tokio::test]
