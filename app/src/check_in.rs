@@ -298,7 +298,7 @@ pub(crate) mod ssr {
     use std::collections::BTreeMap;
     use std::sync::Arc;
     use stegvis_domain::instrument::{AnswerKind, Instrument, Item, Texts, DECLINED};
-    use stegvis_domain::schedule::{Schedule, ScheduledOccasion};
+    use stegvis_domain::schedule::ScheduledOccasion;
     use stegvis_store::{DraftRow, OccasionRef, ParticipantRow};
 
     /// The signed-in participant (or the one a staff member runs the check-in
@@ -356,11 +356,13 @@ pub(crate) mod ssr {
                 .into_iter()
                 .map(|o| (o.kind, o.number))
                 .collect();
-            let mut schedule = Schedule::new(participant.intake_date);
-            schedule.exit = participant.exit_date;
-            // The programme's window, else the server's default.
-            schedule.window = participant.window.unwrap_or(state.window);
-            let status = schedule.status_on(state.today(), &answered);
+            let status = state
+                .schedule(
+                    participant.intake_date,
+                    participant.exit_date,
+                    participant.window,
+                )
+                .status_on(state.today(), &answered);
             Ok(Self {
                 next_opens: status.next.as_ref().map(|n| n.opens),
                 open: status.open_now,

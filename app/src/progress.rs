@@ -86,9 +86,11 @@ pub async fn load_my_journey() -> Result<MyJourney, AppError> {
         .participant(&participant_id)
         .await?
         .ok_or_else(AppError::participant_signed_out)?;
-    let mut schedule = stegvis_domain::schedule::Schedule::new(participant.intake_date);
-    schedule.exit = participant.exit_date;
-    schedule.window = participant.window.unwrap_or(state.window);
+    let schedule = state.schedule(
+        participant.intake_date,
+        participant.exit_date,
+        participant.window,
+    );
     let journey = ssr::journey(&state, &participant_id, &schedule, lang.code()).await?;
     let sentences = journey
         .indicators
@@ -117,7 +119,7 @@ pub async fn load_my_journey() -> Result<MyJourney, AppError> {
 pub async fn load_meeting_view(id: String, previous: bool) -> Result<MeetingView, AppError> {
     use crate::texts::Lang;
     let (staff, state, p) = crate::staff::ssr::own_participant(&id).await?;
-    let schedule = crate::staff::ssr::schedule_of(&state, &p);
+    let schedule = state.schedule(p.start_date, p.exit_date, p.window);
     let journey = ssr::journey(&state, &p.id, &schedule, Lang::Sv.code()).await?;
     let labels = ssr::column_labels(&journey, Lang::Sv);
     let answered = journey.columns.iter().filter(|c| !c.missed).count();
@@ -226,7 +228,7 @@ pub mod ssr {
     use crate::error::AppError;
     use crate::staff::Choice;
     use crate::state::AppState;
-    use crate::texts::{occasion_name, Lang};
+    use crate::texts::{occasion_title, Lang};
     use std::collections::BTreeMap;
     use stegvis_charts::{ChartText, SeriesStyle, StarSeries};
     use stegvis_domain::progress::{self, CheckInRecord, Indicator, Journey, Reading};
@@ -272,16 +274,8 @@ pub mod ssr {
         journey
             .columns
             .iter()
-            .map(|c| capitalised(&occasion_name(lang, c.kind, c.number)))
+            .map(|c| occasion_title(lang, c.kind, c.number))
             .collect()
-    }
-
-    fn capitalised(text: &str) -> String {
-        let mut chars = text.chars();
-        chars
-            .next()
-            .map(|c| c.to_uppercase().chain(chars).collect())
-            .unwrap_or_default()
     }
 
     /// A reading as a table cell.
@@ -588,7 +582,6 @@ pub mod ssr {
         };
         let column = journey.columns[col];
         let saved = state.store.staff_ratings(participant_id).await?;
-        let instrument = state.current_instrument();
         let rows = journey
             .indicators
             .iter()
@@ -598,34 +591,17 @@ pub mod ssr {
                         && r.occasion.kind == column.kind
                         && r.occasion.number == column.number
                 });
-                let item = instrument.item(&i.item_id);
                 // The staff rating as a level, to compare with the participant's.
-                let level_of = |code: &str| {
-                    item.and_then(|item| {
-                        let mut options: Vec<_> =
-                            item.options.iter().filter(|o| o.score.is_some()).collect();
-                        options.sort_by_key(|o| o.score);
-                        if !item.higher_is_better {
-                            options.reverse();
-                        }
-                        options.iter().position(|o| o.code == code)
+                let staff_level = rating.and_then(|r| i.level_of(&r.value));
+                let options = i
+                    .codes
+                    .iter()
+                    .zip(&i.levels)
+                    .map(|(code, label)| Choice {
+                        value: code.clone(),
+                        label: label.clone(),
                     })
-                };
-                let staff_level = rating.and_then(|r| level_of(&r.value));
-                let options = item
-                    .map(|item| {
-                        item.options
-                            .iter()
-                            .filter(|o| o.score.is_some())
-                            .filter_map(|o| {
-                                level_of(&o.code).map(|l| Choice {
-                                    value: o.code.clone(),
-                                    label: i.label(l).to_owned(),
-                                })
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                    .collect();
                 RatingRow {
                     item_id: i.item_id.clone(),
                     name: i.name.clone(),

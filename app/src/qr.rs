@@ -22,29 +22,11 @@ pub fn svg(data: &str) -> Result<String, AppError> {
         .light_color(svg::Color("#ffffff"))
         .quiet_zone(true)
         .build();
-    // The renderer writes an XML declaration and fixed width/height; inline
-    // SVG wants neither.
-    let start = image.find("<svg").unwrap_or(0);
-    let image = &image[start..];
-    Ok(strip_size(image).replacen(
+    Ok(stegvis_charts::inline_svg(&image, "").replacen(
         "<svg",
         "<svg class=\"qr\" aria-hidden=\"true\" focusable=\"false\"",
         1,
     ))
-}
-
-/// Removes the fixed `width`/`height` of the root element.
-#[cfg(feature = "ssr")]
-fn strip_size(svg: &str) -> String {
-    let Some(end) = svg.find('>') else {
-        return svg.to_owned();
-    };
-    let (head, rest) = svg.split_at(end);
-    let head: Vec<&str> = head
-        .split(' ')
-        .filter(|part| !part.starts_with("width=") && !part.starts_with("height="))
-        .collect();
-    format!("{}{rest}", head.join(" "))
 }
 
 #[cfg(all(test, feature = "ssr"))]

@@ -274,7 +274,7 @@ pub async fn register_participant(
     });
     let mut attempts = 0;
     let id = loop {
-        let code = stegvis_domain::access::generate_participant_code(&mut rand::rng());
+        let code = stegvis_store::ids::participant_code();
         let new = stegvis_store::NewParticipant {
             organisation_id: &staff.organisation_id,
             case_manager_id: &staff.id,
@@ -307,12 +307,12 @@ pub fn participant_path(id: &str) -> String {
 /// A participant's page: facts, occasions, phone access. Opening it is audited.
 #[server(prefix = "/api", endpoint = "staff/participant")]
 pub async fn load_participant_overview(id: String) -> Result<ParticipantOverview, AppError> {
-    use crate::texts::{occasion_name, Lang};
+    use crate::texts::{occasion_title, Lang};
     use stegvis_domain::participant::{ExitOutcome, Gender, Referral};
     let (staff, state, p) = ssr::own_participant(&id).await?;
     let today = state.today();
     let check_ins = state.store.check_ins_of(&p.id).await?;
-    let schedule = ssr::schedule_of(&state, &p);
+    let schedule = state.schedule(p.start_date, p.exit_date, p.window);
     let answered: Vec<_> = check_ins
         .iter()
         .map(|c| (c.occasion.kind, c.occasion.number))
@@ -325,7 +325,7 @@ pub async fn load_participant_overview(id: String) -> Result<ParticipantOverview
                 .iter()
                 .find(|c| c.occasion.kind == o.kind && c.occasion.number == o.number);
             OccasionRow {
-                name: capitalised(&occasion_name(Lang::Sv, o.kind, o.number)),
+                name: occasion_title(Lang::Sv, o.kind, o.number),
                 due: o.due.to_string(),
                 state: ssr::state_label(s).into(),
                 submission_id: stored.map(|c| c.submission_id.clone()),
@@ -418,15 +418,6 @@ pub async fn load_participant_overview(id: String) -> Result<ParticipantOverview
         today: today.to_string(),
         open_now,
     })
-}
-
-#[cfg(feature = "ssr")]
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// Records the exit date and outcome; the exit check-in opens from that date.
@@ -531,7 +522,7 @@ pub async fn load_check_in_answers(
     id: String,
     submission: String,
 ) -> Result<CheckInAnswers, AppError> {
-    use crate::texts::{occasion_name, Lang};
+    use crate::texts::{occasion_title, Lang};
     let (staff, state, p) = ssr::own_participant(&id).await?;
     let check_in = state
         .store
@@ -573,11 +564,7 @@ pub async fn load_check_in_answers(
             })
         })
         .collect();
-    let occasion = capitalised(&occasion_name(
-        Lang::Sv,
-        check_in.occasion.kind,
-        check_in.occasion.number,
-    ));
+    let occasion = occasion_title(Lang::Sv, check_in.occasion.kind, check_in.occasion.number);
     ssr::audit(&staff, "read-answers", Some(&p.id), &occasion).await?;
     Ok(CheckInAnswers {
         participant_id: p.id.clone(),
@@ -620,7 +607,7 @@ pub mod ssr {
     use crate::error::AppError;
     use crate::state::{app_state, AppState};
     use chrono::{DateTime, NaiveDate, Utc};
-    use stegvis_domain::schedule::{DueState, Schedule};
+    use stegvis_domain::schedule::DueState;
     use stegvis_store::{CaseloadEntry, ParticipantDetail, Role, StaffRow};
 
     /// The signed-in case manager and a participant of their organisation, or 404.
@@ -677,14 +664,6 @@ pub mod ssr {
             .collect())
     }
 
-    /// The participant's occasion plan.
-    pub fn schedule_of(state: &AppState, p: &ParticipantDetail) -> Schedule {
-        let mut schedule = Schedule::new(p.start_date);
-        schedule.exit = p.exit_date;
-        schedule.window = p.window.unwrap_or(state.window);
-        schedule
-    }
-
     /// A date in Sweden's time, as staff read it.
     pub fn local_date(at: DateTime<Utc>) -> String {
         at.with_timezone(&chrono::Local).date_naive().to_string()
@@ -717,14 +696,16 @@ pub mod ssr {
         entry: &CaseloadEntry,
         today: NaiveDate,
     ) -> (CaseloadRow, Option<NaiveDate>, Option<DateTime<Utc>>) {
-        use crate::texts::{occasion_name, Lang};
+        use crate::texts::{occasion_title, Lang};
         let p = &entry.participant;
         let answered: Vec<_> = entry
             .check_ins
             .iter()
             .map(|c| (c.occasion.kind, c.occasion.number))
             .collect();
-        let status = schedule_of(state, p).status_on(today, &answered);
+        let status = state
+            .schedule(p.start_date, p.exit_date, p.window)
+            .status_on(today, &answered);
         let last = entry.check_ins.iter().map(|c| c.submitted_at).max();
         let (code, label, occasion) = match (&status.open_now, &status.next) {
             (Some(open), _) => {
@@ -745,7 +726,7 @@ pub mod ssr {
             status: code.into(),
             status_label: label.into(),
             next_occasion: occasion
-                .map(|o| super::capitalised(&occasion_name(Lang::Sv, o.kind, o.number)))
+                .map(|o| occasion_title(Lang::Sv, o.kind, o.number))
                 .unwrap_or_else(|| "–".into()),
             next_date: occasion.map(|o| o.due.to_string()),
             missed: status.missed.len(),

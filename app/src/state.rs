@@ -116,6 +116,20 @@ impl AppState {
         Ok(instrument)
     }
 
+    /// A participant's occasion plan: their start and exit, and their
+    /// programme's window or else the server's default.
+    pub fn schedule(
+        &self,
+        intake: NaiveDate,
+        exit: Option<NaiveDate>,
+        window: Option<Window>,
+    ) -> stegvis_domain::schedule::Schedule {
+        let mut schedule = stegvis_domain::schedule::Schedule::new(intake);
+        schedule.exit = exit;
+        schedule.window = window.unwrap_or(self.window);
+        schedule
+    }
+
     /// Today's date where the programmes run (Sweden).
     pub fn today(&self) -> NaiveDate {
         chrono::Local::now().date_naive()

@@ -175,6 +175,21 @@ pub fn format_date(lang: Lang, date: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
+/// The occasion as a heading or table label names it ("Uppföljning 2"):
+/// [`occasion_name`] with a capital first letter.
+pub fn occasion_title(
+    lang: Lang,
+    kind: stegvis_domain::occasion::OccasionKind,
+    number: u32,
+) -> String {
+    let name = occasion_name(lang, kind, number);
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// The occasion as the start screen names it.
 pub fn occasion_name(
     lang: Lang,

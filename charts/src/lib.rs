@@ -545,6 +545,27 @@ pub fn star_value(indicator: &Indicator, reading: Reading) -> Option<f64> {
 /// named by its `<title>` and described by its `<desc>`, sized by CSS through
 /// its viewBox instead of fixed pixels.
 fn accessible(svg: &str, text: &ChartText) -> String {
+    let id = escape(&text.id);
+    let svg = inline_svg(
+        svg,
+        &format!("class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\""),
+    );
+    // The title and description come first inside the root element.
+    let Some(head_end) = svg.find('>') else {
+        return svg;
+    };
+    let (head, rest) = svg.split_at(head_end + 1);
+    format!(
+        "{head}<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>{rest}",
+        escape(&text.title),
+        escape(&text.desc),
+    )
+}
+
+/// Makes a drawn SVG document fit to put inline in a page: no XML
+/// declaration, no fixed `width`/`height` (a `viewBox` of that size instead,
+/// so CSS decides the size), and `attributes` added to the root element.
+pub fn inline_svg(svg: &str, attributes: &str) -> String {
     let start = svg.find("<svg").unwrap_or(0);
     let svg = &svg[start..];
     let Some(head_end) = svg.find('>') else {
@@ -569,13 +590,11 @@ fn accessible(svg: &str, text: &ChartText) -> String {
             head.push_str(&format!(" viewBox=\"0 0 {w} {h}\""));
         }
     }
-    let id = escape(&text.id);
-    format!(
-        "{head} class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>{}",
-        escape(&text.title),
-        escape(&text.desc),
-        &rest[1..]
-    )
+    if attributes.is_empty() {
+        format!("{head}{rest}")
+    } else {
+        format!("{head} {attributes}{rest}")
+    }
 }
 
 /// Escapes text for XML content and attributes.
@@ -596,6 +615,7 @@ mod tests {
             question: "Hur mår du nu?".into(),
             name: "Hälsa".into(),
             higher_is_better,
+            codes: ["1", "2", "3", "4", "5"].map(String::from).to_vec(),
             levels: [
                 "Mycket dåligt",
                 "Dåligt",

@@ -68,6 +68,8 @@ pub struct Indicator {
     pub higher_is_better: bool,
     /// The answer labels from the worst (level 0) to the best.
     pub levels: Vec<String>,
+    /// The option code of each level, in the same order.
+    pub codes: Vec<String>,
     /// One reading per column.
     pub readings: Vec<Reading>,
 }
@@ -79,6 +81,11 @@ impl Indicator {
         let first = drawn.next()?;
         let latest = drawn.next_back()?;
         Some((first, latest))
+    }
+
+    /// The level of an option code, if the code is one of the item's scored options.
+    pub fn level_of(&self, code: &str) -> Option<usize> {
+        self.codes.iter().position(|c| c == code)
     }
 
     /// The label of a level.
@@ -180,6 +187,7 @@ pub fn journey(
                 options.reverse();
             }
             let levels = options.iter().map(|o| text(&o.text)).collect();
+            let codes = options.iter().map(|o| o.code.clone()).collect();
             let readings = columns
                 .iter()
                 .map(|(column, record)| match record {
@@ -205,6 +213,7 @@ pub fn journey(
                 question,
                 higher_is_better: item.higher_is_better,
                 levels,
+                codes,
                 readings,
             }
         })
@@ -385,6 +394,10 @@ options = [{ text = { sv = "Inte alls" } }, { text = { sv = "Helt" } }]
         );
         assert_eq!(oro.levels.last().map(String::as_str), Some("Inte alls"));
         assert_eq!(oro.readings[0], Reading::Level(0));
+        // The codes run the same way: the level of "5" (very much worry) is 0.
+        assert_eq!(oro.level_of("5"), Some(0));
+        assert_eq!(oro.level_of("1"), Some(4));
+        assert_eq!(oro.level_of("declined"), None);
     }
 
     #[test]

@@ -603,19 +603,11 @@ pub(crate) fn occasion_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<Oc
 /// Random identifiers people see or hold.
 pub mod ids {
     use rand::distr::{Alphanumeric, SampleString};
-    use rand::Rng;
 
-    /// Letters and digits that cannot be mistaken for each other when read aloud
-    /// or typed from paper (no 0/O, 1/I/L, 5/S, 2/Z, 8/B).
-    const CODE_ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
-
-    /// A participant code such as `KX7-M4Q`: random, short, says nothing about the person.
+    /// A participant code such as `KX7-M4Q`: random, short, says nothing
+    /// about the person (the domain's unambiguous alphabet).
     pub fn participant_code() -> String {
-        let mut rng = rand::rng();
-        let mut pick = || CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char;
-        let a: String = (0..3).map(|_| pick()).collect();
-        let b: String = (0..3).map(|_| pick()).collect();
-        format!("{a}-{b}")
+        stegvis_domain::access::generate_participant_code(&mut rand::rng())
     }
 
     /// A fresh submission id, for check-ins made on the server (demo data).
@@ -639,7 +631,7 @@ pub mod ids {
                 assert_eq!(code.len(), 7);
                 assert!(code
                     .chars()
-                    .all(|c| c == '-' || CODE_ALPHABET.contains(&(c as u8))));
+                    .all(|c| c == '-' || stegvis_domain::access::CODE_ALPHABET.contains(c)));
             }
         }
 
