@@ -357,12 +357,19 @@ pub mod ssr {
 
     /// The signed-in staff member, if any (a disabled account counts as nobody).
     pub async fn signed_in_staff() -> Result<Option<StaffRow>, AppError> {
-        let session = session().await?;
-        let Some(id) = get::<String>(&session, STAFF_KEY).await? else {
+        staff_of(&session().await?, &app_state()?.store).await
+    }
+
+    /// The staff member a session belongs to, if any (a disabled account
+    /// counts as nobody). For handlers outside the Leptos context too.
+    pub async fn staff_of(
+        session: &Session,
+        store: &stegvis_store::Store,
+    ) -> Result<Option<StaffRow>, AppError> {
+        let Some(id) = get::<String>(session, STAFF_KEY).await? else {
             return Ok(None);
         };
-        let state = app_state()?;
-        Ok(state.store.staff(&id).await?.filter(|s| !s.disabled))
+        Ok(store.staff(&id).await?.filter(|s| !s.disabled))
     }
 
     /// The signed-in staff member, or 401.
@@ -373,7 +380,11 @@ pub mod ssr {
     /// The signed-in staff member when they have `role`, else 401 or 403.
     /// Admin work also needs two-factor sign-in turned on.
     pub async fn require_role(role: Role) -> Result<StaffRow, AppError> {
-        let staff = require_staff().await?;
+        check_role(require_staff().await?, role)
+    }
+
+    /// The staff member when they may act in `role`, else 403.
+    pub fn check_role(staff: StaffRow, role: Role) -> Result<StaffRow, AppError> {
         if !staff.has(role) {
             return Err(AppError::Forbidden(
                 "Ditt konto har inte behörighet till det här.".into(),

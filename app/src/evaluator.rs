@@ -14,62 +14,38 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatsQuery {
     /// Programme id.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "blank")]
     pub insats: Option<String>,
     /// `intag` (intake date, the default) or `svar` (check-in date).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "blank")]
     pub grund: Option<String>,
     /// Period start, `YYYY-MM-DD`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "blank")]
     pub fran: Option<String>,
     /// Period end, `YYYY-MM-DD`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "blank")]
     pub till: Option<String>,
     /// Age band label, e.g. `25–34`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "blank")]
     pub alder: Option<String>,
     /// Referral code.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "blank")]
     pub remiss: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "blank")]
     pub kommun: Option<String>,
 }
 
-impl StatsQuery {
-    /// The query string of this filter, for links to exports.
-    pub fn to_query_string(&self) -> String {
-        let pairs = [
-            ("insats", &self.insats),
-            ("grund", &self.grund),
-            ("fran", &self.fran),
-            ("till", &self.till),
-            ("alder", &self.alder),
-            ("remiss", &self.remiss),
-            ("kommun", &self.kommun),
-        ];
-        pairs
-            .iter()
-            .filter_map(|(k, v)| {
-                v.as_deref()
-                    .filter(|v| !v.is_empty())
-                    .map(|v| format!("{k}={}", encode(v)))
-            })
-            .collect::<Vec<_>>()
-            .join("&")
-    }
+/// An unset or empty filter field, left out of query strings.
+fn blank(value: &Option<String>) -> bool {
+    value.as_deref().is_none_or(|v| v.trim().is_empty())
 }
 
-/// Percent-encodes a query value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+impl StatsQuery {
+    /// The query string of this filter, for links to exports and the audit log.
+    #[cfg(feature = "ssr")]
+    pub fn to_query_string(&self) -> String {
+        serde_urlencoded::to_string(self).unwrap_or_default()
+    }
 }
 
 /// A table of figures, already formatted: the same shape as a chart's data table.
@@ -523,5 +499,26 @@ pub mod ssr {
             "",
             bars,
         )
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_query_string_skips_empty_fields_and_encodes_values() {
+        let query = StatsQuery {
+            insats: Some("abc".into()),
+            fran: Some(String::new()),
+            alder: Some("25–34".into()),
+            kommun: Some("Tyresö".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            query.to_query_string(),
+            "insats=abc&alder=25%E2%80%9334&kommun=Tyres%C3%B6"
+        );
+        assert_eq!(StatsQuery::default().to_query_string(), "");
     }
 }

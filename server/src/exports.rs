@@ -6,7 +6,6 @@
 //! Every export is written to the audit log with its filter.
 
 use app::evaluator::StatsQuery;
-use app::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -48,6 +47,11 @@ impl Export {
             "fhir.json" => Self::FhirJson,
             _ => return None,
         })
+    }
+
+    /// Whether the export is the answer-level file (streamed, pseudonymised).
+    pub fn is_answer_level(self) -> bool {
+        matches!(self, Self::AnswersCsv | Self::AnswersXlsx | Self::FhirJson)
     }
 
     /// The content type of the file.
@@ -204,18 +208,10 @@ pub async fn download(
 ) -> Result<Response, ExportFailure> {
     let export = Export::from_name(&name)
         .ok_or_else(|| app::error::AppError::NotFound("Den exporten finns inte.".into()))?;
-    let staff_id: Option<String> = session.get("staff").await.ok().flatten();
-    let staff = match staff_id {
-        Some(id) => state.store.staff(&id).await?.filter(|s| !s.disabled),
-        None => None,
-    }
-    .ok_or_else(app::error::AppError::signed_out)?;
-    if !staff.has(Role::Evaluator) {
-        return Err(app::error::AppError::Forbidden(
-            "Ditt konto har inte behörighet till det här.".into(),
-        )
-        .into());
-    }
+    let staff = app::auth::ssr::staff_of(&session, &state.store)
+        .await?
+        .ok_or_else(app::error::AppError::signed_out)?;
+    let staff = app::auth::ssr::check_role(staff, Role::Evaluator)?;
     let org = state
         .store
         .organisation(&staff.organisation_id)
@@ -223,30 +219,51 @@ pub async fn download(
         .ok_or(app::error::AppError::Internal)?;
     let filter = app::evaluator::ssr::filter_from(&params.query)?;
     let options = CsvOptions::from(separator(params.sep.as_deref())?);
-    state
-        .store
-        .audit(&stegvis_store::NewAuditEntry {
-            organisation_id: &org.id,
-            staff_id: Some(&staff.id),
-            action: "export",
-            participant_id: None,
-            detail: &format!("{name} {}", params.query.to_query_string()),
-        })
-        .await?;
+    record_export(
+        &state.store,
+        &org,
+        Some(&staff.id),
+        &format!("{name} {}", params.query.to_query_string()),
+    )
+    .await?;
     let file_name = format!("stegvis-{}-{}", chrono::Local::now().date_naive(), name);
-    let body = match export {
-        Export::AnswersCsv | Export::AnswersXlsx | Export::FhirJson => {
-            answer_body(&state, export, &org, filter, options).await?
-        }
-        Export::CodebookSpss | Export::CodebookR => {
-            Body::from(codebook(&state, export, options.separator))
-        }
-        _ => {
-            let instrument = state.current_instrument();
-            let index = ItemIndex::new(&instrument);
-            let reports = reports(&state.store, &org, &index, &filter).await?;
-            Body::from(aggregate_bytes(export, &reports, &options, &instrument)?)
-        }
+    let instrument = state.current_instrument();
+    let body = if export.is_answer_level() {
+        // Streamed: rows go from the database to the client chunk by chunk.
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(8);
+        let store = state.store.clone();
+        tokio::spawn(async move {
+            let send = |chunk: Vec<u8>| {
+                let tx = tx.clone();
+                async move { tx.send(Ok(chunk)).await.is_ok() }
+            };
+            let written =
+                write_export(&store, &org, export, filter, options, &instrument, send).await;
+            if let Err(e) = written {
+                tracing::error!(error = %e, "answer export stopped");
+                let _ = tx
+                    .send(Err(std::io::Error::other("the export stopped")))
+                    .await;
+            }
+        });
+        Body::from_stream(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)))
+    } else {
+        // Small: made whole first, so a failure is still a clean error status.
+        let mut bytes = Vec::new();
+        write_export(
+            &state.store,
+            &org,
+            export,
+            filter,
+            options,
+            &instrument,
+            |chunk| {
+                bytes.extend_from_slice(&chunk);
+                std::future::ready(true)
+            },
+        )
+        .await?;
+        Body::from(bytes)
     };
     Ok((
         [
@@ -261,51 +278,62 @@ pub async fn download(
         .into_response())
 }
 
-/// The codebook that reads the answer-level CSV in SPSS or R.
-pub fn codebook(state: &AppState, export: Export, separator: Separator) -> String {
-    let instrument = state.current_instrument();
-    match export {
-        Export::CodebookR => stegvis_export::r_script(&instrument, separator, "svar.csv"),
-        _ => stegvis_export::spss_syntax(&instrument, separator, "svar.csv"),
-    }
-}
-
-/// The answer-level exports, streamed: rows go from the database through the
-/// writer to the client in chunks, never all in memory.
-async fn answer_body(
-    state: &AppState,
-    export: Export,
+/// Writes any export for an organisation under a filter, handing the bytes
+/// to `send` (which answers whether to go on): the aggregate reports whole,
+/// the codebook whole, the answer-level files chunk by chunk as they stream
+/// from the database. The one way both the download and `stegvis export` write.
+pub async fn write_export<F, Fut>(
+    store: &Store,
     org: &OrganisationRow,
+    export: Export,
     filter: stats::Filter,
     options: CsvOptions,
-) -> Result<Body, ExportFailure> {
-    let plan = AnswerPlan::new(&state.store, org, filter).await?;
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(8);
-    let store = state.store.clone();
-    let org_id = org.id.clone();
-    let instrument = state.current_instrument();
-    tokio::spawn(async move {
-        let send = |chunk: Vec<u8>| {
-            let tx = tx.clone();
-            async move { tx.send(Ok(chunk)).await.is_ok() }
-        };
-        let result =
-            write_answers(&store, &org_id, &plan, export, options, &instrument, send).await;
-        if let Err(e) = result {
-            tracing::error!(error = %e, "answer export stopped");
-            let _ = tx
-                .send(Err(std::io::Error::other("the export stopped")))
-                .await;
+    instrument: &stegvis_domain::instrument::Instrument,
+    mut send: F,
+) -> Result<u64, ExportFailure>
+where
+    F: FnMut(Vec<u8>) -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    if export.is_answer_level() {
+        let plan = AnswerPlan::new(store, org, filter).await?;
+        return write_answers(store, &org.id, &plan, export, options, instrument, send).await;
+    }
+    let bytes = match export {
+        Export::CodebookR => {
+            stegvis_export::r_script(instrument, options.separator, "svar.csv").into_bytes()
         }
-    });
-    let stream = tokio_stream_from(rx);
-    Ok(Body::from_stream(stream))
+        Export::CodebookSpss => {
+            stegvis_export::spss_syntax(instrument, options.separator, "svar.csv").into_bytes()
+        }
+        _ => {
+            let index = ItemIndex::new(instrument);
+            let reports = reports(store, org, &index, &filter).await?;
+            aggregate_bytes(export, &reports, &options, instrument)?
+        }
+    };
+    send(bytes).await;
+    Ok(0)
 }
 
-fn tokio_stream_from(
-    mut rx: tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>,
-) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {
-    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+/// Writes the audit record of an export: who (`None` for the command
+/// line), which file, and the filter.
+pub async fn record_export(
+    store: &Store,
+    org: &OrganisationRow,
+    staff_id: Option<&str>,
+    detail: &str,
+) -> Result<(), ExportFailure> {
+    store
+        .audit(&stegvis_store::NewAuditEntry {
+            organisation_id: &org.id,
+            staff_id,
+            action: "export",
+            participant_id: None,
+            detail,
+        })
+        .await?;
+    Ok(())
 }
 
 /// What the answer-level export keeps of each participant: pseudonyms
@@ -338,12 +366,7 @@ impl AnswerPlan {
     }
 }
 
-/// Whether a stored answer's participant and check-in pass the filter.
-fn passes(filter: &stats::Filter, r: &AnswerRecord) -> bool {
-    let respondent = respondent_of(r);
-    filter.includes(&respondent) && filter.counts_date(r.submitted_at.date_naive())
-}
-
+/// The facts of an answer's participant, as the statistics filter reads them.
 fn respondent_of(r: &AnswerRecord) -> stats::Respondent {
     use stegvis_domain::participant::{Gender, Referral};
     stats::Respondent {
@@ -462,12 +485,25 @@ where
         answers.clear();
         Ok(())
     };
+    // Rows come ordered by participant: decide the participant's filter and
+    // pseudonym once, at their first row, not again for every answer.
+    let mut participant: Option<(String, bool, String)> = None;
     while let Some(record) = stream.next().await {
         let record = record?;
-        if !passes(&plan.filter, &record) {
+        if participant.as_ref().map(|p| p.0.as_str()) != Some(record.participant_id.as_str()) {
+            participant = Some((
+                record.participant_id.clone(),
+                plan.filter.includes(&respondent_of(&record)),
+                plan.pseudonyms.pseudonym(&record.participant_id),
+            ));
+        }
+        let Some((_, true, pseudonym)) = &participant else {
+            continue;
+        };
+        let pseudonym = pseudonym.clone();
+        if !plan.filter.counts_date(record.submitted_at.date_naive()) {
             continue;
         }
-        let pseudonym = plan.pseudonyms.pseudonym(&record.participant_id);
         let keep = !record.anonymous;
         let date = record.submitted_at.date_naive();
         if fhir.is_some() {

@@ -140,17 +140,9 @@ async fn main() -> anyhow::Result<()> {
         } => create_admin(&store, &organisation, &email, &name, case_manager).await,
         Command::Export(args) => export(&config, store, args).await,
         Command::Demo { participants } => {
-            let instrument = load_instrument(&config)?;
-            let source = match &config.instrument {
-                Some(path) => std::fs::read_to_string(path)?,
-                None => DEFAULT_INSTRUMENT.to_owned(),
-            };
-            store.register_instrument(&instrument, &source).await?;
-            let hash = |p: &str| {
-                app::auth::ssr::hash_secret(p).map_err(|e| StoreError::Corrupt(e.to_string()))
-            };
+            let instrument = load_instrument(&config, &store).await?;
             let today = chrono::Local::now().date_naive();
-            match demo::seed_sized(&store, &instrument, today, hash, participants).await? {
+            match demo::seed_sized(&store, &instrument, today, demo_hash, participants).await? {
                 Some(seeded) => println!(
                     "Demo data: {} participants, {} check-ins.",
                     seeded.participants, seeded.check_ins
@@ -224,14 +216,7 @@ async fn create_admin(
 }
 
 async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
-    let source = match &config.instrument {
-        Some(path) => std::fs::read_to_string(path)
-            .with_context(|| format!("reading instrument {}", path.display()))?,
-        None => DEFAULT_INSTRUMENT.to_owned(),
-    };
-    let instrument = Instrument::from_toml(&source).context("loading the instrument")?;
-    store.register_instrument(&instrument, &source).await?;
-    tracing::info!(version = %instrument.version(), "instrument loaded");
+    let instrument = load_instrument(&config, &store).await?;
 
     let leptos_options = LeptosOptions::builder()
         .output_name(app::OUTPUT_NAME)
@@ -252,10 +237,14 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
     let base = format!("http://{}", listener.local_addr()?);
 
     if config.demo {
-        let hash = |p: &str| {
-            app::auth::ssr::hash_secret(p).map_err(|e| StoreError::Corrupt(e.to_string()))
-        };
-        match demo::seed(&store, &state.current_instrument(), state.today(), hash).await? {
+        match demo::seed(
+            &store,
+            &state.current_instrument(),
+            state.today(),
+            demo_hash,
+        )
+        .await?
+        {
             Some(seeded) => print_demo(&seeded, &base),
             None => println!("The database already has data; no demo data added."),
         }
@@ -274,7 +263,7 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
 
 async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Result<()> {
     use stegvis_server::exports::{self, Export};
-    let instrument = load_instrument(config)?;
+    let instrument = load_instrument(config, &store).await?;
     let org = store
         .find_organisation(args.organisation.as_deref())
         .await?
@@ -333,67 +322,62 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout())),
     };
-    store
-        .audit(&stegvis_store::NewAuditEntry {
-            organisation_id: &org.id,
-            staff_id: None,
-            action: "export",
-            participant_id: None,
-            detail: &format!("{name} (command line) {}", query.to_query_string()),
-        })
-        .await?;
-    match export {
-        Export::AnswersCsv | Export::AnswersXlsx | Export::FhirJson => {
-            let plan = exports::AnswerPlan::new(&store, &org, filter)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let out = std::sync::Mutex::new(&mut out);
-            let rows = exports::write_answers(
-                &store,
-                &org.id,
-                &plan,
-                export,
-                options,
-                &instrument,
-                |chunk| {
-                    let ok = out
-                        .lock()
-                        .map(|mut o| o.write_all(&chunk).is_ok())
-                        .unwrap_or(false);
-                    async move { ok }
-                },
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-            eprintln!("{rows} answers written.");
-        }
-        Export::CodebookSpss => out.write_all(
-            stegvis_export::spss_syntax(&instrument, separator, "svar.csv").as_bytes(),
-        )?,
-        Export::CodebookR => {
-            out.write_all(stegvis_export::r_script(&instrument, separator, "svar.csv").as_bytes())?
-        }
-        _ => {
-            let index = stegvis_domain::stats::ItemIndex::new(&instrument);
-            let reports = exports::reports(&store, &org, &index, &filter)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let bytes = exports::aggregate_bytes(export, &reports, &options, &instrument)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            out.write_all(&bytes)?;
-        }
+    exports::record_export(
+        &store,
+        &org,
+        None,
+        &format!("{name} (command line) {}", query.to_query_string()),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut write_failed = None;
+    let rows = exports::write_export(
+        &store,
+        &org,
+        export,
+        filter,
+        options,
+        &instrument,
+        |chunk| {
+            let ok = match out.write_all(&chunk) {
+                Ok(()) => true,
+                Err(e) => {
+                    write_failed = Some(e);
+                    false
+                }
+            };
+            std::future::ready(ok)
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(e) = write_failed {
+        return Err(e).context("writing the export");
+    }
+    if export.is_answer_level() {
+        eprintln!("{rows} answers written.");
     }
     out.flush()?;
     Ok(())
 }
 
-fn load_instrument(config: &Config) -> anyhow::Result<Instrument> {
+/// Reads the instrument new check-ins use (the configured file, or the
+/// built-in one) and records its version in the store.
+async fn load_instrument(config: &Config, store: &Store) -> anyhow::Result<Instrument> {
     let source = match &config.instrument {
         Some(path) => std::fs::read_to_string(path)
             .with_context(|| format!("reading instrument {}", path.display()))?,
         None => DEFAULT_INSTRUMENT.to_owned(),
     };
-    Instrument::from_toml(&source).context("loading the instrument")
+    let instrument = Instrument::from_toml(&source).context("loading the instrument")?;
+    store.register_instrument(&instrument, &source).await?;
+    tracing::info!(version = %instrument.version(), "instrument loaded");
+    Ok(instrument)
+}
+
+/// The app's password hash, for the demo accounts.
+fn demo_hash(password: &str) -> Result<String, StoreError> {
+    app::auth::ssr::hash_secret(password).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 fn print_demo(seeded: &demo::Seeded, base: &str) {

@@ -104,9 +104,10 @@ impl Store {
             };
             if current.as_deref() != Some(submission.as_str()) {
                 let submitted: DateTime<Utc> = r.get("submitted_at");
+                let occasion = crate::occasion_from_row(&r)?;
                 respondents[at].check_ins.push(CheckInScores {
-                    kind: crate::occasion_from_row(&r)?.kind,
-                    number: crate::occasion_from_row(&r)?.number,
+                    kind: occasion.kind,
+                    number: occasion.number,
                     date: submitted.date_naive(),
                     scores: vec![None; width],
                 });
