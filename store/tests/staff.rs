@@ -91,6 +91,32 @@ async fn staff_accounts_are_found_by_email_in_any_case_with_their_roles(pool: Sq
         .await;
     assert!(matches!(again, Err(StoreError::EmailTaken)));
 
+    let admin = o
+        .store
+        .create_staff(&NewStaff {
+            organisation_id: &o.org,
+            email: "adam@example.se",
+            name: "Adam Admin",
+            password_hash: "x",
+            roles: &[Role::Evaluator, Role::Admin],
+        })
+        .await
+        .unwrap();
+    let listed = o.store.list_staff(&o.org).await.unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|s| (s.name.as_str(), s.roles.clone()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("Adam Admin", vec![Role::Admin, Role::Evaluator]),
+            ("Lotta Lots", vec![Role::CaseManager]),
+        ]
+    );
+    assert_eq!(o.store.staff(&admin.id).await.unwrap().unwrap(), listed[0]);
+    let other = o.store.create_organisation("Annat").await.unwrap();
+    assert!(o.store.list_staff(&other.id).await.unwrap().is_empty());
+
     o.store
         .set_totp_secret(&o.case_manager, Some("SECRET"))
         .await
