@@ -89,6 +89,33 @@ fn CodeForm(t: &'static Texts) -> impl IntoView {
     }
 }
 
+/// A labelled PIN field: digits only on phones, hidden as typed. A new PIN
+/// must be 4–6 digits (checked by the browser too); typing an existing one
+/// is left to the server, which counts the failures.
+#[component]
+fn PinInput(
+    name: &'static str,
+    label: &'static str,
+    new: bool,
+    #[prop(optional)] described_by: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <label for=name>{label}</label>
+        <input
+            id=name
+            name=name
+            type="password"
+            inputmode="numeric"
+            pattern=new.then_some("[0-9]{4,6}")
+            minlength=new.then_some("4")
+            maxlength="6"
+            autocomplete=if new { "new-password" } else { "current-password" }
+            aria-describedby=described_by
+            required
+        />
+    }
+}
+
 /// Choosing the PIN after the code was accepted.
 #[component]
 pub fn NewPinPage() -> impl IntoView {
@@ -103,31 +130,8 @@ fn NewPinForm(t: &'static Texts) -> impl IntoView {
         <h1>{t.pin_new_heading}</h1>
         <p id="pin-help">{t.pin_new_help}</p>
         <ActionForm action=choose>
-            <label for="pin">{t.pin_label}</label>
-            <input
-                id="pin"
-                name="pin"
-                type="password"
-                inputmode="numeric"
-                pattern="[0-9]{4,6}"
-                minlength="4"
-                maxlength="6"
-                autocomplete="new-password"
-                aria-describedby="pin-help"
-                required
-            />
-            <label for="repeat">{t.pin_repeat_label}</label>
-            <input
-                id="repeat"
-                name="repeat"
-                type="password"
-                inputmode="numeric"
-                pattern="[0-9]{4,6}"
-                minlength="4"
-                maxlength="6"
-                autocomplete="new-password"
-                required
-            />
+            <PinInput name="pin" label=t.pin_label new=true described_by="pin-help" />
+            <PinInput name="repeat" label=t.pin_repeat_label new=true />
             {action_error(choose)}
             <button type="submit" class="button button-primary">{t.go_on}</button>
         </ActionForm>
@@ -148,17 +152,7 @@ fn PinForm(t: &'static Texts) -> impl IntoView {
         <h1>{t.pin_heading}</h1>
         <p id="pin-help">{t.pin_help}</p>
         <ActionForm action=enter>
-            <label for="pin">{t.pin_label}</label>
-            <input
-                id="pin"
-                name="pin"
-                type="password"
-                inputmode="numeric"
-                maxlength="6"
-                autocomplete="current-password"
-                aria-describedby="pin-help"
-                required
-            />
+            <PinInput name="pin" label=t.pin_label new=false described_by="pin-help" />
             {action_error(enter)}
             <button type="submit" class="button button-primary">{t.go_on}</button>
         </ActionForm>
