@@ -17,6 +17,8 @@ wasm-bindgen --target web --no-typescript --out-dir "$SITE_ROOT/pkg" --out-name 
   "$SITE_ROOT/pkg/stegvis_bg.wasm" -o "$SITE_ROOT/pkg/stegvis_bg.wasm"
 cp "$ROOT/style/main.css" "$SITE_ROOT/pkg/stegvis.css"
 cp -r "$ROOT/public/." "$SITE_ROOT/"
+# Brotli and gzip copies of the text files and the wasm, sent as they are (see docs/build.md).
+node "$ROOT/scripts/precompress.mjs" "$SITE_ROOT"
 
 say "Building the server (release)"
 cargo build -p stegvis-server --release

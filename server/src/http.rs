@@ -94,7 +94,13 @@ pub fn router(state: AppState) -> Router {
                     header::CACHE_CONTROL,
                     cache_when_found("no-cache"),
                 ))
-                .service(ServeDir::new(Path::new(&site_root).join("pkg"))),
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::VARY,
+                    vary_when_encoded(),
+                ))
+                .service(precompressed(ServeDir::new(
+                    Path::new(&site_root).join("pkg"),
+                ))),
         )
         .fallback_service(
             ServiceBuilder::new()
@@ -104,7 +110,11 @@ pub fn router(state: AppState) -> Router {
                     header::CACHE_CONTROL,
                     cache_when_found("public, max-age=86400"),
                 ))
-                .service(ServeDir::new(&site_root).not_found_service(not_found)),
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::VARY,
+                    vary_when_encoded(),
+                ))
+                .service(precompressed(ServeDir::new(&site_root)).not_found_service(not_found)),
         )
         .layer(axum::middleware::from_fn(move |req, next| {
             client_address(trust_proxy, req, next)
@@ -114,6 +124,8 @@ pub fn router(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
+                // Leaves responses that already have a Content-Encoding (the
+                // precompressed files) as they are.
                 .layer(CompressionLayer::new())
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::X_CONTENT_TYPE_OPTIONS,
@@ -143,6 +155,24 @@ fn cache_when_found<B>(
     move |res: &Response<B>| {
         (res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED)
             .then(|| HeaderValue::from_static(value))
+    }
+}
+
+/// Sends a file's `.br` or `.gz` copy (written by the build at the highest
+/// levels, see scripts/precompress.mjs) when the browser takes that encoding:
+/// smaller than compressing on the fly, and no work per request.
+fn precompressed(files: ServeDir) -> ServeDir {
+    files.precompressed_br().precompressed_gzip()
+}
+
+/// `Vary: Accept-Encoding` on a file sent compressed, so that no cache hands it
+/// to a browser that cannot decode it: `ServeDir` does not add it for its
+/// precompressed copies, and the compression layer, which would, skips them.
+fn vary_when_encoded<B>() -> impl Fn(&Response<B>) -> Option<HeaderValue> + Clone {
+    |res: &Response<B>| {
+        res.headers()
+            .contains_key(header::CONTENT_ENCODING)
+            .then(|| HeaderValue::from_static("accept-encoding"))
     }
 }
 
