@@ -40,16 +40,25 @@ impl SessionStore for StoreSessions {
         Ok(())
     }
 
+    /// Saves a session that was loaded at the start of the request. When
+    /// another request deleted it meanwhile (sign-out in a second tab, a new
+    /// id at sign-in), it stays deleted: the browser's next request finds no
+    /// session, instead of this one bringing a signed-out session back.
     async fn save(&self, record: &Record) -> Result<()> {
         let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
-        self.0
+        let kept = self
+            .0
             .save_session(
                 &record.id.to_string(),
                 &data,
                 record.expiry_date.unix_timestamp(),
             )
             .await
-            .map_err(backend)
+            .map_err(backend)?;
+        if !kept {
+            tracing::debug!("session ended by another request; not saved again");
+        }
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {

@@ -71,7 +71,7 @@ impl Store {
         expires_at: DateTime<Utc>,
     ) -> StoreResult<AccessCodeRow> {
         let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE access_codes SET revoked_at = ?
              WHERE participant_id = ? AND revoked_at IS NULL AND redeemed_at IS NULL",
@@ -141,7 +141,7 @@ impl Store {
     /// Revokes every unused code and disconnects every phone of a participant.
     pub async fn revoke_access(&self, participant_id: &str) -> StoreResult<()> {
         let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE access_codes SET revoked_at = ?
              WHERE participant_id = ? AND revoked_at IS NULL AND redeemed_at IS NULL",
@@ -172,7 +172,7 @@ impl Store {
         pin_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<(String, String)>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "UPDATE access_codes SET redeemed_at = ?
              WHERE code = ? AND revoked_at IS NULL AND redeemed_at IS NULL AND expires_at > ?

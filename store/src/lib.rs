@@ -23,6 +23,7 @@ mod ratings;
 mod sessions;
 mod staff;
 mod statistics;
+mod write;
 
 pub use access::{AccessCodeRow, DeviceRow};
 pub use audit::{AuditRow, NewAuditEntry};
@@ -64,6 +65,18 @@ pub enum StoreError {
 
 /// Result alias for the store.
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// How long a write waits for another connection's write lock before it
+/// fails. Each write holds the lock for milliseconds (200 sends at once were
+/// all answered within half a second on 2 cores), but SQLite's waiting is
+/// polling, not a queue, and jobs from the command line hold the lock longer:
+/// a slow answer beats a 500, which the phone would only send again.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connections in the pool. Readers work in parallel in WAL mode and writers
+/// take turns for the one write lock, so more connections would only add
+/// writers polling for it; further requests wait in the pool's queue instead.
+pub const POOL_SIZE: u32 = 8;
 
 /// A participant as the check-in flow needs them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,15 +188,21 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating when missing) a SQLite database, e.g. `sqlite://data/stegvis.db`.
+    ///
+    /// WAL lets readers work while one connection writes. `synchronous=FULL`
+    /// makes every commit durable before the store returns, so an acknowledged
+    /// check-in survives a power cut (the phone forgets the answers once it is
+    /// acknowledged). Writers queue for the lock within [`BUSY_TIMEOUT`]; see
+    /// docs/check-in.md, "Many phones at once".
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(POOL_SIZE)
             .connect_with(options)
             .await?;
         Ok(Self { pool })
@@ -438,7 +457,8 @@ impl Store {
     /// Idempotent on the submission id: a repeat of a stored submission changes
     /// nothing and reports [`StoreOutcome::AlreadyStored`].
     pub async fn store_check_in(&self, check_in: &NewCheckIn) -> StoreResult<StoreOutcome> {
-        let mut tx = self.pool.begin().await?;
+        // Reads before it writes: the write lock must be held from the start.
+        let mut tx = self.begin_write().await?;
         let existing = sqlx::query("SELECT participant_id FROM check_ins WHERE submission_id = ?")
             .bind(&check_in.submission_id)
             .fetch_optional(&mut *tx)

@@ -137,7 +137,7 @@ impl Store {
     pub async fn register_participant(&self, new: &NewParticipant<'_>) -> StoreResult<String> {
         let id = uuid::Uuid::new_v4().to_string();
         let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO participants
                (id, code, intake_date, created_at, programme_id, organisation_id, case_manager_id,
@@ -303,20 +303,33 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Adds a programme to an organisation.
+    /// Adds a programme to an organisation, in one statement: a failure
+    /// leaves no programme that belongs to nobody.
     pub async fn create_programme_in(
         &self,
         organisation_id: &str,
         name: &str,
         window: Window,
     ) -> StoreResult<crate::ProgrammeRow> {
-        let programme = self.create_programme(name, window).await?;
-        sqlx::query("UPDATE programmes SET organisation_id = ? WHERE id = ?")
-            .bind(organisation_id)
-            .bind(&programme.id)
-            .execute(&self.pool)
-            .await?;
-        Ok(programme)
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO programmes
+               (id, name, window_before_days, window_after_days, created_at, organisation_id)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(name)
+        .bind(i64::from(window.before_days))
+        .bind(i64::from(window.after_days))
+        .bind(Utc::now())
+        .bind(organisation_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(crate::ProgrammeRow {
+            id,
+            name: name.to_owned(),
+            window,
+        })
     }
 
     /// The programmes of an organisation with how many participants each has.

@@ -30,18 +30,18 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Inserts or replaces a session.
-    pub async fn save_session(&self, id: &str, data: &str, expires_at: i64) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-        )
-        .bind(id)
-        .bind(data)
-        .bind(expires_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+    /// Replaces the data and expiry of an existing session; `false` when it is
+    /// gone. A request that loaded the session before another one deleted it
+    /// (sign-out in a second tab, a new id at sign-in) must not bring it back,
+    /// so this never inserts: new sessions come from [`Store::create_session`].
+    pub async fn save_session(&self, id: &str, data: &str, expires_at: i64) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE sessions SET data = ?, expires_at = ? WHERE id = ?")
+            .bind(data)
+            .bind(expires_at)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Removes a session (logout).

@@ -222,7 +222,7 @@ impl Store {
     pub async fn create_staff(&self, new: &NewStaff<'_>) -> StoreResult<StaffRow> {
         let id = uuid::Uuid::new_v4().to_string();
         let email = new.email.trim().to_lowercase();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO staff (id, organisation_id, email, name, password_hash, created_at)
              VALUES (?, ?, ?, ?, ?, ?)",
