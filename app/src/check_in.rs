@@ -244,14 +244,34 @@ pub async fn submit_check_in(submission_id: String) -> Result<(), AppError> {
         }
         None => {}
     }
-    let open = flow.require_open_check_in().await?;
+    let open = flow.open_check_in().await?;
     let draft = open
-        .draft
         .as_ref()
-        .filter(|d| d.submission_id == submission_id)
-        .ok_or_else(|| {
-            AppError::Invalid("Det finns inga svar att skicka. Börja om från början.".into())
-        })?;
+        .and_then(|o| o.draft.as_ref())
+        .filter(|d| d.submission_id == submission_id);
+    let (Some(open), Some(draft)) = (open.as_ref(), draft) else {
+        // Another send of the same submission may have been stored since the
+        // look above (a resend while the first was still on its way).
+        if flow
+            .state
+            .store
+            .check_in_owner(&submission_id)
+            .await?
+            .as_deref()
+            == Some(flow.participant.id.as_str())
+        {
+            leptos_axum::redirect(THANKS_PATH);
+            return Ok(());
+        }
+        if open.is_none() {
+            return Err(AppError::Conflict(
+                "Du har inget att svara på just nu.".into(),
+            ));
+        }
+        return Err(AppError::Invalid(
+            "Det finns inga svar att skicka. Börja om från början.".into(),
+        ));
+    };
     let answers = draft
         .answers
         .iter()
@@ -276,6 +296,7 @@ pub async fn submit_check_in(submission_id: String) -> Result<(), AppError> {
             answers: checked.into_iter().map(Into::into).collect(),
             assisted_by: flow.assisted_by.clone(),
             submitted_at: None,
+            answered_at: None,
         })
         .await?;
     tracing::info!(
@@ -411,8 +432,13 @@ pub(crate) mod ssr {
         /// An instrument text in the participant's language, or in Swedish when the
         /// instrument (say, a licensed one) has no such translation.
         pub fn text(&self, texts: &Texts) -> String {
+            self.text_in(self.lang, texts)
+        }
+
+        /// An instrument text in a given language (the phone keeps every one).
+        pub fn text_in(&self, lang: Lang, texts: &Texts) -> String {
             texts
-                .get(self.lang.code())
+                .get(lang.code())
                 .or_else(|| texts.get(stegvis_domain::instrument::REQUIRED_LANGUAGE))
                 .cloned()
                 .unwrap_or_default()
@@ -420,25 +446,30 @@ pub(crate) mod ssr {
 
         /// The item's options as shown, "Vill inte svara" last.
         pub fn option_views(&self, item: &Item) -> Vec<super::OptionView> {
+            self.option_views_in(self.lang, item)
+        }
+
+        /// The item's options in a given language.
+        pub fn option_views_in(&self, lang: Lang, item: &Item) -> Vec<super::OptionView> {
             let mut views: Vec<_> = item
                 .options
                 .iter()
                 .map(|o| super::OptionView {
                     value: o.code.clone(),
-                    label: self.option_label(item, &o.code, &o.text),
+                    label: self.option_label(lang, item, &o.code, &o.text),
                     picture: o.picture.clone(),
                 })
                 .collect();
             views.push(super::OptionView {
                 value: DECLINED.into(),
-                label: self.lang.texts().decline.into(),
+                label: lang.texts().decline.into(),
                 picture: None,
             });
             views
         }
 
-        fn option_label(&self, item: &Item, code: &str, texts: &Texts) -> String {
-            let label = self.text(texts);
+        fn option_label(&self, lang: Lang, item: &Item, code: &str, texts: &Texts) -> String {
+            let label = self.text_in(lang, texts);
             match item.kind {
                 AnswerKind::Scale10 if label.is_empty() => code.to_owned(),
                 AnswerKind::Scale10 => format!("{code} – {label}"),
@@ -452,7 +483,7 @@ pub(crate) mod ssr {
                 return self.lang.texts().decline.into();
             }
             item.option(value)
-                .map(|o| self.option_label(item, &o.code, &o.text))
+                .map(|o| self.option_label(self.lang, item, &o.code, &o.text))
                 .unwrap_or_else(|| value.to_owned())
         }
     }

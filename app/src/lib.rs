@@ -10,6 +10,7 @@ pub mod auth;
 pub mod check_in;
 pub mod error;
 pub mod evaluator;
+pub mod outbox;
 pub mod pages;
 pub mod prefs;
 pub mod progress;
@@ -27,12 +28,51 @@ use leptos_router::{path, SsrMode};
 /// Name of the built JS/WASM/CSS files under `/pkg`.
 pub const OUTPUT_NAME: &str = "stegvis";
 
+/// The script participant pages load instead of the WASM bundle: it keeps the
+/// open check-in on the phone, answers it offline and sends the outbox.
+pub const PARTICIPANT_SCRIPT: &str = "/participant.js";
+
+/// The page a phone shows when it has no network: "no internet" when nothing
+/// is kept, otherwise the participant script draws the check-in into it.
+pub const OFFLINE_PATH: &str = "/offline";
+
+/// Whether a path is a participant's page. Those are rendered on the server
+/// and enhanced by [`PARTICIPANT_SCRIPT`] instead of hydrated, so a
+/// participant's phone never downloads the staff side's WASM bundle.
+pub fn is_participant_path(path: &str) -> bool {
+    matches!(path, "/" | "/kod" | "/ny-pin" | "/pin" | OFFLINE_PATH)
+        || path == check_in::START_PATH
+        || path.starts_with("/svara/")
+}
+
+/// The path of the page being rendered on the server.
+#[cfg(feature = "ssr")]
+fn request_path() -> String {
+    use_context::<axum::http::request::Parts>()
+        .map(|parts| parts.uri.path().to_owned())
+        .unwrap_or_default()
+}
+
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let prefs = prefs::current_prefs();
     // The app below reads the same choices instead of parsing the cookie again.
     provide_context(prefs);
     let stylesheet = format!("/{}/{OUTPUT_NAME}.css", options.site_pkg_dir);
+    #[cfg(feature = "ssr")]
+    let participant_page = is_participant_path(&request_path());
+    #[cfg(not(feature = "ssr"))]
+    let participant_page = false;
+    let scripts = if participant_page {
+        let words = texts::page_script_texts(prefs.lang);
+        view! {
+            <script type="application/json" id="stegvis-texts" inner_html=words></script>
+            <script type="module" src=PARTICIPANT_SCRIPT></script>
+        }
+        .into_any()
+    } else {
+        view! { <HydrationScripts options /> }.into_any()
+    };
     view! {
         <!DOCTYPE html>
         <html
@@ -50,7 +90,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <link rel="stylesheet" href=stylesheet />
-                <HydrationScripts options />
+                {scripts}
                 <MetaTags />
             </head>
             <body>
@@ -73,7 +113,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|page: String| format!("{page} – Stegvis") />
         <Router>
-            <a class="skip-link" href="#main">{t.skip_to_content}</a>
+            <a class="skip-link" href="#main" data-t="skip_to_content">{t.skip_to_content}</a>
             <header class="site-header">
                 <a href="/" class="brand">"Stegvis"</a>
                 <pages::SettingsPanel />
@@ -84,6 +124,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home ssr=SsrMode::Async />
                     <Route path=path!("/kod") view=pages::CodePage ssr=SsrMode::Async />
+                    <Route path=path!("/offline") view=pages::OfflinePage ssr=SsrMode::Async />
                     <Route path=path!("/ny-pin") view=pages::NewPinPage ssr=SsrMode::Async />
                     <Route path=path!("/pin") view=pages::PinPage ssr=SsrMode::Async />
                     <Route path=path!("/svara") view=pages::CheckInStart ssr=SsrMode::Async />

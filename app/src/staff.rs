@@ -93,6 +93,19 @@ pub struct ParticipantOverview {
     pub exit_outcomes: Vec<Choice>,
     pub today: String,
     pub open_now: bool,
+    /// Check-ins a phone could not deliver because the server refused them:
+    /// the answers wait on the participant's phone.
+    pub stuck: Vec<StuckRow>,
+}
+
+/// A check-in a phone reported as refused, for the case manager.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StuckRow {
+    /// The code the phone shows the participant (start of the submission id).
+    pub code: String,
+    pub reason: String,
+    pub last_tried: String,
+    pub attempts: u32,
 }
 
 /// The printable sheet "Så svarar du i mobilen".
@@ -417,6 +430,23 @@ pub async fn load_participant_overview(id: String) -> Result<ParticipantOverview
             .collect(),
         today: today.to_string(),
         open_now,
+        stuck: state
+            .store
+            .stuck_check_ins(&p.id)
+            .await?
+            .into_iter()
+            .map(|s| StuckRow {
+                code: s
+                    .submission_id
+                    .chars()
+                    .take(8)
+                    .collect::<String>()
+                    .to_uppercase(),
+                reason: s.reason,
+                last_tried: ssr::local_date(s.last_reported_at),
+                attempts: s.attempts,
+            })
+            .collect(),
     })
 }
 

@@ -74,7 +74,8 @@ impl Lang {
 }
 
 /// All texts of one language. `{name}` marks a value filled in with [`fill`].
-#[derive(Debug)]
+/// Serialised whole into the check-in a phone keeps for answering offline.
+#[derive(Debug, Serialize)]
 pub struct Texts {
     pub loading: &'static str,
     pub start_heading: &'static str,
@@ -152,7 +153,57 @@ pub struct Texts {
     pub journey_same: &'static str,
     pub journey_worse: &'static str,
     pub journey_once: &'static str,
+    /// Answers wait on the phone for a network: never said of sent answers.
+    pub outbox_waiting: &'static str,
+    pub outbox_sending: &'static str,
+    pub outbox_sent: &'static str,
+    pub outbox_sign_in: &'static str,
+    pub outbox_stuck_heading: &'static str,
+    pub outbox_stuck_body: &'static str,
+    pub outbox_stuck_help: &'static str,
+    /// `{code}`: the start of the submission id, for the case manager.
+    pub outbox_stuck_code: &'static str,
+    pub offline_heading: &'static str,
+    pub offline_body: &'static str,
+    pub new_version: &'static str,
+    pub update_now: &'static str,
+    pub leave_waiting: &'static str,
     pub months: [&'static str; 12],
+}
+
+/// The texts the participant script needs on a page before (or without) a
+/// kept check-in, as JSON for a `<script type="application/json">`: what it
+/// says about waiting answers, updates and signing out.
+pub fn page_script_texts(lang: Lang) -> String {
+    let t = lang.texts();
+    let keys = [
+        ("outbox_waiting", t.outbox_waiting),
+        ("outbox_sending", t.outbox_sending),
+        ("outbox_sent", t.outbox_sent),
+        ("outbox_sign_in", t.outbox_sign_in),
+        ("outbox_stuck_heading", t.outbox_stuck_heading),
+        ("outbox_stuck_body", t.outbox_stuck_body),
+        ("outbox_stuck_help", t.outbox_stuck_help),
+        ("outbox_stuck_code", t.outbox_stuck_code),
+        ("new_version", t.new_version),
+        ("update_now", t.update_now),
+        ("leave_waiting", t.leave_waiting),
+        ("pin_heading", t.pin_heading),
+        ("listen", t.listen),
+        ("thanks_heading", t.thanks_heading),
+        ("thanks_next", t.thanks_next),
+        ("journey_link", t.journey_link),
+        ("thanks_next_date", t.thanks_next_date),
+    ];
+    let mut map: serde_json::Map<String, serde_json::Value> = keys
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.into()))
+        .collect();
+    map.insert("months".into(), t.months.to_vec().into());
+    // `<` never reaches the script element as markup.
+    serde_json::to_string(&map)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c")
 }
 
 /// Replaces each `{name}` in `template` with its value.
@@ -281,6 +332,19 @@ static SV: Texts = Texts {
     journey_same: "Det är som förut.",
     journey_worse: "Det har blivit sämre.",
     journey_once: "Du har svarat en gång.",
+    outbox_waiting: "Dina svar finns i telefonen. Vi får dem när du har internet.",
+    outbox_sending: "Vi tar emot dina svar nu.",
+    outbox_sent: "Klart! Vi har fått dina svar.",
+    outbox_sign_in: "Skriv din pinkod igen. Sedan får vi dina svar.",
+    outbox_stuck_heading: "Något gick fel med svaren",
+    outbox_stuck_body: "Dina svar finns kvar i telefonen.",
+    outbox_stuck_help: "Visa den här sidan för din handläggare.",
+    outbox_stuck_code: "Koden är {code}.",
+    offline_heading: "Du har inget internet nu",
+    offline_body: "Öppna Stegvis när du har internet. Då kan du svara.",
+    new_version: "Det finns en ny Stegvis.",
+    update_now: "Hämta den nya",
+    leave_waiting: "Dina svar finns kvar i telefonen tills vi har fått dem.",
     months: [
         "januari",
         "februari",
@@ -373,6 +437,19 @@ static EN: Texts = Texts {
     journey_same: "It is the same as before.",
     journey_worse: "It has got worse.",
     journey_once: "You have answered once.",
+    outbox_waiting: "Your answers are on your phone. We get them when you have internet.",
+    outbox_sending: "We are getting your answers now.",
+    outbox_sent: "Done! We have your answers.",
+    outbox_sign_in: "Type your PIN again. Then we get your answers.",
+    outbox_stuck_heading: "Something went wrong with your answers",
+    outbox_stuck_body: "Your answers are still on your phone.",
+    outbox_stuck_help: "Show this page to your case manager.",
+    outbox_stuck_code: "The code is {code}.",
+    offline_heading: "You have no internet now",
+    offline_body: "Open Stegvis when you have internet. Then you can answer.",
+    new_version: "There is a new Stegvis.",
+    update_now: "Get the new one",
+    leave_waiting: "Your answers stay on your phone until we have them.",
     months: [
         "January",
         "February",
@@ -465,6 +542,19 @@ static AR: Texts = Texts {
     journey_same: "كما كان من قبل.",
     journey_worse: "أصبح أسوأ.",
     journey_once: "أجبت مرة واحدة.",
+    outbox_waiting: "إجاباتك محفوظة في هاتفك. نستلمها عندما يكون لديك إنترنت.",
+    outbox_sending: "نستلم إجاباتك الآن.",
+    outbox_sent: "تم! استلمنا إجاباتك.",
+    outbox_sign_in: "اكتب رمزك الشخصي مرة أخرى. بعدها نستلم إجاباتك.",
+    outbox_stuck_heading: "حدث خطأ في إجاباتك",
+    outbox_stuck_body: "إجاباتك ما زالت في هاتفك.",
+    outbox_stuck_help: "أرِ هذه الصفحة لمسؤول حالتك.",
+    outbox_stuck_code: "الرمز هو {code}.",
+    offline_heading: "ليس لديك إنترنت الآن",
+    offline_body: "افتح Stegvis عندما يكون لديك إنترنت. بعدها يمكنك الإجابة.",
+    new_version: "توجد نسخة جديدة من Stegvis.",
+    update_now: "احصل على النسخة الجديدة",
+    leave_waiting: "تبقى إجاباتك في هاتفك حتى نستلمها.",
     months: [
         "يناير",
         "فبراير",
@@ -489,7 +579,7 @@ mod tests {
     /// Every Swedish text as a participant reads it, with typical values filled in.
     fn swedish_as_shown() -> Vec<(&'static str, String)> {
         let t = Lang::Sv.texts();
-        let values: [(&str, &str); 7] = [
+        let values: [(&str, &str); 8] = [
             ("occasion", "uppföljning 2"),
             ("total", "12"),
             ("answered", "5"),
@@ -497,6 +587,7 @@ mod tests {
             ("n", "3"),
             ("step", "3"),
             ("size", "Stor"),
+            ("code", "3F2A9C1B"),
         ];
         let mut all = vec![
             ("loading", t.loading),
@@ -571,6 +662,19 @@ mod tests {
             ("journey_same", t.journey_same),
             ("journey_worse", t.journey_worse),
             ("journey_once", t.journey_once),
+            ("outbox_waiting", t.outbox_waiting),
+            ("outbox_sending", t.outbox_sending),
+            ("outbox_sent", t.outbox_sent),
+            ("outbox_sign_in", t.outbox_sign_in),
+            ("outbox_stuck_heading", t.outbox_stuck_heading),
+            ("outbox_stuck_body", t.outbox_stuck_body),
+            ("outbox_stuck_help", t.outbox_stuck_help),
+            ("outbox_stuck_code", t.outbox_stuck_code),
+            ("offline_heading", t.offline_heading),
+            ("offline_body", t.offline_body),
+            ("new_version", t.new_version),
+            ("update_now", t.update_now),
+            ("leave_waiting", t.leave_waiting),
         ]
         .into_iter()
         .map(|(name, text)| (name, fill(text, &values)))

@@ -395,6 +395,7 @@ async fn answer(
             answers: checked.into_iter().map(Into::into).collect(),
             assisted_by: None,
             submitted_at: Some(submitted_at),
+            answered_at: None,
         })
         .await?;
     Ok(())

@@ -83,8 +83,17 @@ pub fn router(state: AppState) -> Router {
     let not_found = ServiceBuilder::new()
         .layer(sessions)
         .service(tower::service_fn(not_found_page(state.clone())));
+    let worker = crate::offline::ServiceWorker::load(Path::new(&site_root));
+    tracing::info!(version = worker.version(), "service worker ready");
     Router::new()
         .route("/healthz", get(healthz))
+        .route(
+            crate::offline::SERVICE_WORKER_PATH,
+            get(move || {
+                let worker = worker.clone();
+                async move { worker.response() }
+            }),
+        )
         .merge(dynamic)
         // Built files keep their names across releases: revalidate each time (a 304 is cheap).
         .nest_service(

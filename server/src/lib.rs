@@ -6,4 +6,5 @@ pub mod config;
 pub mod demo;
 pub mod exports;
 pub mod http;
+pub mod offline;
 pub mod sessions;

@@ -75,6 +75,7 @@ async fn participant(
                 answers: checked.into_iter().map(Into::into).collect(),
                 assisted_by: None,
                 submitted_at: None,
+                answered_at: None,
             })
             .await
             .unwrap();

@@ -23,6 +23,7 @@ mod ratings;
 mod sessions;
 mod staff;
 mod statistics;
+mod stuck;
 mod write;
 
 pub use access::{AccessCodeRow, DeviceRow};
@@ -33,6 +34,7 @@ pub use participants::{
 pub use ratings::StaffRating;
 pub use staff::{AttemptKind, NewStaff, OrganisationRow, Role, StaffCredentials, StaffRow};
 pub use statistics::AnswerRecord;
+pub use stuck::StuckCheckIn;
 
 /// Migrations compiled into the binary, so a fresh install needs nothing but the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -148,6 +150,10 @@ pub struct NewCheckIn {
     /// When it was sent; `None` means now. Set only when importing or seeding
     /// check-ins made in the past.
     pub submitted_at: Option<DateTime<Utc>>,
+    /// When the participant pressed Send on the phone, if that was earlier than
+    /// the server received it (answered without network); `None` means when
+    /// it was received.
+    pub answered_at: Option<DateTime<Utc>>,
 }
 
 /// What storing a check-in did.
@@ -471,11 +477,12 @@ impl Store {
                 Err(StoreError::SubmissionIdTaken)
             };
         }
+        let submitted_at = check_in.submitted_at.unwrap_or_else(Utc::now);
         let inserted = sqlx::query(
             "INSERT INTO check_ins
                (submission_id, participant_id, occasion_kind, occasion_number, instrument_version,
-                language, submitted_at, assisted_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                language, submitted_at, assisted_by, answered_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&check_in.submission_id)
         .bind(&check_in.participant_id)
@@ -483,8 +490,9 @@ impl Store {
         .bind(i64::from(check_in.occasion.number))
         .bind(&check_in.instrument_version)
         .bind(&check_in.language)
-        .bind(check_in.submitted_at.unwrap_or_else(Utc::now))
+        .bind(submitted_at)
         .bind(check_in.assisted_by.as_deref())
+        .bind(check_in.answered_at.unwrap_or(submitted_at))
         .execute(&mut *tx)
         .await;
         if let Err(sqlx::Error::Database(db)) = &inserted {
@@ -519,6 +527,10 @@ impl Store {
         .bind(i64::from(check_in.occasion.number))
         .execute(&mut *tx)
         .await?;
+        sqlx::query("DELETE FROM stuck_check_ins WHERE submission_id = ?")
+            .bind(&check_in.submission_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(StoreOutcome::Stored)
     }

@@ -53,6 +53,7 @@ fn check_in(instrument: &Instrument, participant_id: &str, submission_id: &str) 
         answers: checked.into_iter().map(Into::into).collect(),
         assisted_by: None,
         submitted_at: None,
+        answered_at: None,
     }
 }
 

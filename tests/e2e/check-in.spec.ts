@@ -22,7 +22,7 @@ import {
 
 test.use({ viewport: PHONE });
 
-test('with JavaScript: code, PIN and a full check-in without a page reload, accessible on every screen', async ({
+test('with JavaScript: code and PIN, then a full check-in without a page reload, accessible on every screen', async ({
   page,
   staffPage,
   server,
@@ -31,8 +31,6 @@ test('with JavaScript: code, PIN and a full check-in without a page reload, acce
 
   await page.goto('/');
   await waitForHydration(page);
-  // A value on window survives client-side navigation, not a page load.
-  await page.evaluate(() => ((window as unknown as { stegvisMarker: number }).stegvisMarker = 42));
   await expect(page.getByRole('heading', { level: 1, name: 'Skriv din kod' })).toBeVisible();
   await expectAccessible(page, 'access code');
   await page.getByLabel('Kod', { exact: true }).fill(accessCode);
@@ -46,6 +44,10 @@ test('with JavaScript: code, PIN and a full check-in without a page reload, acce
 
   await expect(page).toHaveURL(/\/svara$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Hej! Nu är det dags att svara' })).toBeVisible();
+  // The participant script has the check-in: from here on, no page loads.
+  await expect(page.locator('main[data-drawn="phone"]')).toBeVisible();
+  // A value on window survives drawing a new screen, not a page load.
+  await page.evaluate(() => ((window as unknown as { stegvisMarker: number }).stegvisMarker = 42));
   await expectAccessible(page, 'check-in start');
   await page.getByRole('link', { name: 'Börja' }).click();
 

@@ -96,11 +96,12 @@ function serverBinary(): string {
  * through unchanged; a relative LEPTOS_SITE_ROOT is made absolute against the
  * directory the tests were started from, since the server runs elsewhere.
  */
-function serverEnvironment(port: number, dataDir: string): NodeJS.ProcessEnv {
+function serverEnvironment(port: number, dataDir: string, siteRoot?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('STEGVIS_')) env[key] = value;
   }
+  if (siteRoot) env.LEPTOS_SITE_ROOT = siteRoot;
   if (env.LEPTOS_SITE_ROOT) env.LEPTOS_SITE_ROOT = path.resolve(env.LEPTOS_SITE_ROOT);
   env.STEGVIS_ADDR = `127.0.0.1:${port}`;
   env.STEGVIS_DATA_DIR = dataDir;
@@ -194,11 +195,32 @@ async function waitForQuietOutput(chunkCount: () => number): Promise<void> {
   }
 }
 
+/** How to start a server other than the worker's own. */
+export interface ServerOptions {
+  /** Listen on this port (a restart keeps its origin, so the phone's storage and worker stay). */
+  port?: number;
+  /** Use this data directory and keep it when stopped (a restart keeps its database). */
+  dataDir?: string;
+  /** Serve the built files from here instead of LEPTOS_SITE_ROOT (another build). */
+  siteRoot?: string;
+}
+
+/** A server a test started itself. */
+export interface OwnServer {
+  server: StegvisServer;
+  port: number;
+  dataDir: string;
+  /** SIGTERM, then SIGKILL after the grace period; removes the data dir unless it was given. */
+  stop: () => Promise<void>;
+  /** SIGKILL at once, as a power cut or crash would; keeps the data dir. */
+  kill: () => Promise<void>;
+}
+
 /** Starts one server; the returned `stop` kills it and removes its data dir. */
-async function startServer(): Promise<{ server: StegvisServer; stop: () => Promise<void> }> {
+export async function startServer(options: ServerOptions = {}): Promise<OwnServer> {
   const binary = serverBinary();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'stegvis-e2e-'));
-  const port = await findFreePort();
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'stegvis-e2e-')));
+  const port = options.port ?? (await findFreePort());
   const baseURL = `http://127.0.0.1:${port}`;
 
   const chunks: string[] = [];
@@ -207,7 +229,7 @@ async function startServer(): Promise<{ server: StegvisServer; stop: () => Promi
     // The workspace root, so that anything the server resolves relative to
     // its working directory (Cargo.toml, target/site) is found as in `cargo run`.
     cwd: path.resolve(__dirname, '..', '..'),
-    env: serverEnvironment(port, dataDir),
+    env: serverEnvironment(port, dataDir, options.siteRoot),
     stdio: ['ignore', 'pipe', 'pipe'],
     // Own process group, so teardown can signal the server and any children.
     detached: true,
@@ -235,7 +257,14 @@ async function startServer(): Promise<{ server: StegvisServer; stop: () => Promi
   const stop = async () => {
     process.removeListener('exit', killOnExit);
     await stopServer(child);
-    await rm(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+  };
+  const kill = async () => {
+    process.removeListener('exit', killOnExit);
+    if (hasExited(child)) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    signalServer(child, 'SIGKILL');
+    await Promise.race([exited, sleep(2_000)]);
   };
 
   try {
@@ -247,7 +276,7 @@ async function startServer(): Promise<{ server: StegvisServer; stop: () => Promi
   }
 
   const server: StegvisServer = { baseURL, output };
-  return { server, stop };
+  return { server, port, dataDir, stop, kill };
 }
 
 type WorkerFixtures = {

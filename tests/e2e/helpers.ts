@@ -213,9 +213,12 @@ export async function newPhone(
   return browser.newContext({ baseURL: server.baseURL, viewport: PHONE, ...options });
 }
 
-/** Waits until the WASM has taken over the server-rendered page. */
+/**
+ * Waits until the page's script has taken over the server-rendered page: the
+ * WASM on staff pages, the participant script on participant pages.
+ */
 export async function waitForHydration(page: Page): Promise<void> {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('body[data-hydrated="true"], html[data-enhanced="true"]')).toHaveCount(1);
 }
 
 /**

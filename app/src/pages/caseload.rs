@@ -292,6 +292,20 @@ pub fn ParticipantPage() -> impl IntoView {
             <p>
                 <a class="button button-primary" href=crate::progress::meeting_path(&p.id)>"Öppna mötesvyn"</a>
             </p>
+            {(!p.stuck.is_empty()).then(|| view! {
+                <section class="notice" aria-labelledby="stuck-heading">
+                    <h2 id="stuck-heading">"Svar som fastnat i telefonen"</h2>
+                    <ul>
+                        {p.stuck.iter().map(|s| view! {
+                            <li>{format!(
+                                "Telefonen kunde inte skicka incheckningen {} ({}, {} försök): {}",
+                                s.code, s.last_tried, s.attempts, s.reason,
+                            )}</li>
+                        }).collect_view()}
+                    </ul>
+                    <p>"Svaren finns kvar i deltagarens telefon. Be deltagaren visa sidan med koden."</p>
+                </section>
+            })}
             <section aria-labelledby="occasions-heading">
                 <h2 id="occasions-heading">"Incheckningar"</h2>
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell över incheckningar">

@@ -195,55 +195,47 @@ fn QuestionForm(q: QuestionView, save: ServerAction<SaveAnswer>) -> impl IntoVie
 }
 
 /// Reads the question and its options aloud with the browser's speech
-/// synthesis. Shown only once the WASM has checked that the browser has a
-/// voice engine; the server never renders it, so it cannot be a dead button.
+/// synthesis. Rendered hidden: the participant script shows it once it has
+/// found a voice engine, so it is never a dead button (and absent without
+/// JavaScript).
 #[component]
 fn ListenButton(text: String, lang: Lang) -> impl IntoView {
-    let supported = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        supported.set(speech_synthesis().is_some());
-    });
-    let speak = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let (Some(synth), Ok(utterance)) = (
-            speech_synthesis(),
-            web_sys::SpeechSynthesisUtterance::new_with_text(&text),
-        ) {
-            utterance.set_lang(lang.speech_code());
-            synth.cancel();
-            synth.speak(&utterance);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (&text, lang);
-    };
-    let label = lang.texts().listen;
     view! {
-        <Show when=move || supported.get()>
-            <button type="button" class="button listen" on:click=speak.clone()>
-                <svg class="icon" aria-hidden="true" viewBox="0 0 24 24" width="24" height="24">
-                    <path d="M3 9v6h4l5 4V5L7 9H3z" fill="currentColor" />
-                    <path
-                        d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12"
-                        fill="none"
-                        stroke="currentColor"
-                        stroke-width="2"
-                        stroke-linecap="round"
-                    />
-                </svg>
-                {label}
-            </button>
-        </Show>
+        <button
+            type="button"
+            class="button listen"
+            hidden
+            data-speak=text
+            data-speak-lang=lang.speech_code()
+        >
+            <svg class="icon" aria-hidden="true" viewBox="0 0 24 24" width="24" height="24">
+                <path d="M3 9v6h4l5 4V5L7 9H3z" fill="currentColor" />
+                <path
+                    d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12"
+                    fill="none"
+                    stroke="currentColor"
+                    stroke-width="2"
+                    stroke-linecap="round"
+                />
+            </svg>
+            <span>{lang.texts().listen}</span>
+        </button>
     }
 }
 
-/// The browser's speech engine, if it has one (the property may be missing or undefined).
-#[cfg(feature = "hydrate")]
-fn speech_synthesis() -> Option<web_sys::SpeechSynthesis> {
-    window()
-        .speech_synthesis()
-        .ok()
-        .filter(|s| !AsRef::<leptos::wasm_bindgen::JsValue>::as_ref(s).is_undefined())
+/// Shown by a phone without network: the participant script draws the kept
+/// check-in here; without one (or without JavaScript) it says why nothing
+/// else can be shown.
+#[component]
+pub fn OfflinePage() -> impl IntoView {
+    let t = use_lang().texts();
+    view! {
+        <Title text=t.offline_heading />
+        <div class="offline-shell" data-offline-shell="true">
+            <h1 tabindex="-1" data-t="offline_heading">{t.offline_heading}</h1>
+            <p data-t="offline_body">{t.offline_body}</p>
+        </div>
+    }
 }
 
 /// Every answer before sending, each with a link to change it.
@@ -352,11 +344,11 @@ pub fn SettingsPanel() -> impl IntoView {
     let return_to = move || location.pathname.get();
     view! {
         <details class="settings">
-            <summary>{t.settings}</summary>
+            <summary data-t="settings">{t.settings}</summary>
             <form method="post" action="/api/preferences">
                 <input type="hidden" name="return_to" value=return_to />
                 <fieldset>
-                    <legend>{t.language}</legend>
+                    <legend data-t="language">{t.language}</legend>
                     {Lang::ALL
                         .into_iter()
                         .map(|lang| {
@@ -370,36 +362,36 @@ pub fn SettingsPanel() -> impl IntoView {
                         .collect_view()}
                 </fieldset>
                 <fieldset>
-                    <legend>{t.pictures}</legend>
+                    <legend data-t="pictures">{t.pictures}</legend>
                     <label class="choice">
                         <input type="radio" name="pictures" value="on" checked=prefs.pictures />
-                        {t.pictures_on}
+                        <span data-t="pictures_on">{t.pictures_on}</span>
                     </label>
                     <label class="choice">
                         <input type="radio" name="pictures" value="off" checked=!prefs.pictures />
-                        {t.pictures_off}
+                        <span data-t="pictures_off">{t.pictures_off}</span>
                     </label>
                 </fieldset>
                 <fieldset>
-                    <legend>{t.text_size}</legend>
+                    <legend data-t="text_size">{t.text_size}</legend>
                     {crate::prefs::TextSize::ALL
                         .into_iter()
                         .map(|size| {
-                            let label = match size {
-                                crate::prefs::TextSize::Normal => t.size_normal,
-                                crate::prefs::TextSize::Large => t.size_large,
-                                crate::prefs::TextSize::Larger => t.size_larger,
+                            let (key, label) = match size {
+                                crate::prefs::TextSize::Normal => ("size_normal", t.size_normal),
+                                crate::prefs::TextSize::Large => ("size_large", t.size_large),
+                                crate::prefs::TextSize::Larger => ("size_larger", t.size_larger),
                             };
                             view! {
                                 <label class="choice">
                                     <input type="radio" name="size" value=size.code() checked=prefs.text_size == size />
-                                    {label}
+                                    <span data-t=key>{label}</span>
                                 </label>
                             }
                         })
                         .collect_view()}
                 </fieldset>
-                <button type="submit" class="button">{t.save}</button>
+                <button type="submit" class="button" data-t="save">{t.save}</button>
             </form>
         </details>
     }

@@ -12,7 +12,9 @@ mod statistics;
 pub use access::{CodePage, Home, NewPinPage, PinPage};
 pub use admin::{AdminPage, AuditPage};
 pub use caseload::{AnswersPage, CaseloadPage, ParticipantPage, RegisterPage, SheetPage};
-pub use check_in::{CheckInStart, QuestionPage, ReviewPage, SettingsPanel, ThanksPage};
+pub use check_in::{
+    CheckInStart, OfflinePage, QuestionPage, ReviewPage, SettingsPanel, ThanksPage,
+};
 pub use common::{NavigationWatcher, NotFound};
 pub use progress::{JourneyPage, MeetingPage};
 pub use staff_auth::{AccountPage, LoginPage, StaffBar, TwoFactorPage};

@@ -49,7 +49,8 @@ pub struct TestApp {
     /// The same database for raw queries the store has no method for.
     pub pool: SqlitePool,
     pub instrument: Instrument,
-    dir: PathBuf,
+    /// The temporary directory: database and site files.
+    pub dir: PathBuf,
 }
 
 impl Drop for TestApp {
@@ -284,6 +285,7 @@ impl TestApp {
                 answers: checked.into_iter().map(Into::into).collect(),
                 assisted_by: None,
                 submitted_at: None,
+                answered_at: None,
             })
             .await
             .unwrap();
@@ -420,7 +422,10 @@ impl Client {
         headers: &[(&str, &str)],
     ) -> Reply {
         let mut req = Request::builder().method(method).uri(path);
-        if body.is_some() {
+        let typed = headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+        if body.is_some() && !typed {
             req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         }
         if !self.cookies.is_empty() {
@@ -486,6 +491,18 @@ impl Client {
 
     pub async fn post_with(&mut self, path: &str, body: &str, headers: &[(&str, &str)]) -> Reply {
         self.send(Method::POST, path, Some(body), headers).await
+    }
+
+    /// A JSON request, as the phone's outbox sends it.
+    pub async fn post_json(&mut self, path: &str, body: &serde_json::Value) -> Reply {
+        let body = body.to_string();
+        self.send(
+            Method::POST,
+            path,
+            Some(&body),
+            &[("content-type", "application/json")],
+        )
+        .await
     }
 
     pub async fn get(&mut self, path: &str) -> Reply {
