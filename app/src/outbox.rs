@@ -8,6 +8,10 @@
 //! wait in an outbox keyed by the submission id until [`send_check_in`] has
 //! stored them. See docs/offline.md.
 
+// The phone sends one flat JSON object; the server-function macro turns each
+// of its fields into an argument, in the browser build as well.
+#![allow(clippy::too_many_arguments)]
+
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -115,7 +119,6 @@ pub async fn load_phone_check_in() -> Result<PhoneCheckIn, AppError> {
 ///
 /// Every refusal other than "sign in first" is also recorded for the case
 /// manager, since the phone will keep the answers and say so.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "check-in/send", input = server_fn::codec::Json)]
 pub async fn send_check_in(
     submission_id: String,
