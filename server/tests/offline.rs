@@ -44,6 +44,17 @@ fn intake(app: &TestApp, submission_id: &str, participant: &str, answered_at: &s
     })
 }
 
+/// The same check-in sent by two copies of the phone at the same moment.
+async fn send_twice_at_once(phone: &Client, body: &Value) -> [common::Reply; 2] {
+    let mut a = phone.fork().await;
+    let mut b = phone.fork().await;
+    let (ra, rb) = tokio::join!(
+        a.post_json("/api/check-in/send", body),
+        b.post_json("/api/check-in/send", body)
+    );
+    [ra, rb]
+}
+
 async fn check_ins_of(app: &TestApp, participant: &str) -> i64 {
     app.count(
         "SELECT COUNT(*) FROM check_ins WHERE participant_id = ?",
@@ -105,12 +116,7 @@ async fn a_sent_check_in_is_stored_once_however_often_it_is_resent() {
         assert_eq!(again.json::<Value>()["stored_now"], json!(false));
     }
     // Two resends racing each other.
-    let mut a = phone.fork().await;
-    let mut b = phone.fork().await;
-    let (ra, rb) = tokio::join!(
-        a.post_json("/api/check-in/send", &body),
-        b.post_json("/api/check-in/send", &body)
-    );
+    let [ra, rb] = send_twice_at_once(&phone, &body).await;
     assert_eq!((ra.status, rb.status), (StatusCode::OK, StatusCode::OK));
     assert_eq!(check_ins_of(&app, &participant).await, 1);
     // The draft is gone: nothing left to answer.
@@ -124,12 +130,7 @@ async fn two_first_sends_racing_store_one_check_in() {
     let (participant, phone) = phone_of_participant(&app, 0).await;
     let id = uuid_like();
     let body = intake(&app, &id, &participant, &Utc::now().to_rfc3339());
-    let mut a = phone.fork().await;
-    let mut b = phone.fork().await;
-    let (ra, rb) = tokio::join!(
-        a.post_json("/api/check-in/send", &body),
-        b.post_json("/api/check-in/send", &body)
-    );
+    let [ra, rb] = send_twice_at_once(&phone, &body).await;
     assert_eq!((ra.status, rb.status), (StatusCode::OK, StatusCode::OK));
     let stored_now = [ra, rb]
         .iter()

@@ -71,6 +71,34 @@ async function answerWithReload(page: Page): Promise<string[]> {
   return chosen;
 }
 
+/** What the phone keeps in its outbox database, store by store. */
+async function readOutbox(page: Page): Promise<{
+  packages: unknown[];
+  entries: { state: string; answers: Record<string, string> }[];
+  receipts: unknown[];
+  meta: { key: string }[];
+}> {
+  return page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const req = indexedDB.open('stegvis-outbox');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const all = <T,>(store: string) =>
+      new Promise<T[]>((resolve, reject) => {
+        const req = db.transaction(store).objectStore(store).getAll();
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+    return {
+      packages: await all('packages'),
+      entries: await all('entries'),
+      receipts: await all('receipts'),
+      meta: await all('meta'),
+    };
+  });
+}
+
 /** Presses Send on the review screen and waits for the thank-you screen. */
 async function send(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Skicka svaren' }).click();
@@ -213,16 +241,7 @@ test.describe('a check-in without network', () => {
       timeout: 20_000,
     });
     await expect(page.getByText('Visa den här sidan för din handläggare.')).toBeVisible();
-    const waiting = await page.evaluate(async () => {
-      const db: IDBDatabase = await new Promise((resolve) => {
-        const req = indexedDB.open('stegvis-outbox');
-        req.onsuccess = () => resolve(req.result);
-      });
-      return new Promise<number>((resolve) => {
-        const req = db.transaction('entries').objectStore('entries').count();
-        req.onsuccess = () => resolve(req.result);
-      });
-    });
+    const waiting = (await readOutbox(page)).entries.length;
     expect(waiting).toBe(1);
     await expectAccessible(page, 'a refused check-in on the phone');
     await staffPage.goto(`/personal?visa=all&sok=${encodeURIComponent(participant.participant)}`);
@@ -247,7 +266,8 @@ test.describe('a check-in without network', () => {
 
     const page = await readyPhone(context, takeAccessCode(server, 'intake'));
     await context.setOffline(true);
-    await page.reload();
+    // Opened from the home screen (the manifest's start address) with no network.
+    await page.goto('/');
     await expect(page.getByRole('heading', { level: 1, name: 'Hej! Nu är det dags att svara' })).toBeVisible();
     await expectAccessible(page, 'the start screen offline');
     await page.getByRole('link', { name: 'Börja' }).click();
@@ -292,24 +312,13 @@ test.describe('a check-in without network', () => {
     await expect(page.getByText('Dina svar finns kvar i telefonen tills vi har fått dem.')).toBeVisible();
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Skriv din pinkod' })).toBeVisible();
-    const kept = await page.evaluate(async () => {
-      const db: IDBDatabase = await new Promise((resolve, reject) => {
-        const req = indexedDB.open('stegvis-outbox');
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
-      });
-      const all = (store: string) =>
-        new Promise<{ state?: string }[]>((resolve) => {
-          const req = db.transaction(store).objectStore(store).getAll();
-          req.onsuccess = () => resolve(req.result);
-        });
-      return {
-        packages: (await all('packages')).length,
-        entries: (await all('entries')).map((e) => e.state),
-        receipts: (await all('receipts')).length,
-        meta: (await all('meta')).map((m) => (m as { key: string }).key).filter((k) => k === 'current'),
-      };
-    });
+    const outbox = await readOutbox(page);
+    const kept = {
+      packages: outbox.packages.length,
+      entries: outbox.entries.map((e) => e.state),
+      receipts: outbox.receipts.length,
+      meta: outbox.meta.map((m) => m.key).filter((k) => k === 'current'),
+    };
     expect(kept).toEqual({ packages: 0, entries: ['queued'], receipts: 0, meta: [] });
     // Nobody signed in: nothing of the waiting answers is shown.
     await expect(page.locator(STATUS)).toHaveAttribute('data-kind', 'none');
