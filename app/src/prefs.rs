@@ -122,10 +122,51 @@ pub fn current_prefs() -> Prefs {
     }
 }
 
-/// Only paths on this site may be returned to after saving.
+/// Longest path returned to after saving; a page's path is far shorter.
+const MAX_RETURN_PATH: usize = 512;
+
+/// Only paths on this site may be returned to after saving. Strict, because
+/// the path goes into a `Location` header: printable ASCII only (no control
+/// characters, which cannot be in a header, no spaces, no backslashes), one
+/// leading slash, and the same once percent-escapes are decoded, so neither
+/// `//evil.example` nor `/%09/evil.example` (a browser drops the tab) leaves
+/// the site.
 #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
 fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+    // Decoded, bytes of UTF-8 letters (0x80 and up) are fine; as sent, only ASCII.
+    fn plain(p: &[u8], decoded: bool) -> bool {
+        p.first() == Some(&b'/')
+            && p.get(1) != Some(&b'/')
+            && p.iter()
+                .all(|b| (b.is_ascii_graphic() || (decoded && *b >= 0x80)) && *b != b'\\')
+    }
+    path.len() <= MAX_RETURN_PATH
+        && plain(path.as_bytes(), false)
+        && plain(&percent_decoded(path.as_bytes()), true)
+}
+
+/// `%xx` escapes decoded to their bytes (malformed ones left as they are).
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+fn percent_decoded(bytes: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| Some((hex(*bytes.get(i + 1)?)?, hex(*bytes.get(i + 2)?)?)))
+            .flatten();
+        match escaped {
+            Some((hi, lo)) => {
+                out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// Saves the display choices and returns to the page they were made on. Sent
@@ -202,5 +243,30 @@ mod tests {
         assert!(!is_local_path("//evil.example/"));
         assert!(!is_local_path("https://evil.example/"));
         assert!(!is_local_path("/\\evil"));
+    }
+
+    #[test]
+    fn return_paths_that_could_break_a_header_or_leave_the_site_are_refused() {
+        for bad in [
+            "/\n",
+            "/\r",
+            "/\0",
+            "/\t",
+            "/a b",
+            "/%0a",
+            "/%0d",
+            "/%00",
+            "/%09/evil.example",
+            "/%2fevil.example",
+            "/%5cevil",
+            "/\u{202e}",
+            "",
+            "svara",
+        ] {
+            assert!(!is_local_path(bad), "{bad:?} was accepted");
+        }
+        assert!(!is_local_path(&format!("/{}", "a".repeat(600))));
+        assert!(is_local_path("/svara/fraga/2?x=%C3%A5"));
+        assert!(is_local_path("/"));
     }
 }

@@ -255,8 +255,8 @@ pub async fn register_participant(
     let staff = crate::auth::ssr::require_role(stegvis_store::Role::CaseManager).await?;
     let state = crate::state::app_state()?;
     let input = RegistrationInput {
-        consent: consent.is_some_and(|c| !c.is_empty()),
-        protected_identity: protected_identity.is_some_and(|c| !c.is_empty()),
+        consent: ticked(consent.as_deref(), "Samtycke")?,
+        protected_identity: ticked(protected_identity.as_deref(), "Skyddad identitet")?,
         gender,
         birth_year,
         municipality,
@@ -310,6 +310,19 @@ pub async fn register_participant(
     ssr::audit(&staff, "register-participant", Some(&id), "").await?;
     leptos_axum::redirect(&participant_path(&id));
     Ok(())
+}
+
+/// A checkbox as a browser sends it: absent when not ticked, its value
+/// (`ja` here, `on` by default) when ticked. Anything else is refused rather
+/// than read as a yes: consent must be an explicit, checked value.
+fn ticked(value: Option<&str>, label: &str) -> Result<bool, AppError> {
+    match value {
+        None => Ok(false),
+        Some("ja" | "on") => Ok(true),
+        Some(_) => Err(AppError::BadRequest(format!(
+            "{label}: kryssa i rutan eller lämna den tom."
+        ))),
+    }
 }
 
 /// Where a participant's page is.

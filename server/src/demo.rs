@@ -29,7 +29,7 @@ pub const SEED: u64 = 20_121_014;
 /// How many participants the population has.
 pub const POPULATION: usize = 400;
 /// Participants with an open intake and an access code, for trying the phone flow.
-pub const INTAKE_SHOWCASE: usize = 16;
+pub const INTAKE_SHOWCASE: usize = 32;
 /// … with an open first follow-up.
 pub const FOLLOW_UP_SHOWCASE: usize = 3;
 /// … with an open exit check-in.

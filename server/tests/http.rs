@@ -245,6 +245,27 @@ async fn the_language_choice_is_kept_in_a_cookie_and_only_local_pages_are_return
     assert_eq!(res.location(), Some("/"));
     let cookie = res.header("set-cookie").unwrap();
     assert!(cookie.starts_with("stegvis_prefs=ar.0.large;"), "{cookie}");
+    // Targets that cannot be a header, or that a browser reads as another
+    // site, go to the start page instead (they once made the server panic).
+    for target in [
+        "%2F%0A",
+        "%2F%0D",
+        "%2F%00",
+        "%2F%09%2Fevil.example",
+        "%2F%2509%2Fevil.example",
+        "%2F%E2%80%AE",
+    ] {
+        let mut other = phone.fork().await;
+        let res = other
+            .post_with(
+                "/api/preferences",
+                &format!("lang=sv&pictures=on&size=normal&return_to={target}"),
+                &[("accept", "text/html")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FOUND, "{target}: {}", res.text);
+        assert_eq!(res.location(), Some("/"), "{target}");
+    }
     assert_eq!(
         phone.cookies.get("stegvis_prefs").map(String::as_str),
         Some("ar.0.large")

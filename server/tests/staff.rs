@@ -373,3 +373,53 @@ async fn a_check_in_answered_together_records_the_case_manager() {
     let res = browser.post("/api/check-in/overview", "").await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.text);
 }
+
+#[tokio::test]
+async fn consent_counts_only_when_the_box_was_ticked() {
+    let Office {
+        app, mut browser, ..
+    } = office("consent-values").await;
+    let form = |consent: &str| {
+        format!(
+            "{consent}gender=kvinna&birth_year=1981&municipality=Haninge&referral=af&start_date={}",
+            today()
+        )
+    };
+    // What a refusal or a tampered form may send: never read as a yes.
+    for value in ["false", "0", "off", "no", "nej", "true", "1"] {
+        let res = browser
+            .post("/api/staff/register", &form(&format!("consent={value}&")))
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::BAD_REQUEST,
+            "consent={value}: {}",
+            res.text
+        );
+        assert!(res.text.contains("Samtycke"), "{}", res.text);
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM participants").await,
+        0,
+        "nothing was registered"
+    );
+    // Not ticked: anonymous, no consent stored.
+    let res = browser.post("/api/staff/register", &form("")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let anonymous = registered_id(&res);
+    // Ticked, as the form's checkbox sends it.
+    let res = browser
+        .post("/api/staff/register", &form("consent=ja&"))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let consenting = registered_id(&res);
+    for (id, stored) in [(anonymous, 0), (consenting, 1)] {
+        let with_consent = app
+            .count(
+                "SELECT COUNT(*) FROM participants WHERE id = ? AND consent_at IS NOT NULL",
+                &id,
+            )
+            .await;
+        assert_eq!(with_consent, stored);
+    }
+}
