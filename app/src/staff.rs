@@ -315,6 +315,7 @@ pub async fn register_participant(
 /// A checkbox as a browser sends it: absent when not ticked, its value
 /// (`ja` here, `on` by default) when ticked. Anything else is refused rather
 /// than read as a yes: consent must be an explicit, checked value.
+#[cfg(feature = "ssr")]
 fn ticked(value: Option<&str>, label: &str) -> Result<bool, AppError> {
     match value {
         None => Ok(false),
