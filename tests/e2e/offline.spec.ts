@@ -9,7 +9,7 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { expectAccessible, PHONE } from './axe';
 import { expect, startServer, test, type OwnServer, type StegvisServer } from './fixtures';
 import {
@@ -38,6 +38,16 @@ async function readyPhone(context: BrowserContext, participant: DemoParticipant)
   await connectPhone(page, participant.accessCode);
   await expectReadyOffline(page);
   return page;
+}
+
+/** A phone of its own for a participant with an open intake, ready to go offline. */
+async function newReadyPhone(
+  browser: Browser,
+  server: StegvisServer,
+): Promise<{ participant: DemoParticipant; context: BrowserContext; page: Page }> {
+  const participant = takeAccessCode(server, 'intake');
+  const context = await browser.newContext({ baseURL: server.baseURL, viewport: PHONE });
+  return { participant, context, page: await readyPhone(context, participant) };
 }
 
 /** Answers the whole check-in from the start screen, reloading once half-way; returns the chosen labels. */
@@ -139,9 +149,7 @@ test.describe('a check-in without network', () => {
     server,
     staffPage,
   }) => {
-    const participant = takeAccessCode(server, 'intake');
-    const context = await browser.newContext({ baseURL: server.baseURL, viewport: PHONE });
-    const page = await readyPhone(context, participant);
+    const { participant, context, page } = await newReadyPhone(browser, server);
 
     await context.setOffline(true);
     const chosen = await answerWithReload(page);
@@ -168,9 +176,7 @@ test.describe('a check-in without network', () => {
     server,
     staffPage,
   }) => {
-    const participant = takeAccessCode(server, 'intake');
-    const context = await browser.newContext({ baseURL: server.baseURL, viewport: PHONE });
-    const page = await readyPhone(context, participant);
+    const { participant, context, page } = await newReadyPhone(browser, server);
     const kept = await (await page.request.get('/api/check-in/package')).json();
     const pkg = kept.package;
     const answers = Object.fromEntries(
@@ -209,9 +215,7 @@ test.describe('a check-in without network', () => {
     server,
     staffPage,
   }) => {
-    const participant = takeAccessCode(server, 'intake');
-    const context = await browser.newContext({ baseURL: server.baseURL, viewport: PHONE });
-    const page = await readyPhone(context, participant);
+    const { participant, context, page } = await newReadyPhone(browser, server);
     await context.setOffline(true);
     await page.getByRole('link', { name: 'Börja' }).click();
     await answerAllQuestions(page);
@@ -297,9 +301,7 @@ test.describe('a check-in without network', () => {
     browser,
     server,
   }) => {
-    const participant = takeAccessCode(server, 'intake');
-    const context = await browser.newContext({ baseURL: server.baseURL, viewport: PHONE });
-    const page = await readyPhone(context, participant);
+    const { participant, context, page } = await newReadyPhone(browser, server);
     await context.setOffline(true);
     await page.getByRole('link', { name: 'Börja' }).click();
     await answerAllQuestions(page);
