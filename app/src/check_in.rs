@@ -170,16 +170,10 @@ pub async fn save_answer(
     }
     check_answer(&open.instrument, open.occasion.kind, &item, &checked_as)?;
     if let Some(value) = answer {
-        let mut draft = open.draft.unwrap_or_else(|| stegvis_store::DraftRow {
-            submission_id,
-            occasion: stegvis_store::OccasionRef {
-                kind: open.occasion.kind,
-                number: open.occasion.number,
-            },
-            instrument_version: open.instrument.version(),
-            language: String::new(),
-            answers: Default::default(),
-        });
+        let mut draft = match open.draft {
+            Some(draft) => draft,
+            None => open.new_draft(submission_id, flow.lang),
+        };
         draft.language = flow.lang.code().into();
         draft.answers.insert(item, value);
         flow.state
@@ -232,17 +226,9 @@ pub async fn submit_check_in(submission_id: String) -> Result<(), AppError> {
     let flow = ssr::Flow::load().await?;
     // Already stored (a resend): the draft is gone and the occasion may be
     // closed, so answer before looking at either.
-    match flow.state.store.check_in_owner(&submission_id).await? {
-        Some(owner) if owner == flow.participant.id => {
-            leptos_axum::redirect(THANKS_PATH);
-            return Ok(());
-        }
-        Some(_) => {
-            return Err(AppError::Conflict(
-                "Svaren kunde inte sparas. Börja om från början.".into(),
-            ))
-        }
-        None => {}
+    if flow.stored_before(&submission_id).await? {
+        leptos_axum::redirect(THANKS_PATH);
+        return Ok(());
     }
     let open = flow.open_check_in().await?;
     let draft = open
@@ -252,14 +238,7 @@ pub async fn submit_check_in(submission_id: String) -> Result<(), AppError> {
     let (Some(open), Some(draft)) = (open.as_ref(), draft) else {
         // Another send of the same submission may have been stored since the
         // look above (a resend while the first was still on its way).
-        if flow
-            .state
-            .store
-            .check_in_owner(&submission_id)
-            .await?
-            .as_deref()
-            == Some(flow.participant.id.as_str())
-        {
+        if flow.stored_before(&submission_id).await? {
             leptos_axum::redirect(THANKS_PATH);
             return Ok(());
         }
@@ -349,6 +328,20 @@ pub(crate) mod ssr {
             self.instrument.items_for(self.occasion.kind)
         }
 
+        /// A draft with no answers yet, under the instrument version in use.
+        pub fn new_draft(&self, submission_id: String, lang: Lang) -> DraftRow {
+            DraftRow {
+                submission_id,
+                occasion: OccasionRef {
+                    kind: self.occasion.kind,
+                    number: self.occasion.number,
+                },
+                instrument_version: self.instrument.version(),
+                language: lang.code().into(),
+                answers: BTreeMap::new(),
+            }
+        }
+
         /// Item id → form value of every answer saved so far.
         pub fn answers(&self) -> BTreeMap<String, String> {
             self.draft
@@ -420,6 +413,18 @@ pub(crate) mod ssr {
                 draft,
                 instrument,
             }))
+        }
+
+        /// Whether this submission is stored already, as this participant's
+        /// (a resend: answer as if stored now). Another participant's id is a 409.
+        pub async fn stored_before(&self, submission_id: &str) -> Result<bool, AppError> {
+            match self.state.store.check_in_owner(submission_id).await? {
+                Some(owner) if owner == self.participant.id => Ok(true),
+                Some(_) => Err(AppError::Conflict(
+                    "Svaren kunde inte sparas. Börja om från början.".into(),
+                )),
+                None => Ok(false),
+            }
         }
 
         /// The open check-in, or a 409 when nothing is open.

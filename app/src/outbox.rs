@@ -192,16 +192,7 @@ pub(crate) mod ssr {
         if let Some(draft) = &open.draft {
             return Ok(draft.clone());
         }
-        let draft = DraftRow {
-            submission_id: uuid::Uuid::new_v4().to_string(),
-            occasion: OccasionRef {
-                kind: open.occasion.kind,
-                number: open.occasion.number,
-            },
-            instrument_version: open.instrument.version(),
-            language: flow.lang.code().into(),
-            answers: BTreeMap::new(),
-        };
+        let draft = open.new_draft(uuid::Uuid::new_v4().to_string(), flow.lang);
         flow.state
             .store
             .save_draft(&flow.participant.id, &draft)
@@ -270,16 +261,8 @@ pub(crate) mod ssr {
         let store = &flow.state.store;
         // A resend after the first was stored: answer the same, whatever the
         // schedule says now.
-        match store.check_in_owner(&sent.submission_id).await? {
-            Some(owner) if owner == flow.participant.id => {
-                return receipt(flow, false).await;
-            }
-            Some(_) => {
-                return Err(AppError::Conflict(
-                    "Svaren kunde inte sparas. Börja om från början.".into(),
-                ))
-            }
-            None => {}
+        if flow.stored_before(&sent.submission_id).await? {
+            return receipt(flow, false).await;
         }
         let kind: OccasionKind = sent
             .occasion_kind

@@ -175,33 +175,33 @@ pub struct Texts {
 /// kept check-in, as JSON for a `<script type="application/json">`: what it
 /// says about waiting answers, updates and signing out.
 pub fn page_script_texts(lang: Lang) -> String {
-    let t = lang.texts();
-    let keys = [
-        ("outbox_waiting", t.outbox_waiting),
-        ("outbox_sending", t.outbox_sending),
-        ("outbox_sent", t.outbox_sent),
-        ("outbox_sign_in", t.outbox_sign_in),
-        ("outbox_stuck_heading", t.outbox_stuck_heading),
-        ("outbox_stuck_body", t.outbox_stuck_body),
-        ("outbox_stuck_help", t.outbox_stuck_help),
-        ("outbox_stuck_code", t.outbox_stuck_code),
-        ("new_version", t.new_version),
-        ("update_now", t.update_now),
-        ("leave_waiting", t.leave_waiting),
-        ("pin_heading", t.pin_heading),
-        ("listen", t.listen),
-        ("thanks_heading", t.thanks_heading),
-        ("thanks_next", t.thanks_next),
-        ("journey_link", t.journey_link),
-        ("thanks_next_date", t.thanks_next_date),
+    const KEYS: [&str; 18] = [
+        "outbox_waiting",
+        "outbox_sending",
+        "outbox_sent",
+        "outbox_sign_in",
+        "outbox_stuck_heading",
+        "outbox_stuck_body",
+        "outbox_stuck_help",
+        "outbox_stuck_code",
+        "new_version",
+        "update_now",
+        "leave_waiting",
+        "pin_heading",
+        "listen",
+        "thanks_heading",
+        "thanks_next",
+        "thanks_next_date",
+        "journey_link",
+        "months",
     ];
-    let mut map: serde_json::Map<String, serde_json::Value> = keys
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.into()))
+    let all = serde_json::to_value(lang.texts()).unwrap_or_default();
+    let picked: serde_json::Map<String, serde_json::Value> = KEYS
+        .iter()
+        .filter_map(|k| Some(((*k).to_owned(), all.get(*k)?.clone())))
         .collect();
-    map.insert("months".into(), t.months.to_vec().into());
     // `<` never reaches the script element as markup.
-    serde_json::to_string(&map)
+    serde_json::to_string(&picked)
         .unwrap_or_else(|_| "{}".into())
         .replace('<', "\\u003c")
 }
@@ -713,6 +713,17 @@ mod tests {
             value <= 30.0,
             "all screen texts together have LIX {value:.1}"
         );
+    }
+
+    #[test]
+    fn the_page_script_gets_every_text_it_asks_for_in_every_language() {
+        for lang in Lang::ALL {
+            let texts: serde_json::Value = serde_json::from_str(&page_script_texts(lang)).unwrap();
+            let texts = texts.as_object().unwrap();
+            assert_eq!(texts.len(), 18, "{lang:?}: {texts:?}");
+            assert_eq!(texts["months"].as_array().map(Vec::len), Some(12));
+            assert_eq!(texts["outbox_waiting"], lang.texts().outbox_waiting);
+        }
     }
 
     #[test]
