@@ -7,25 +7,27 @@
 
 use crate::instrument::{AnswerValue, Instrument, Item};
 use crate::occasion::OccasionKind;
+use crate::text::excerpt;
 use std::collections::BTreeMap;
 
 /// Largest number of answers one submission may carry; more is refused unread.
 pub const MAX_ANSWERS: usize = 200;
 
 /// Why an answer or a submission was refused. Messages are shown to people, so
-/// they say what is wrong in plain words.
+/// they say what is wrong in plain words, quoting what was sent only as a
+/// short [`excerpt`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CheckInError {
-    #[error("Frågan \"{item}\" finns inte i formuläret.")]
+    #[error("Frågan \"{}\" finns inte i formuläret.", excerpt(.item))]
     UnknownItem { item: String },
-    #[error("Frågan \"{item}\" ställs inte vid det här tillfället.")]
+    #[error("Frågan \"{}\" ställs inte vid det här tillfället.", excerpt(.item))]
     NotAskedAtOccasion {
         item: String,
         occasion: OccasionKind,
     },
-    #[error("Svaret \"{value}\" finns inte för frågan \"{item}\".")]
+    #[error("Svaret \"{}\" finns inte för frågan \"{}\".", excerpt(.value), excerpt(.item))]
     UnknownOption { item: String, value: String },
-    #[error("Frågan \"{item}\" har inget svar än.")]
+    #[error("Frågan \"{}\" har inget svar än.", excerpt(.item))]
     Missing { item: String },
     #[error("För många svar i samma inskick.")]
     TooManyAnswers,
@@ -489,5 +491,29 @@ options = [
         assert!(checked
             .iter()
             .all(|a| a.value == AnswerValue::Declined && a.score.is_none()));
+    }
+
+    #[test]
+    fn messages_quote_only_a_short_escaped_excerpt_of_what_was_sent() {
+        let instrument = Instrument::from_toml(SOURCE).unwrap();
+        let sent = format!("x\u{202E}\u{0}{}", "y".repeat(60_000));
+        let err = check_answer(
+            &instrument,
+            OccasionKind::Intake,
+            &sent,
+            &AnswerValue::Option("1".into()),
+        )
+        .unwrap_err();
+        let message = err.to_string();
+        assert!(message.chars().count() < 100, "{message}");
+        assert!(message.contains("x\\u{202E}\\u{0000}y"), "{message}");
+        let err = check_answer(
+            &instrument,
+            OccasionKind::Intake,
+            "halsa",
+            &AnswerValue::Option(sent.clone()),
+        )
+        .unwrap_err();
+        assert!(err.to_string().chars().count() < 120, "{err}");
     }
 }

@@ -18,4 +18,5 @@ pub mod population;
 pub mod progress;
 pub mod schedule;
 pub mod stats;
+pub mod text;
 pub mod throttle;

@@ -41,7 +41,7 @@ impl fmt::Display for OccasionKind {
 
 /// Returned when a text names no known occasion kind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown occasion \"{0}\" (expected intake, follow-up or exit)")]
+#[error("unknown occasion \"{}\" (expected intake, follow-up or exit)", crate::text::excerpt(&.0))]
 pub struct UnknownOccasion(pub String);
 
 impl FromStr for OccasionKind {

@@ -20,9 +20,9 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Returned when a stored or submitted code names no known value; the code is
-/// kept so the log or message can say what was received.
+/// kept so the log or message can say what was received (as a short excerpt).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Okänt värde \"{0}\".")]
+#[error("Okänt värde \"{}\".", crate::text::excerpt(&.0))]
 pub struct UnknownCode(pub String);
 
 /// Defines a closed list with a stable code, a Swedish label, `ALL`, `FromStr`
