@@ -16,6 +16,7 @@ pub mod participant;
 pub mod personnummer;
 pub mod population;
 pub mod progress;
+pub mod retention;
 pub mod schedule;
 pub mod stats;
 pub mod text;

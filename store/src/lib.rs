@@ -18,6 +18,7 @@ pub use sqlx;
 
 mod access;
 mod audit;
+mod lifecycle;
 mod participants;
 mod ratings;
 mod sessions;
@@ -28,6 +29,10 @@ mod write;
 
 pub use access::{AccessCodeRow, DeviceRow};
 pub use audit::{AuditRow, NewAuditEntry};
+pub use lifecycle::{
+    ErasureDecision, ErasureRequest, LifecycleSettings, PruneReport, RetentionCandidate, Withdrawal,
+    WithdrawalHow, WithdrawalOutcome,
+};
 pub use participants::{
     CaseloadEntry, Consent, NewParticipant, ParticipantCheckIn, ParticipantDetail, ProgrammeSummary,
 };

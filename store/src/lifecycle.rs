@@ -1,0 +1,554 @@
+//! A record's whole life: withdrawal of consent, erasure (asked for by a case
+//! manager, confirmed by an admin), retention and the pruning of what only
+//! lives for a while (sessions, failed attempts, spent or expired codes).
+//!
+//! Erasure removes every row about one participant in one transaction, table
+//! by table rather than trusting the cascades alone, so a table added later
+//! without `ON DELETE CASCADE` fails the erasure tests instead of keeping data.
+//! The audit log keeps its rows with `participant_id` set to NULL: that
+//! something happened, by whom and when, with nothing that points to a person.
+
+use crate::{Store, StoreError, StoreResult};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{Row, Sqlite, Transaction};
+use stegvis_domain::retention::{RecordDates, RetentionPolicy, RetentionReason};
+
+/// An organisation's settings for a record's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LifecycleSettings {
+    pub retention: RetentionPolicy,
+    /// `false` (default): withdrawing consent erases the whole record, answers
+    /// included. `true`: the answers stay for statistics, pseudonymised.
+    pub withdrawal_keeps_answers: bool,
+}
+
+/// How a participant withdrew their consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithdrawalHow {
+    Verbally,
+    InWriting,
+    Other,
+}
+
+impl WithdrawalHow {
+    /// Every way, in the order forms list them.
+    pub const ALL: [WithdrawalHow; 3] = [Self::Verbally, Self::InWriting, Self::Other];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Verbally => "verbally",
+            Self::InWriting => "in-writing",
+            Self::Other => "other",
+        }
+    }
+
+    /// Reads a stored or posted code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|h| h.code() == code)
+    }
+
+    /// Swedish label for staff pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Verbally => "Muntligt",
+            Self::InWriting => "Skriftligt",
+            Self::Other => "På annat sätt",
+        }
+    }
+}
+
+/// A recorded withdrawal of consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawal {
+    pub on: NaiveDate,
+    pub how: WithdrawalHow,
+}
+
+/// What withdrawing consent did to the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithdrawalOutcome {
+    /// The whole record is gone.
+    Erased,
+    /// The answers stay under a new code; identity, phones, codes and drafts are gone.
+    Pseudonymised,
+    /// No such participant in the organisation.
+    NotFound,
+}
+
+/// An erasure waiting for an admin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErasureRequest {
+    pub id: String,
+    pub participant_id: String,
+    pub participant_code: String,
+    pub reason: String,
+    pub requested_by: String,
+    pub requested_by_name: String,
+    pub requested_at: DateTime<Utc>,
+}
+
+/// What confirming an erasure did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErasureDecision {
+    /// The participant's record is gone; the request as it was.
+    Erased(ErasureRequest),
+    /// The admin asked for it themselves: a second person must confirm.
+    SamePerson,
+    /// No such request in the organisation.
+    NotFound,
+}
+
+/// A participant whose retention period has ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetentionCandidate {
+    pub participant_id: String,
+    pub participant_code: String,
+    pub organisation_id: String,
+    pub reason: RetentionReason,
+    /// The first day the record could be erased.
+    pub due_from: NaiveDate,
+}
+
+/// What a prune removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PruneReport {
+    pub sessions: u64,
+    pub failed_attempts: u64,
+    pub access_codes: u64,
+}
+
+/// Deletes every row about one participant, inside `tx`. Returns whether the
+/// participant existed.
+async fn erase_in(
+    tx: &mut Transaction<'static, Sqlite>,
+    participant_id: &str,
+) -> StoreResult<bool> {
+    sqlx::query(
+        "DELETE FROM answers WHERE submission_id IN
+           (SELECT submission_id FROM check_ins WHERE participant_id = ?)",
+    )
+    .bind(participant_id)
+    .execute(&mut **tx)
+    .await?;
+    for table in [
+        "check_ins",
+        "check_in_drafts",
+        "staff_ratings",
+        "stuck_check_ins",
+        "participant_devices",
+        "access_codes",
+        "participant_identities",
+        "erasure_requests",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE participant_id = ?"
+        )))
+        .bind(participant_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    // A phone's session names the participant in its data; it ends with the record.
+    sqlx::query("DELETE FROM sessions WHERE instr(data, ?) > 0")
+        .bind(participant_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE audit_log SET participant_id = NULL WHERE participant_id = ?")
+        .bind(participant_id)
+        .execute(&mut **tx)
+        .await?;
+    let done = sqlx::query("DELETE FROM participants WHERE id = ?")
+        .bind(participant_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+fn request_from_row(r: &sqlx::sqlite::SqliteRow) -> ErasureRequest {
+    ErasureRequest {
+        id: r.get("id"),
+        participant_id: r.get("participant_id"),
+        participant_code: r.get("code"),
+        reason: r.get("reason"),
+        requested_by: r.get("requested_by"),
+        requested_by_name: r
+            .get::<Option<String>, _>("requested_by_name")
+            .unwrap_or_default(),
+        requested_at: r.get("requested_at"),
+    }
+}
+
+const REQUEST_SELECT: &str = "SELECT e.id, e.participant_id, p.code, e.reason, e.requested_by,
+        s.name AS requested_by_name, e.requested_at
+    FROM erasure_requests e
+    JOIN participants p ON p.id = e.participant_id
+    LEFT JOIN staff s ON s.id = e.requested_by";
+
+impl Store {
+    /// The organisation a participant belongs to, for auditing what a
+    /// participant does with their own data.
+    pub async fn participant_organisation(
+        &self,
+        participant_id: &str,
+    ) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT organisation_id FROM participants WHERE id = ?")
+            .bind(participant_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.and_then(|r| r.get("organisation_id")))
+    }
+
+    /// The language a check-in was answered in.
+    pub async fn check_in_language(&self, submission_id: &str) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT language FROM check_ins WHERE submission_id = ?")
+            .bind(submission_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.get("language")))
+    }
+
+    /// The organisation's retention and withdrawal settings.
+    pub async fn lifecycle_settings(
+        &self,
+        organisation_id: &str,
+    ) -> StoreResult<LifecycleSettings> {
+        let row = sqlx::query(
+            "SELECT retention_months_after_exit, retention_months_inactive,
+                    withdrawal_keeps_answers
+             FROM organisations WHERE id = ?",
+        )
+        .bind(organisation_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("unknown organisation".into()))?;
+        Ok(LifecycleSettings {
+            retention: RetentionPolicy {
+                months_after_exit: crate::to_u32(row.get("retention_months_after_exit"))?,
+                months_inactive: crate::to_u32(row.get("retention_months_inactive"))?,
+            },
+            withdrawal_keeps_answers: row.get("withdrawal_keeps_answers"),
+        })
+    }
+
+    /// Changes the organisation's retention and withdrawal settings.
+    pub async fn update_lifecycle_settings(
+        &self,
+        organisation_id: &str,
+        settings: &LifecycleSettings,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE organisations SET retention_months_after_exit = ?,
+                    retention_months_inactive = ?, withdrawal_keeps_answers = ?
+             WHERE id = ?",
+        )
+        .bind(i64::from(settings.retention.months_after_exit))
+        .bind(i64::from(settings.retention.months_inactive))
+        .bind(settings.withdrawal_keeps_answers)
+        .bind(organisation_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The participant's withdrawal of consent, if one is recorded.
+    pub async fn withdrawal(&self, participant_id: &str) -> StoreResult<Option<Withdrawal>> {
+        let row = sqlx::query(
+            "SELECT withdrawn_at, withdrawn_how FROM participants
+             WHERE id = ? AND withdrawn_at IS NOT NULL",
+        )
+        .bind(participant_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let how: Option<String> = r.get("withdrawn_how");
+            Ok(Withdrawal {
+                on: r.get("withdrawn_at"),
+                how: how
+                    .as_deref()
+                    .and_then(WithdrawalHow::from_code)
+                    .ok_or_else(|| StoreError::Corrupt(format!("withdrawn_how {how:?}")))?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Records a withdrawal of consent by a participant of `organisation_id`.
+    /// With `keep_answers` the answers stay for statistics under a new code
+    /// while the personnummer, phones, codes, drafts and reported check-ins
+    /// go; otherwise the whole record is erased. One transaction either way.
+    pub async fn withdraw_consent(
+        &self,
+        organisation_id: &str,
+        participant_id: &str,
+        on: NaiveDate,
+        how: WithdrawalHow,
+        by: &str,
+        keep_answers: bool,
+    ) -> StoreResult<WithdrawalOutcome> {
+        let mut tx = self.begin_write().await?;
+        let exists = sqlx::query("SELECT 1 FROM participants WHERE id = ? AND organisation_id = ?")
+            .bind(participant_id)
+            .bind(organisation_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if !exists {
+            return Ok(WithdrawalOutcome::NotFound);
+        }
+        if !keep_answers {
+            erase_in(&mut tx, participant_id).await?;
+            tx.commit().await?;
+            return Ok(WithdrawalOutcome::Erased);
+        }
+        for table in [
+            "check_in_drafts",
+            "stuck_check_ins",
+            "participant_devices",
+            "access_codes",
+            "participant_identities",
+            "erasure_requests",
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE participant_id = ?"
+            )))
+            .bind(participant_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("DELETE FROM sessions WHERE instr(data, ?) > 0")
+            .bind(participant_id)
+            .execute(&mut *tx)
+            .await?;
+        // A new code, so a printed sheet or a note with the old one no longer
+        // leads to these answers.
+        let mut attempts = 0;
+        loop {
+            let updated = sqlx::query(
+                "UPDATE participants SET code = ?, withdrawn_at = ?, withdrawn_how = ?,
+                        withdrawn_by = ?
+                 WHERE id = ?",
+            )
+            .bind(crate::ids::participant_code())
+            .bind(on)
+            .bind(how.code())
+            .bind(by)
+            .bind(participant_id)
+            .execute(&mut *tx)
+            .await;
+            match updated {
+                Err(sqlx::Error::Database(db)) if db.is_unique_violation() && attempts < 5 => {
+                    attempts += 1;
+                }
+                other => {
+                    other?;
+                    break;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(WithdrawalOutcome::Pseudonymised)
+    }
+
+    /// Erases one participant of `organisation_id` in one transaction. Returns
+    /// whether there was such a participant.
+    pub async fn erase_participant(
+        &self,
+        organisation_id: &str,
+        participant_id: &str,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let exists = sqlx::query("SELECT 1 FROM participants WHERE id = ? AND organisation_id = ?")
+            .bind(participant_id)
+            .bind(organisation_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if !exists {
+            return Ok(false);
+        }
+        let erased = erase_in(&mut tx, participant_id).await?;
+        tx.commit().await?;
+        Ok(erased)
+    }
+
+    /// Asks for a participant's erasure. `false` when one is already waiting.
+    pub async fn request_erasure(
+        &self,
+        organisation_id: &str,
+        participant_id: &str,
+        reason: &str,
+        requested_by: &str,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO erasure_requests
+               (id, organisation_id, participant_id, reason, requested_by, requested_at)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (participant_id) DO NOTHING",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(organisation_id)
+        .bind(participant_id)
+        .bind(reason)
+        .bind(requested_by)
+        .bind(Utc::now())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The erasures waiting in an organisation, oldest first.
+    pub async fn erasure_requests(
+        &self,
+        organisation_id: &str,
+    ) -> StoreResult<Vec<ErasureRequest>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{REQUEST_SELECT} WHERE e.organisation_id = ? ORDER BY e.requested_at, e.id"
+        )))
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(request_from_row).collect())
+    }
+
+    /// The erasure waiting for a participant, if any.
+    pub async fn erasure_request_for(
+        &self,
+        participant_id: &str,
+    ) -> StoreResult<Option<ErasureRequest>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{REQUEST_SELECT} WHERE e.participant_id = ?"
+        )))
+        .bind(participant_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(request_from_row))
+    }
+
+    /// Withdraws or declines a waiting erasure. Returns the request it removed.
+    pub async fn cancel_erasure(
+        &self,
+        organisation_id: &str,
+        request_id: &str,
+    ) -> StoreResult<Option<ErasureRequest>> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{REQUEST_SELECT} WHERE e.organisation_id = ? AND e.id = ?"
+        )))
+        .bind(organisation_id)
+        .bind(request_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(request) = row.as_ref().map(request_from_row) else {
+            return Ok(None);
+        };
+        sqlx::query("DELETE FROM erasure_requests WHERE id = ?")
+            .bind(request_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(request))
+    }
+
+    /// Carries out a waiting erasure, confirmed by `admin_id`, who must not be
+    /// the one who asked for it. The request and the record go together.
+    pub async fn confirm_erasure(
+        &self,
+        organisation_id: &str,
+        request_id: &str,
+        admin_id: &str,
+    ) -> StoreResult<ErasureDecision> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{REQUEST_SELECT} WHERE e.organisation_id = ? AND e.id = ?"
+        )))
+        .bind(organisation_id)
+        .bind(request_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(request) = row.as_ref().map(request_from_row) else {
+            return Ok(ErasureDecision::NotFound);
+        };
+        if request.requested_by == admin_id {
+            return Ok(ErasureDecision::SamePerson);
+        }
+        erase_in(&mut tx, &request.participant_id).await?;
+        tx.commit().await?;
+        Ok(ErasureDecision::Erased(request))
+    }
+
+    /// Participants (of one organisation, or of all) whose retention period
+    /// has ended on `today`, with the organisation's own periods.
+    pub async fn retention_due(
+        &self,
+        organisation_id: Option<&str>,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<RetentionCandidate>> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.code, p.organisation_id, p.intake_date, p.exit_date,
+                    o.retention_months_after_exit, o.retention_months_inactive,
+                    (SELECT MAX(c.submitted_at) FROM check_ins c
+                      WHERE c.participant_id = p.id) AS last_check_in
+             FROM participants p JOIN organisations o ON o.id = p.organisation_id
+             WHERE (? IS NULL OR p.organisation_id = ?)
+             ORDER BY p.organisation_id, p.code",
+        )
+        .bind(organisation_id)
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut due = Vec::new();
+        for r in &rows {
+            let policy = RetentionPolicy {
+                months_after_exit: crate::to_u32(r.get("retention_months_after_exit"))?,
+                months_inactive: crate::to_u32(r.get("retention_months_inactive"))?,
+            };
+            let last: Option<DateTime<Utc>> = r.get("last_check_in");
+            let dates = RecordDates {
+                intake: r.get("intake_date"),
+                exit: r.get("exit_date"),
+                last_check_in: last.map(|t| t.date_naive()),
+            };
+            let (due_from, reason) = policy.erase_from(dates);
+            if today >= due_from {
+                due.push(RetentionCandidate {
+                    participant_id: r.get("id"),
+                    participant_code: r.get("code"),
+                    organisation_id: r.get("organisation_id"),
+                    reason,
+                    due_from,
+                });
+            }
+        }
+        Ok(due)
+    }
+
+    /// Removes what only lives for a while: sessions expired at `now`,
+    /// failed-attempt rows older than `attempts_before` (longer ago than any
+    /// lockout window), and access codes that were used, revoked or expired
+    /// before `now`.
+    pub async fn prune(
+        &self,
+        now: DateTime<Utc>,
+        attempts_before: DateTime<Utc>,
+    ) -> StoreResult<PruneReport> {
+        let sessions = self.delete_expired_sessions(now.timestamp()).await?;
+        let failed_attempts = sqlx::query("DELETE FROM failed_attempts WHERE at < ?")
+            .bind(attempts_before)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        let access_codes = sqlx::query(
+            "DELETE FROM access_codes
+             WHERE redeemed_at IS NOT NULL OR revoked_at IS NOT NULL OR expires_at <= ?",
+        )
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(PruneReport {
+            sessions,
+            failed_attempts,
+            access_codes,
+        })
+    }
+}
