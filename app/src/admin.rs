@@ -108,13 +108,10 @@ pub async fn create_staff_account(
     use stegvis_store::Role;
     let me = crate::auth::ssr::require_role(Role::Admin).await?;
     let state = crate::state::app_state()?;
-    let name = name.trim();
+    let name =
+        stegvis_domain::text::plain_text(&name, "Namn", stegvis_domain::text::NAME_MAX_CHARS)?;
+    let name = name.as_str();
     let email = email.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::Invalid(
-            "Skriv ett namn (högst 100 tecken).".into(),
-        ));
-    }
     if !looks_like_email(email) {
         return Err(AppError::Invalid("Skriv en giltig e-postadress.".into()));
     }
@@ -163,6 +160,7 @@ pub fn looks_like_email(email: &str) -> bool {
 /// The organisation's settings and instruments.
 #[server(prefix = "/api", endpoint = "admin/settings")]
 pub async fn load_organisation_settings() -> Result<OrganisationSettings, AppError> {
+        && !email.chars().any(stegvis_domain::text::is_forbidden)
     let admin = crate::auth::ssr::require_role(stegvis_store::Role::Admin).await?;
     let state = crate::state::app_state()?;
     let org = state
@@ -252,12 +250,9 @@ pub async fn create_programme(
 ) -> Result<(), AppError> {
     let me = crate::auth::ssr::require_role(stegvis_store::Role::Admin).await?;
     let state = crate::state::app_state()?;
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::Invalid(
-            "Skriv ett namn (högst 100 tecken).".into(),
-        ));
-    }
+    let name =
+        stegvis_domain::text::plain_text(&name, "Namn", stegvis_domain::text::PROGRAMME_MAX_CHARS)?;
+    let name = name.as_str();
     let days = |v: &str, what: &str| {
         v.trim()
             .parse::<u32>()

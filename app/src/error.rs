@@ -11,6 +11,10 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 /// Content type the server sends errors with; the status middleware looks for it.
 pub const ERROR_CONTENT_TYPE: &str = "application/json";
 
+/// Most characters of a parser's complaint a message repeats: enough for
+/// "invalid digit found in string", never a whole field.
+const DETAIL_CHARS: usize = 60;
+
 /// Errors a person can be shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -83,8 +87,12 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
+            // The detail may quote what was sent: only a short, escaped excerpt.
             ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
-                Self::BadRequest(format!("Formuläret kunde inte läsas ({detail})."))
+                Self::BadRequest(format!(
+                    "Formuläret kunde inte läsas ({}).",
+                    stegvis_domain::text::excerpt_of(&detail, DETAIL_CHARS)
+                ))
             }
             ServerFnErrorErr::Request(_) => Self::Unreachable,
             // On the server this means the request body could not be read; in the
@@ -125,6 +133,14 @@ impl From<stegvis_store::StoreError> for AppError {
     }
 }
 
+/// A free-text field that broke the plain-text rule: the message names the
+/// field and the character, never the text.
+impl From<stegvis_domain::text::TextError> for AppError {
+    fn from(err: stegvis_domain::text::TextError) -> Self {
+        Self::Invalid(err.to_string())
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<stegvis_domain::check_in::CheckInError> for AppError {
     fn from(err: stegvis_domain::check_in::CheckInError) -> Self {
@@ -142,6 +158,16 @@ mod tests {
         assert_eq!(err.status(), 400);
         let err = AppError::from_server_fn_error(ServerFnErrorErr::MissingArg("token".into()));
         assert_eq!(err.status(), 400);
+    }
+
+    #[test]
+    fn an_unreadable_form_echoes_only_a_short_escaped_excerpt() {
+        let sent = format!("invalid value: \u{202E}\u{0}{}", "x".repeat(60_000));
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args(sent));
+        let message = err.to_string();
+        assert!(message.chars().count() < 100, "{message}");
+        assert!(message.contains("\\u{202E}\\u{0000}"), "{message}");
+        assert!(!message.contains('\u{202E}') && !message.contains('\u{0}'));
     }
 
     #[test]

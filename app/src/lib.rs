@@ -11,6 +11,7 @@ pub mod check_in;
 pub mod error;
 pub mod evaluator;
 pub mod outbox;
+pub mod form_error;
 pub mod pages;
 pub mod prefs;
 pub mod progress;
@@ -112,6 +113,8 @@ pub fn App() -> impl IntoView {
     let t = prefs.lang.texts();
     view! {
         <Title formatter=|page: String| format!("{page} – Stegvis") />
+    // Before anything else that the browser reads back from the page.
+    form_error::provide_kept_form_error();
         <Router>
             <a class="skip-link" href="#main" data-t="skip_to_content">{t.skip_to_content}</a>
             <header class="site-header">

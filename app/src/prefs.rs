@@ -180,8 +180,12 @@ pub async fn save_preferences(
     return_to: String,
 ) -> Result<(), AppError> {
     let prefs = Prefs {
-        lang: Lang::from_code(&lang)
-            .ok_or_else(|| AppError::Invalid(format!("Språket \"{lang}\" finns inte.")))?,
+        lang: Lang::from_code(&lang).ok_or_else(|| {
+            AppError::Invalid(format!(
+                "Språket \"{}\" finns inte.",
+                stegvis_domain::text::excerpt(&lang)
+            ))
+        })?,
         pictures: match pictures.as_str() {
             "on" => true,
             "off" => false,

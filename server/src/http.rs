@@ -56,6 +56,9 @@ pub fn router(state: AppState) -> Router {
             SESSION_IDLE_MINUTES,
         )));
     let trust_proxy = state.trust_proxy;
+    // Errors of plain form posts, kept for the browser that sent the form.
+    let kept_form_errors = app::form_error::ssr::KeptFormErrors::default();
+    let secure_cookies = state.secure_cookies;
     let site_root = state.leptos_options.site_root.to_string();
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -125,6 +128,14 @@ pub fn router(state: AppState) -> Router {
                 ))
                 .service(precompressed(ServeDir::new(&site_root)).not_found_service(not_found)),
         )
+        .layer(axum::middleware::from_fn(move |req, next| {
+            crate::form_errors::keep_form_errors(
+                kept_form_errors.clone(),
+                secure_cookies,
+                req,
+                next,
+            )
+        }))
         .layer(axum::middleware::from_fn(move |req, next| {
             client_address(trust_proxy, req, next)
         }))

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod demo;
 pub mod exports;
+pub mod form_errors;
 pub mod http;
 pub mod offline;
 pub mod sessions;

@@ -174,7 +174,10 @@ async fn create_admin(
     case_manager: bool,
 ) -> anyhow::Result<()> {
     if !app::admin::looks_like_email(email) {
-        anyhow::bail!("{email:?} is not an e-mail address");
+        anyhow::bail!(
+            "\"{}\" is not an e-mail address",
+            stegvis_domain::text::excerpt(email)
+        );
     }
     let password = match std::env::var("STEGVIS_ADMIN_PASSWORD") {
         Ok(p) => p,
@@ -295,6 +298,10 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
         fran: args.from.clone(),
         till: args.to.clone(),
         ..Default::default()
+    use stegvis_domain::text::{plain_text, NAME_MAX_CHARS, ORGANISATION_MAX_CHARS};
+    let organisation = plain_text(organisation, "--organisation", ORGANISATION_MAX_CHARS)?;
+    let name = plain_text(name, "--name", NAME_MAX_CHARS)?;
+    let (organisation, name) = (organisation.as_str(), name.as_str());
     };
     let filter = app::evaluator::ssr::filter_from(&query).map_err(|e| anyhow::anyhow!("{e}"))?;
     let name = match (args.kind, args.format.as_str()) {

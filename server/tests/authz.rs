@@ -855,3 +855,210 @@ async fn admin_work_needs_two_factor_sign_in() {
         .iter()
         .any(|s| s.email == "admin2@sodertorn.se" && s.two_factor));
 }
+
+/// Every server function's arguments, `(name, type)`, by endpoint, read from
+/// the app's source: the fields a hostile client can fill in.
+fn arguments_in_source() -> std::collections::BTreeMap<String, Vec<(String, String)>> {
+    fn walk(
+        dir: &std::path::Path,
+        found: &mut std::collections::BTreeMap<String, Vec<(String, String)>>,
+    ) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let source = std::fs::read_to_string(&path).unwrap();
+                for part in source.split("endpoint = \"").skip(1) {
+                    let endpoint = part.split('"').next().unwrap().to_owned();
+                    let after = &part[part.find("async fn").expect("a server function")..];
+                    let open = after.find('(').unwrap();
+                    let mut depth = 0;
+                    let mut args = Vec::new();
+                    let mut current = String::new();
+                    for c in after[open + 1..].chars() {
+                        match c {
+                            '(' | '<' | '[' | '{' => depth += 1,
+                            ')' if depth == 0 => break,
+                            ')' | '>' | ']' | '}' => depth -= 1,
+                            ',' if depth == 0 => {
+                                args.push(std::mem::take(&mut current));
+                                continue;
+                            }
+                            _ => {}
+                        }
+                        current.push(c);
+                    }
+                    args.push(current);
+                    let args = args
+                        .iter()
+                        .filter_map(|a| a.split_once(':'))
+                        .map(|(name, ty)| {
+                            (
+                                name.trim().to_owned(),
+                                ty.split_whitespace().collect::<String>(),
+                            )
+                        })
+                        .collect();
+                    found.insert(endpoint, args);
+                }
+            }
+        }
+    }
+    let mut found = std::collections::BTreeMap::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"),
+        &mut found,
+    );
+    found
+}
+
+/// Text no field may store and no message may repeat: every C0 control
+/// character and DEL, the bidirectional embeddings, overrides, isolates and
+/// marks, and the byte order mark, each inside an ordinary word.
+fn hostile_values() -> Vec<String> {
+    let mut chars: Vec<char> = (0..=0x1F_u32)
+        .chain([0x7F])
+        .filter_map(char::from_u32)
+        .collect();
+    chars.extend([
+        '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{FEFF}',
+    ]);
+    let mut values: Vec<String> = chars.iter().map(|c| format!("Anna{c}Lind")).collect();
+    values.push("\u{0}".into());
+    values.push("\u{202E}\u{0}\u{FEFF}\r\n".into());
+    values
+}
+
+/// Puts `value` into the field `name` of a form body (replacing it, or adding it).
+fn with_field(body: &str, name: &str, value: &str) -> String {
+    let mut pairs: Vec<String> = body
+        .split('&')
+        .filter(|p| !p.is_empty() && p.split('=').next() != Some(name))
+        .map(str::to_owned)
+        .collect();
+    pairs.push(format!("{name}={}", encode(value)));
+    pairs.join("&")
+}
+
+#[tokio::test]
+async fn no_control_or_direction_character_in_any_field_of_any_server_function_breaks_the_server() {
+    let world = world("hostile").await;
+    let app = &world.app;
+    let arguments = arguments_in_source();
+    let hostile = hostile_values();
+    // Close to the body limit once percent-encoded: never echoed back whole.
+    let huge = format!("{}\u{202E}", "å".repeat(9_000));
+    let mut wrong = Vec::new();
+    let mut sent = 0;
+    for row in matrix() {
+        let t = targets(&world).await;
+        let args = arguments
+            .get(row.endpoint)
+            .unwrap_or_else(|| panic!("{} is not in the source", row.endpoint));
+        // Signed in as a visitor the function serves, or as anyone when it serves no one here.
+        let who = EVERYONE
+            .iter()
+            .zip(row.expect)
+            .find(|(_, status)| (200..300).contains(status))
+            .or_else(|| {
+                EVERYONE
+                    .iter()
+                    .zip(row.expect)
+                    .find(|(_, s)| ![401, 403].contains(s))
+            })
+            .map_or(Who::Nobody, |(who, _)| *who);
+        let base = (row.body)(&t, who);
+        for (name, ty) in args {
+            for value in hostile.iter().chain([&huge]) {
+                let mut client = world.client(who).await;
+                let path = format!("/api/{}", row.endpoint);
+                let sent_as = row.sent_as;
+                let body = match sent_as {
+                    SentAs::Json => {
+                        let mut json: serde_json::Value = serde_json::from_str(&base).unwrap();
+                        json[name.as_str()] = if ty.contains("Map") {
+                            let mut map = serde_json::Map::new();
+                            map.insert(value.clone(), value.clone().into());
+                            serde_json::Value::Object(map)
+                        } else {
+                            serde_json::Value::String(value.clone())
+                        };
+                        json.to_string()
+                    }
+                    SentAs::Form | SentAs::Get => with_field(&base, name, value),
+                };
+                let task = tokio::spawn(async move {
+                    match sent_as {
+                        SentAs::Form => client.post(&path, &body).await,
+                        SentAs::Get => client.get(&format!("{path}?{body}")).await,
+                        SentAs::Json => {
+                            let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+                            client.post_json(&path, &json).await
+                        }
+                    }
+                });
+                sent += 1;
+                let shown = value
+                    .escape_unicode()
+                    .to_string()
+                    .chars()
+                    .take(60)
+                    .collect::<String>();
+                let res = match task.await {
+                    Ok(res) => res,
+                    Err(e) => {
+                        wrong.push(format!("{} {name}={shown}: no answer ({e})", row.endpoint));
+                        continue;
+                    }
+                };
+                let status = res.status.as_u16();
+                if status >= 500 {
+                    wrong.push(format!(
+                        "{} {name}={shown}: {status} {}",
+                        row.endpoint,
+                        res.text.chars().take(200).collect::<String>()
+                    ));
+                }
+                if (400..500).contains(&status) {
+                    // A clear message, quoting at most a short excerpt, with no
+                    // invisible character in it.
+                    let invisible = res
+                        .text
+                        .chars()
+                        .any(|c| stegvis_domain::text::is_forbidden(c) && c != '\n');
+                    if res.text.chars().count() > 600 || invisible || res.text.trim().is_empty() {
+                        wrong.push(format!(
+                            "{} {name}={shown}: {status} message {:?}",
+                            row.endpoint,
+                            res.text.chars().take(200).collect::<String>()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(sent > 1_000, "only {sent} requests were made");
+    // Nothing with such a character was stored in any name.
+    for query in [
+        "SELECT name FROM staff",
+        "SELECT email FROM staff",
+        "SELECT name FROM programmes",
+        "SELECT name FROM organisations",
+        "SELECT COALESCE(municipality, '') FROM participants",
+    ] {
+        use common::sqlx::Row;
+        for row in common::sqlx::query(query)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap()
+        {
+            let text: String = row.get(0);
+            if text.chars().any(stegvis_domain::text::is_forbidden) {
+                wrong.push(format!("{query}: stored {}", text.escape_unicode()));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

@@ -114,7 +114,9 @@ fn QuestionForm(q: QuestionView, save: ServerAction<SaveAnswer>) -> impl IntoVie
     focus_heading_after_navigation();
     let lang = use_lang();
     let t: &'static Texts = lang.texts();
-    let error = move || save.value().get().and_then(Result::err);
+    // This browser's own last answer, never an error written into the address.
+    let error = crate::form_error::form_error(save);
+    let error = move || error.get();
     let progress = fill(
         t.progress,
         &[
@@ -250,7 +252,9 @@ pub fn ReviewPage() -> impl IntoView {
 fn ReviewForm(r: ReviewView, submit: ServerAction<SubmitCheckIn>) -> impl IntoView {
     focus_heading_after_navigation();
     let t = use_lang().texts();
-    let error = move || submit.value().get().and_then(Result::err);
+    // This browser's own last answer, never an error written into the address.
+    let error = crate::form_error::form_error(submit);
+    let error = move || error.get();
     let pending = submit.pending();
     let rows = r
         .rows

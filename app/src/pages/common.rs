@@ -125,20 +125,20 @@ where
 }
 
 /// The error of the last submission of a form, announced when it appears.
-/// Works without JavaScript too: the server puts the error on the page it
-/// redirects back to, and the action reads it from there.
+/// Works without JavaScript too: the server keeps the error of a plain form
+/// post for this browser and shows it on the page it redirects back to (see
+/// [`crate::form_error`]); an error written into the address is never shown.
 pub fn action_error<S>(action: ServerAction<S>) -> impl IntoView
 where
     S: server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
+    let error = crate::form_error::form_error(action);
     view! {
         <div aria-live="assertive" class="form-error-slot">
             {move || {
-                action
-                    .value()
+                error
                     .get()
-                    .and_then(Result::err)
                     .map(|e| {
                         set_http_status(e.status());
                         view! {
