@@ -600,8 +600,17 @@ async function registerServiceWorker() {
 
 // ---------------------------------------------------------------- start
 
+/** Print buttons ("Mina svar") work only with a script: shown here. */
+function wirePrintButtons() {
+  for (const button of document.querySelectorAll('button[data-print]')) {
+    button.hidden = false;
+    button.addEventListener('click', () => window.print());
+  }
+}
+
 async function start() {
   wireListenButtons(document);
+  wirePrintButtons();
   if (!box.supported() || !main) return;
   registerServiceWorker().catch(() => {});
   const offlinePage = Boolean(document.querySelector('[data-offline-shell]'));

@@ -518,6 +518,7 @@ pub(crate) mod ssr {
                         .await?
                         .is_some();
                 if allowed {
+                    crate::lifecycle::ssr::refuse_if_withdrawn(&id).await?;
                     return Ok((id, Some(staff.id)));
                 }
             }

@@ -10,6 +10,8 @@ pub mod auth;
 pub mod check_in;
 pub mod error;
 pub mod evaluator;
+pub mod lifecycle;
+pub mod my_answers;
 pub mod outbox;
 pub mod form_error;
 pub mod pages;
@@ -43,6 +45,7 @@ pub const OFFLINE_PATH: &str = "/offline";
 pub fn is_participant_path(path: &str) -> bool {
     matches!(path, "/" | "/kod" | "/ny-pin" | "/pin" | OFFLINE_PATH)
         || path == check_in::START_PATH
+        || path == my_answers::MY_ANSWERS_PATH
         || path.starts_with("/svara/")
 }
 
@@ -139,6 +142,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/svara/granska") view=pages::ReviewPage ssr=SsrMode::Async />
                     <Route path=path!("/svara/tack") view=pages::ThanksPage ssr=SsrMode::Async />
                     <Route path=path!("/svara/min-resa") view=pages::JourneyPage ssr=SsrMode::Async />
+                    <Route path=path!("/mina-svar") view=pages::MyAnswersPage ssr=SsrMode::Async />
                     <Route path=path!("/logga-in") view=pages::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/logga-in/kod") view=pages::TwoFactorPage ssr=SsrMode::Async />
                     <Route path=path!("/konto") view=pages::AccountPage ssr=SsrMode::Async />
@@ -164,12 +168,22 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/personal/deltagare/:id/alla-svar")
+                        view=pages::StaffAnswersCopyPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/personal/deltagare/:id/blad")
                         view=pages::SheetPage
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/admin") view=pages::AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/logg") view=pages::AuditPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/admin/gallring")
+                        view=pages::LifecycleAdminPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/utvardering") view=pages::StatisticsPage ssr=SsrMode::Async />
                 </Routes>
             </main>

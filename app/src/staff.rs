@@ -497,6 +497,7 @@ pub async fn record_exit(id: String, exit_date: String, outcome: String) -> Resu
 #[server(prefix = "/api", endpoint = "staff/access-code")]
 pub async fn issue_access_code(id: String) -> Result<(), AppError> {
     let (staff, state, p) = ssr::own_participant(&id).await?;
+    crate::lifecycle::ssr::refuse_if_withdrawn(&p.id).await?;
     let lifetime = state
         .store
         .organisation(&staff.organisation_id)
@@ -624,6 +625,7 @@ pub async fn load_check_in_answers(
 #[server(prefix = "/api", endpoint = "staff/assist")]
 pub async fn start_assisted_check_in(id: String) -> Result<(), AppError> {
     let (staff, _, p) = ssr::own_participant(&id).await?;
+    crate::lifecycle::ssr::refuse_if_withdrawn(&p.id).await?;
     let session = crate::auth::ssr::session().await?;
     crate::auth::ssr::insert(&session, crate::auth::ssr::ASSISTING_KEY, &p.id).await?;
     ssr::audit(&staff, "assisted-check-in", Some(&p.id), "").await?;

@@ -39,6 +39,11 @@ pub struct Config {
     /// Take the client address from `X-Forwarded-For` (`STEGVIS_TRUST_PROXY`),
     /// only when a reverse proxy sets it.
     pub trust_proxy: bool,
+    /// How often the server runs retention by itself: erases records past
+    /// their organisation's retention period and prunes sessions, failed
+    /// attempts and spent codes (`STEGVIS_RETENTION_HOURS`, default 24;
+    /// `off` or `0` when `stegvis retention` runs from cron instead).
+    pub retention_every: Option<std::time::Duration>,
 }
 
 /// Why the configuration could not be read.
@@ -76,6 +81,8 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     public_url: Option<String>,
     trust_proxy: Option<bool>,
+    /// 0 turns the server's own retention run off.
+    retention_hours: Option<u64>,
 }
 
 impl Config {
@@ -134,7 +141,13 @@ impl Config {
             Some(v) => parse_bool("STEGVIS_TRUST_PROXY", &v)?,
             None => file.trust_proxy.unwrap_or(false),
         };
+        let retention_every = retention_hours(
+            lookup("STEGVIS_RETENTION_HOURS")
+                .or(file.retention_hours.map(|h| h.to_string()))
+                .as_deref(),
+        )?;
         Ok(Self {
+            retention_every,
             secure_cookies,
             trust_proxy,
             public_url: lookup("STEGVIS_PUBLIC_URL")
@@ -195,6 +208,25 @@ fn parse_bool(name: &'static str, value: &str) -> Result<bool, ConfigError> {
             name,
             value: value.into(),
             message: "expected 1/0, true/false or yes/no".into(),
+        }),
+    }
+}
+
+/// `STEGVIS_RETENTION_HOURS`: hours between retention runs (1 to 8760),
+/// default 24; `off` or `0` turns the server's own run off.
+fn retention_hours(value: Option<&str>) -> Result<Option<std::time::Duration>, ConfigError> {
+    let Some(text) = value.map(str::trim) else {
+        return Ok(Some(std::time::Duration::from_secs(24 * 3600)));
+    };
+    if text == "off" || text == "0" {
+        return Ok(None);
+    }
+    match text.parse::<u64>() {
+        Ok(hours @ 1..=8760) => Ok(Some(std::time::Duration::from_secs(hours * 3600))),
+        _ => Err(ConfigError::Value {
+            name: "STEGVIS_RETENTION_HOURS",
+            value: text.to_owned(),
+            message: "hours between 1 and 8760, or off".into(),
         }),
     }
 }
@@ -284,5 +316,21 @@ mod tests {
             Err(ConfigError::Parse { .. })
         ));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+    #[test]
+    fn retention_runs_daily_unless_turned_off() {
+        use std::time::Duration;
+        assert_eq!(
+            retention_hours(None).unwrap(),
+            Some(Duration::from_secs(24 * 3600))
+        );
+        assert_eq!(
+            retention_hours(Some("6")).unwrap(),
+            Some(Duration::from_secs(6 * 3600))
+        );
+        assert_eq!(retention_hours(Some("off")).unwrap(), None);
+        assert_eq!(retention_hours(Some("0")).unwrap(), None);
+        assert!(retention_hours(Some("-1")).is_err());
+        assert!(retention_hours(Some("9999")).is_err());
     }
 }

@@ -8,4 +8,5 @@ pub mod exports;
 pub mod form_errors;
 pub mod http;
 pub mod offline;
+pub mod retention;
 pub mod sessions;

@@ -42,6 +42,18 @@ enum Command {
         #[arg(long, default_value_t = demo::POPULATION)]
         participants: usize,
     },
+    /// Erase every record whose organisation's retention period has ended,
+    /// and prune expired sessions, old failed attempts and spent or expired
+    /// access codes. The server also does this by itself every
+    /// STEGVIS_RETENTION_HOURS (default 24).
+    Retention {
+        /// Only list what would be erased; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Only this organisation, by name or id.
+        #[arg(long)]
+        organisation: Option<String>,
+    },
     /// Write an export for scheduled reporting, to a file or standard output.
     /// The same figures as the evaluator's dashboard for the same filter;
     /// written to the organisation's audit log.
@@ -139,6 +151,10 @@ async fn main() -> anyhow::Result<()> {
                 },
         } => create_admin(&store, &organisation, &email, &name, case_manager).await,
         Command::Export(args) => export(&config, store, args).await,
+        Command::Retention {
+            dry_run,
+            organisation,
+        } => retention(store, dry_run, organisation.as_deref()).await,
         Command::Demo { participants } => {
             let instrument = load_instrument(&config, &store).await?;
             let today = chrono::Local::now().date_naive();
@@ -254,6 +270,9 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
     }
     println!("Stegvis is running at {base}/  (stop with Ctrl+C)");
 
+    if let Some(every) = config.retention_every {
+        tokio::spawn(stegvis_server::retention::run_every(store.clone(), every));
+    }
     tokio::spawn(sessions::prune_expired(store));
     axum::serve(
         listener,
@@ -261,6 +280,53 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    Ok(())
+}
+
+/// `stegvis retention [--dry-run] [--organisation X]`: one run, listed on
+/// standard output.
+async fn retention(store: Store, dry_run: bool, organisation: Option<&str>) -> anyhow::Result<()> {
+    let organisation_id = match organisation {
+        Some(key) => Some(
+            store
+                .find_organisation(Some(key))
+                .await?
+                .with_context(|| format!("no organisation {key:?}"))?
+                .id,
+        ),
+        None => None,
+    };
+    let done = stegvis_server::retention::run(
+        &store,
+        organisation_id.as_deref(),
+        chrono::Local::now().date_naive(),
+        chrono::Utc::now(),
+        dry_run,
+    )
+    .await?;
+    let verb = if dry_run { "would erase" } else { "erased" };
+    for c in &done.due {
+        println!(
+            "{verb} {} ({}, since {})",
+            c.participant_code,
+            c.reason.code(),
+            c.due_from
+        );
+    }
+    if dry_run {
+        println!(
+            "{} records would be erased (dry run: nothing changed)",
+            done.due.len()
+        );
+    } else {
+        println!(
+            "{} records erased; pruned {} expired sessions, {} old failed attempts, {} spent or expired codes",
+            done.erased,
+            done.pruned.sessions,
+            done.pruned.failed_attempts,
+            done.pruned.access_codes
+        );
+    }
     Ok(())
 }
 

@@ -267,6 +267,13 @@ fn matrix() -> Vec<Row> {
         )
         .sent_as(SentAs::Json),
         row("journey", nothing, PARTICIPANT),
+        row("my-answers", nothing, PARTICIPANT),
+        row(
+            "my-answers/download",
+            |_, _| "format=csv".into(),
+            PARTICIPANT,
+        )
+        .sent_as(SentAs::Get),
         // The participant gets past the sign-in, to "nothing to send" for an unknown id.
         row(
             "check-in/submit",
@@ -328,6 +335,27 @@ fn matrix() -> Vec<Row> {
             CASE_MANAGER,
         ),
         row("staff/assist/stop", nothing, ANY_STAFF),
+        row(
+            "staff/participant-answers",
+            |t, _| format!("id={}", t.a),
+            CASE_MANAGER,
+        ),
+        row(
+            "staff/participant-lifecycle",
+            |t, _| format!("id={}", t.a),
+            CASE_MANAGER,
+        ),
+        // The case manager's withdrawal erases `a` (the default setting).
+        row(
+            "staff/withdraw-consent",
+            |t, _| format!("id={}&date={}&how=verbally", t.a, today()),
+            CASE_MANAGER,
+        ),
+        row(
+            "staff/erasure-request",
+            |t, _| format!("id={}&reason=Deltagaren+bad+om+det", t.a),
+            CASE_MANAGER,
+        ),
         // ---- the admin's side ----
         row("admin/staff", nothing, ADMIN),
         row(
@@ -353,6 +381,23 @@ fn matrix() -> Vec<Row> {
             ADMIN,
         ),
         row("admin/audit", nothing, ADMIN),
+        row("admin/lifecycle", nothing, ADMIN),
+        row(
+            "admin/lifecycle/save",
+            |_, _| "months_after_exit=24&months_inactive=36".into(),
+            ADMIN,
+        ),
+        // A request nobody made: not found for an admin.
+        row(
+            "admin/erasure/confirm",
+            |_, _| "request=okand".into(),
+            [401, 401, 403, 403, 404, 403],
+        ),
+        row(
+            "admin/erasure/decline",
+            |_, _| "request=okand".into(),
+            [401, 401, 403, 403, 404, 403],
+        ),
         // ---- the evaluator's side: counts only ----
         row("evaluator/overview", nothing, EVALUATOR),
         row("evaluator/statistics", nothing, EVALUATOR),

@@ -44,6 +44,11 @@ fn SignedIn(t: &'static Texts, leave: ServerAction<Leave>) -> impl IntoView {
         <p>
             <a class="button" href=crate::progress::JOURNEY_PATH>{t.journey_link}</a>
         </p>
+        <p>
+            <a class="button" href=crate::my_answers::MY_ANSWERS_PATH>
+                {crate::my_answers::texts(use_context::<crate::prefs::Prefs>().unwrap_or_default().lang).link}
+            </a>
+        </p>
         <ActionForm action=leave>
             <button type="submit" class="button">{t.leave}</button>
         </ActionForm>

@@ -346,6 +346,7 @@ pub fn ParticipantPage() -> impl IntoView {
                 {action_error(assist)}
             </section>
             {exit_section}
+            <super::ParticipantLifecycleSection id=p.id.clone() />
         }
     })
 }

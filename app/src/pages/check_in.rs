@@ -335,6 +335,11 @@ fn ThanksContent(t: &'static Texts, next_opens: Option<String>) -> impl IntoView
         <p>
             <a class="button button-primary" href=crate::progress::JOURNEY_PATH>{t.journey_link}</a>
         </p>
+        <p>
+            <a class="button" href=crate::my_answers::MY_ANSWERS_PATH>
+                {crate::my_answers::texts(use_lang()).link}
+            </a>
+        </p>
     }
 }
 

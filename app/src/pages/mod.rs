@@ -5,6 +5,7 @@ mod admin;
 mod caseload;
 mod check_in;
 mod common;
+mod lifecycle;
 mod progress;
 mod staff_auth;
 mod statistics;
@@ -16,6 +17,9 @@ pub use check_in::{
     CheckInStart, OfflinePage, QuestionPage, ReviewPage, SettingsPanel, ThanksPage,
 };
 pub use common::{NavigationWatcher, NotFound};
+pub use lifecycle::{
+    LifecycleAdminPage, MyAnswersPage, ParticipantLifecycleSection, StaffAnswersCopyPage,
+};
 pub use progress::{JourneyPage, MeetingPage};
 pub use staff_auth::{AccountPage, LoginPage, StaffBar, TwoFactorPage};
 pub use statistics::StatisticsPage;
