@@ -153,7 +153,7 @@ pub async fn save_answer(
         GO_BACK => false,
         _ => return Err(AppError::BadRequest("Okänd knapp.".into())),
     };
-    ssr::check_submission_id(&submission_id)?;
+    let submission_id = ssr::canonical_submission_id(&submission_id)?;
     let flow = ssr::Flow::load().await?;
     let open = flow.require_open_check_in().await?;
     let total = open.items().len();
@@ -222,7 +222,7 @@ pub async fn check_in_review() -> Result<ReviewView, AppError> {
 /// thank-you screen. Sending the same submission again stores nothing new.
 #[server(prefix = "/api", endpoint = "check-in/submit")]
 pub async fn submit_check_in(submission_id: String) -> Result<(), AppError> {
-    ssr::check_submission_id(&submission_id)?;
+    let submission_id = ssr::canonical_submission_id(&submission_id)?;
     let flow = ssr::Flow::load().await?;
     // Already stored (a resend): the draft is gone and the occasion may be
     // closed, so answer before looking at either.
@@ -526,9 +526,39 @@ pub(crate) mod ssr {
         Err(AppError::participant_signed_out())
     }
 
-    pub fn check_submission_id(id: &str) -> Result<(), AppError> {
-        uuid::Uuid::parse_str(id)
-            .map(|_| ())
-            .map_err(|_| AppError::BadRequest("Inskicket saknar ett giltigt id.".into()))
+    /// A submission id in its one stored spelling: a UUID, lower case with
+    /// hyphens. Upper case, braces, no hyphens and `urn:uuid:` name the same
+    /// submission, so a resend in another spelling finds the first one;
+    /// anything else is a 400.
+    pub fn canonical_submission_id(id: &str) -> Result<String, AppError> {
+        canonical_uuid(id)
+            .ok_or_else(|| AppError::BadRequest("Inskicket saknar ett giltigt id.".into()))
+    }
+
+    /// Any spelling of a UUID as the lower-case hyphenated form the store keeps.
+    pub fn canonical_uuid(id: &str) -> Option<String> {
+        uuid::Uuid::try_parse(id.trim()).ok().map(|u| u.hyphenated().to_string())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn every_spelling_of_a_uuid_is_stored_the_same_way() {
+            let canonical = "5b0b7f55-2a53-4a8e-9a53-61b7f0c2d9aa";
+            for spelling in [
+                canonical,
+                "5B0B7F55-2A53-4A8E-9A53-61B7F0C2D9AA",
+                "{5b0b7f55-2a53-4a8e-9a53-61b7f0c2d9aa}",
+                "5b0b7f552a534a8e9a5361b7f0c2d9aa",
+                "urn:uuid:5b0b7f55-2a53-4a8e-9a53-61b7f0c2d9aa",
+            ] {
+                assert_eq!(canonical_submission_id(spelling).unwrap(), canonical);
+            }
+            for bad in ["", "x", "5b0b7f55-2a53-4a8e-9a53-61b7f0c2d9a", "5b0b7f55\u{0}"] {
+                assert_eq!(canonical_submission_id(bad).unwrap_err().status(), 400);
+            }
+        }
     }
 }

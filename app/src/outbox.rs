@@ -130,8 +130,9 @@ pub async fn send_check_in(
     answers: BTreeMap<String, String>,
     answered_at: String,
 ) -> Result<SendReceipt, AppError> {
-    crate::check_in::ssr::check_submission_id(&submission_id)?;
+    let submission_id = crate::check_in::ssr::canonical_submission_id(&submission_id)?;
     let flow = crate::check_in::ssr::Flow::load().await?;
+    let participant = crate::check_in::ssr::canonical_uuid(&participant).unwrap_or(participant);
     if participant != flow.participant.id {
         // Another participant is signed in on this phone: theirs waits.
         return Err(AppError::Forbidden(

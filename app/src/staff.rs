@@ -569,6 +569,7 @@ pub async fn load_check_in_answers(
 ) -> Result<CheckInAnswers, AppError> {
     use crate::texts::{occasion_title, Lang};
     let (staff, state, p) = ssr::own_participant(&id).await?;
+    let submission = crate::check_in::ssr::canonical_uuid(&submission).unwrap_or(submission);
     let check_in = state
         .store
         .check_ins_of(&p.id)
@@ -662,12 +663,12 @@ pub mod ssr {
     ) -> Result<(StaffRow, AppState, ParticipantDetail), AppError> {
         let staff = crate::auth::ssr::require_role(Role::CaseManager).await?;
         let state = app_state()?;
-        if id.len() > 64 {
-            return Err(AppError::unknown_participant());
-        }
+        // Ids are UUIDs: any spelling of one finds the participant, anything
+        // else finds nobody (and reaches no query).
+        let id = crate::check_in::ssr::canonical_uuid(id).ok_or_else(AppError::unknown_participant)?;
         let participant = state
             .store
-            .participant_in(&staff.organisation_id, id)
+            .participant_in(&staff.organisation_id, &id)
             .await?
             .ok_or_else(AppError::unknown_participant)?;
         Ok((staff, state, participant))
@@ -782,27 +783,10 @@ pub mod ssr {
         (row, occasion.map(|o| o.due), last)
     }
 
-    /// The address participants use, for links on printed sheets.
+    /// The address participants use, for links on printed sheets: the
+    /// configured public origin, never the request's `Host` header (which
+    /// any client sets, and which would put its own address on the sheet).
     pub fn public_base(state: &AppState) -> String {
-        if let Some(url) = &state.public_url {
-            return url.clone();
-        }
-        let host = leptos::prelude::use_context::<axum::http::request::Parts>()
-            .and_then(|p| {
-                p.headers
-                    .get(axum::http::header::HOST)
-                    .and_then(|h| h.to_str().ok())
-                    .map(str::to_owned)
-            })
-            .unwrap_or_else(|| "localhost".into());
-        let scheme = if state.secure_cookies
-            && !host.starts_with("127.0.0.1")
-            && !host.starts_with("localhost")
-        {
-            "https"
-        } else {
-            "http"
-        };
-        format!("{scheme}://{host}")
+        state.public_url.clone()
     }
 }

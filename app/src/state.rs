@@ -11,6 +11,10 @@ use stegvis_domain::instrument::Instrument;
 use stegvis_domain::schedule::Window;
 use stegvis_store::Store;
 
+/// The public origin of a state built without one (tests); the server
+/// always sets it from its configuration.
+pub const DEFAULT_PUBLIC_URL: &str = "http://localhost";
+
 /// Everything a request handler may need.
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -20,9 +24,11 @@ pub struct AppState {
     pub window: Window,
     /// Whether cookies carry `Secure` (off only for plain-HTTP test setups).
     pub secure_cookies: bool,
-    /// The address participants reach the app at, for links and QR codes on
-    /// printed sheets; without it the address of the request is used.
-    pub public_url: Option<String>,
+    /// The origin participants and staff reach the app at
+    /// (`https://stegvis.forbundet.se`): links and QR codes on printed
+    /// sheets are built from it, and browsers' `Origin` headers are compared
+    /// with it. Never taken from a request's `Host` header.
+    pub public_url: String,
     /// Whether to take the client's address from `X-Forwarded-For` (behind a
     /// reverse proxy) instead of the connection, for lockouts.
     pub trust_proxy: bool,
@@ -46,7 +52,7 @@ impl AppState {
             leptos_options,
             window: Window::default(),
             secure_cookies: true,
-            public_url: None,
+            public_url: DEFAULT_PUBLIC_URL.into(),
             trust_proxy: false,
             instruments: Arc::new(Instruments {
                 current,
@@ -73,9 +79,9 @@ impl AppState {
         self
     }
 
-    /// Sets the public address used on printed sheets.
-    pub fn with_public_url(mut self, url: Option<String>) -> Self {
-        self.public_url = url.map(|u| u.trim_end_matches('/').to_owned());
+    /// Sets the public origin (see [`AppState::public_url`]).
+    pub fn with_public_url(mut self, url: impl Into<String>) -> Self {
+        self.public_url = url.into().trim_end_matches('/').to_owned();
         self
     }
 

@@ -33,9 +33,17 @@ pub struct Config {
     /// accept secure cookies on http://localhost and 127.0.0.1; turn it off
     /// only to try the app from another device over plain HTTP.
     pub secure_cookies: bool,
-    /// The address participants reach the app at, for printed links and QR
-    /// codes (`STEGVIS_PUBLIC_URL`, e.g. `https://stegvis.forbundet.se`).
+    /// The address participants and staff reach the app at
+    /// (`STEGVIS_PUBLIC_URL`, e.g. `https://stegvis.forbundet.se`), as an
+    /// origin: scheme, host and port, no path. Printed links and QR codes
+    /// are built from it, and a browser's `Origin` must equal it. Required
+    /// outside demo mode (see [`Config::public_origin`]); a request's `Host`
+    /// header is never used instead.
     pub public_url: Option<String>,
+    /// Limits on connections: header and body read timeouts
+    /// (`STEGVIS_HEADER_TIMEOUT_SECS`, `STEGVIS_BODY_TIMEOUT_SECS`) and the
+    /// number served at once (`STEGVIS_MAX_CONNECTIONS`).
+    pub limits: crate::serve::Limits,
     /// Take the client address from `X-Forwarded-For` (`STEGVIS_TRUST_PROXY`),
     /// only when a reverse proxy sets it.
     pub trust_proxy: bool,
@@ -81,6 +89,10 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     public_url: Option<String>,
     trust_proxy: Option<bool>,
+    header_timeout_secs: Option<u64>,
+    body_timeout_secs: Option<u64>,
+    max_connections: Option<usize>,
+    secret_key_file: Option<PathBuf>,
     /// 0 turns the server's own retention run off.
     retention_hours: Option<u64>,
 }
@@ -125,6 +137,7 @@ impl Config {
             None => file.demo.unwrap_or(false),
         };
         let default_window = stegvis_domain::schedule::Window::default();
+        let default_limits = crate::serve::Limits::default();
         let window = stegvis_domain::schedule::Window {
             before_days: days(&lookup, "STEGVIS_WINDOW_BEFORE_DAYS")?
                 .or(file.window_before_days)
@@ -152,7 +165,20 @@ impl Config {
             trust_proxy,
             public_url: lookup("STEGVIS_PUBLIC_URL")
                 .or(file.public_url)
-                .filter(|u| !u.is_empty()),
+                .filter(|u| !u.is_empty())
+                .map(|u| origin_of("STEGVIS_PUBLIC_URL", &u))
+                .transpose()?,
+            limits: crate::serve::Limits {
+                header_read: seconds(&lookup, "STEGVIS_HEADER_TIMEOUT_SECS")?
+                    .or(file.header_timeout_secs.map(std::time::Duration::from_secs))
+                    .unwrap_or(default_limits.header_read),
+                body_read: seconds(&lookup, "STEGVIS_BODY_TIMEOUT_SECS")?
+                    .or(file.body_timeout_secs.map(std::time::Duration::from_secs))
+                    .unwrap_or(default_limits.body_read),
+                max_connections: count(&lookup, "STEGVIS_MAX_CONNECTIONS")?
+                    .or(file.max_connections)
+                    .unwrap_or(default_limits.max_connections),
+            },
             window,
             addr,
             data_dir,
@@ -169,6 +195,104 @@ impl Config {
             demo,
         })
     }
+}
+
+impl Config {
+    /// The origin links are built from and browsers' `Origin` headers are
+    /// compared with: `STEGVIS_PUBLIC_URL`, or in demo mode the address the
+    /// server listens on (`bound`, an unspecified address read as loopback).
+    /// Outside demo mode a missing public URL stops the start, since the
+    /// only other source would be the request's `Host` header, which any
+    /// client sets to anything.
+    pub fn public_origin(&self, bound: SocketAddr) -> Result<String, ConfigError> {
+        if let Some(url) = &self.public_url {
+            return Ok(url.clone());
+        }
+        if !self.demo {
+            return Err(ConfigError::Value {
+                name: "STEGVIS_PUBLIC_URL",
+                value: String::new(),
+                message: "required: the address people reach Stegvis at, e.g. \
+                          https://stegvis.forbundet.se (printed access sheets link there, and \
+                          forms are only taken from that origin)"
+                    .into(),
+            });
+        }
+        let ip = match bound.ip() {
+            std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+                std::net::IpAddr::from(std::net::Ipv4Addr::LOCALHOST)
+            }
+            std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+                std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST)
+            }
+            ip => ip,
+        };
+        Ok(format!("http://{}", SocketAddr::new(ip, bound.port())))
+    }
+}
+
+/// A public URL as its origin (`scheme://host[:port]`, default port left
+/// out, host lower-cased), or an error naming the setting. Only http and
+/// https, with nothing after the host but an optional `/`.
+pub fn origin_of(name: &'static str, value: &str) -> Result<String, ConfigError> {
+    let invalid = |message: &str| ConfigError::Value {
+        name,
+        value: value.to_owned(),
+        message: message.to_owned(),
+    };
+    let url = url::Url::parse(value.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("expected an http:// or https:// address"));
+    }
+    if url.host().is_none() {
+        return Err(invalid("expected an address with a host name"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("expected no user name or password in the address"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(
+            "expected only scheme, host and port (Stegvis is served from the root)",
+        ));
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+fn seconds(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<Option<std::time::Duration>, ConfigError> {
+    lookup(name)
+        .map(|v| {
+            v.parse::<u64>()
+                .ok()
+                .filter(|s| (1..=3600).contains(s))
+                .map(std::time::Duration::from_secs)
+                .ok_or(ConfigError::Value {
+                    name,
+                    value: v.clone(),
+                    message: "expected a number of seconds from 1 to 3600".into(),
+                })
+        })
+        .transpose()
+}
+
+fn count(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<Option<usize>, ConfigError> {
+    lookup(name)
+        .map(|v| {
+            v.parse::<usize>()
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))
+                .ok_or(ConfigError::Value {
+                    name,
+                    value: v.clone(),
+                    message: "expected a number from 1 to 100000".into(),
+                })
+        })
+        .transpose()
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -286,6 +410,67 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.to_string().contains("STEGVIS_WINDOW_AFTER_DAYS"));
+    }
+
+    #[test]
+    fn the_public_url_is_an_origin_and_required_outside_demo_mode() {
+        let bound: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        let c = config(&[("STEGVIS_CONFIG", "/dev/null")]).unwrap();
+        let err = c.public_origin(bound).unwrap_err();
+        assert!(err.to_string().contains("STEGVIS_PUBLIC_URL"), "{err}");
+        // Demo mode: the listening address, never a request's Host.
+        let c = config(&[("STEGVIS_CONFIG", "/dev/null"), ("STEGVIS_DEMO", "1")]).unwrap();
+        assert_eq!(c.public_origin(bound).unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(
+            c.public_origin("127.0.0.1:41234".parse().unwrap()).unwrap(),
+            "http://127.0.0.1:41234"
+        );
+        for (given, origin) in [
+            ("https://Stegvis.Forbundet.se/", "https://stegvis.forbundet.se"),
+            ("https://stegvis.forbundet.se:443", "https://stegvis.forbundet.se"),
+            ("http://192.168.1.5:3000", "http://192.168.1.5:3000"),
+        ] {
+            let c = config(&[("STEGVIS_CONFIG", "/dev/null"), ("STEGVIS_PUBLIC_URL", given)])
+                .unwrap();
+            assert_eq!(c.public_origin(bound).unwrap(), origin);
+        }
+        for bad in [
+            "stegvis.forbundet.se",
+            "ftp://stegvis.forbundet.se",
+            "https://stegvis.forbundet.se/stegvis",
+            "https://user:pw@stegvis.forbundet.se",
+            "https://stegvis.forbundet.se/?x=1",
+        ] {
+            let err = config(&[("STEGVIS_CONFIG", "/dev/null"), ("STEGVIS_PUBLIC_URL", bad)])
+                .unwrap_err();
+            assert!(err.to_string().contains("STEGVIS_PUBLIC_URL"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn connection_limits_have_safe_defaults_and_can_be_set() {
+        let c = config(&[("STEGVIS_CONFIG", "/dev/null")]).unwrap();
+        assert_eq!(c.limits, crate::serve::Limits::default());
+        assert_eq!(c.limits.header_read, std::time::Duration::from_secs(10));
+        assert_eq!(c.limits.body_read, std::time::Duration::from_secs(30));
+        let c = config(&[
+            ("STEGVIS_CONFIG", "/dev/null"),
+            ("STEGVIS_HEADER_TIMEOUT_SECS", "5"),
+            ("STEGVIS_BODY_TIMEOUT_SECS", "20"),
+            ("STEGVIS_MAX_CONNECTIONS", "64"),
+        ])
+        .unwrap();
+        assert_eq!(c.limits.header_read, std::time::Duration::from_secs(5));
+        assert_eq!(c.limits.body_read, std::time::Duration::from_secs(20));
+        assert_eq!(c.limits.max_connections, 64);
+        for (name, bad) in [
+            ("STEGVIS_HEADER_TIMEOUT_SECS", "0"),
+            ("STEGVIS_BODY_TIMEOUT_SECS", "x"),
+            ("STEGVIS_MAX_CONNECTIONS", "0"),
+        ] {
+            let err = config(&[("STEGVIS_CONFIG", "/dev/null"), (name, bad)]).unwrap_err();
+            assert!(err.to_string().contains(name), "{err}");
+        }
     }
 
     #[test]

@@ -44,8 +44,20 @@ impl FromRef<ServerState> for leptos::config::LeptosOptions {
     }
 }
 
-/// Builds the whole router for a state.
+/// Builds the whole router for a state, with the default connection limits.
 pub fn router(state: AppState) -> Router {
+    router_with_limits(state, &crate::serve::Limits::default())
+}
+
+/// Builds the whole router for a state; `limits.body_read` bounds how long a
+/// request body may take to arrive.
+pub fn router_with_limits(state: AppState, limits: &crate::serve::Limits) -> Router {
+    let body_read = limits.body_read;
+    let hsts = state.secure_cookies;
+    let public_origin: std::sync::Arc<str> = url::Url::parse(&state.public_url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| state.public_url.clone())
+        .into();
     let sessions = SessionManagerLayer::new(crate::sessions::StoreSessions(state.store.clone()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
@@ -67,7 +79,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &ServerState(state.clone()),
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                crate::headers::provide_request_nonce();
+            },
             move || shell(options.clone()),
         )
         .layer(no_store());
@@ -110,6 +125,7 @@ pub fn router(state: AppState) -> Router {
                     header::VARY,
                     vary_when_encoded(),
                 ))
+                .layer(axum::middleware::from_fn(only_file_names))
                 .service(precompressed(ServeDir::new(
                     Path::new(&site_root).join("pkg"),
                 ))),
@@ -126,7 +142,7 @@ pub fn router(state: AppState) -> Router {
                     header::VARY,
                     vary_when_encoded(),
                 ))
-                .service(precompressed(ServeDir::new(&site_root)).not_found_service(not_found)),
+                .service(site_files(&site_root, not_found)),
         )
         .layer(axum::middleware::from_fn(move |req, next| {
             crate::form_errors::keep_form_errors(
@@ -139,24 +155,57 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(move |req, next| {
             client_address(trust_proxy, req, next)
         }))
-        .layer(axum::middleware::from_fn(refuse_cross_site))
-        .layer(axum::middleware::from_fn(read_body_within_limit))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            refuse_cross_site(public_origin.clone(), req, next)
+        }))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            read_body_within_limit(body_read, req, next)
+        }))
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
                 // Leaves responses that already have a Content-Encoding (the
                 // precompressed files) as they are.
                 .layer(CompressionLayer::new())
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                ))
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::REFERRER_POLICY,
-                    HeaderValue::from_static("same-origin"),
-                )),
+                .layer(axum::middleware::from_fn(move |req, next| {
+                    crate::headers::security_headers(hsts, req, next)
+                })),
         )
         .with_state(ServerState(state))
+}
+
+/// The site's files, and the 404 page for a path that names none, without
+/// asking the file system about a path no file could have.
+fn site_files<N>(
+    site_root: &str,
+    not_found: N,
+) -> impl tower::Service<Request, Response = Response, Error = Infallible, Future = PageFuture> + Clone
+where
+    N: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    N::Future: Send,
+{
+    use tower::ServiceExt;
+    let files = precompressed(ServeDir::new(site_root)).not_found_service(not_found.clone());
+    tower::service_fn(move |req: Request| {
+        let files = files.clone();
+        let not_found = not_found.clone();
+        Box::pin(async move {
+            if could_name_a_file(req.uri().path()) {
+                files.oneshot(req).await.map(IntoResponse::into_response)
+            } else {
+                not_found.oneshot(req).await
+            }
+        }) as PageFuture
+    })
+}
+
+/// A plain 404 for a path no file could have (see [`could_name_a_file`]).
+async fn only_file_names(req: Request, next: Next) -> Response {
+    if could_name_a_file(req.uri().path()) {
+        next.run(req).await
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
 }
 
 /// Pages and API answers may carry health data: never cache them.
@@ -203,7 +252,10 @@ type PageFuture =
 fn not_found_page(state: AppState) -> impl Fn(Request) -> PageFuture + Clone {
     let options = state.leptos_options.clone();
     let render = leptos_axum::render_app_to_stream_with_context(
-        move || provide_context(state.clone()),
+        move || {
+            provide_context(state.clone());
+            crate::headers::provide_request_nonce();
+        },
         move || shell(options.clone()),
     );
     move |req: Request| {
@@ -239,21 +291,36 @@ async fn error_status(res: Response) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Reads every request body up front, at most [`MAX_BODY_BYTES`]. A larger one
-/// is answered with 413 here, whether it announced its length or streamed it,
-/// so no handler ever meets a half-read body.
-async fn read_body_within_limit(req: Request, next: Next) -> Response {
+/// Reads every request body up front, at most [`MAX_BODY_BYTES`] within
+/// `time`. A larger one is answered with 413 here, whether it announced its
+/// length or streamed it, and one that stops arriving with 408 (the
+/// connection is then closed), so no handler ever meets a half-read body and
+/// a stalled client holds no connection for long.
+pub async fn read_body_within_limit(
+    time: std::time::Duration,
+    req: Request,
+    next: Next,
+) -> Response {
     let (parts, body) = req.into_parts();
-    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(bytes) => {
+    match tokio::time::timeout(time, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+        Ok(Ok(bytes)) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
-        Err(_) => (
+        Ok(Err(_)) => (
             StatusCode::PAYLOAD_TOO_LARGE,
             "Det du skickade är för stort.",
         )
             .into_response(),
+        Err(_) => {
+            tracing::info!(uri = %parts.uri, "request body did not arrive in time");
+            (
+                StatusCode::REQUEST_TIMEOUT,
+                [(header::CONNECTION, HeaderValue::from_static("close"))],
+                "Det du skickade kom inte fram i tid. Försök igen.",
+            )
+                .into_response()
+        }
     }
 }
 
@@ -262,12 +329,12 @@ async fn read_body_within_limit(req: Request, next: Next) -> Response {
 /// function. Browsers send `Sec-Fetch-Site` and `Origin` with every POST; a
 /// request with neither is not from a browser (and carries no victim's
 /// cookies by accident). Session cookies are also `SameSite=Lax`.
-async fn refuse_cross_site(req: Request, next: Next) -> Response {
+async fn refuse_cross_site(public_origin: std::sync::Arc<str>, req: Request, next: Next) -> Response {
     let safe = matches!(
         *req.method(),
         axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
     );
-    if safe || is_same_origin(req.headers()) {
+    if safe || is_same_origin(req.headers(), &public_origin) {
         return next.run(req).await;
     }
     tracing::warn!(uri = %req.uri(), "cross-site request refused");
@@ -278,20 +345,24 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
         .into_response()
 }
 
-/// Whether the browser's own headers say the request comes from this site.
-pub fn is_same_origin(headers: &axum::http::HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return matches!(site, "same-origin" | "none");
-    }
-    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        None => true,
-        Some(origin) => {
-            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-            let origin_host = origin
-                .strip_prefix("https://")
-                .or_else(|| origin.strip_prefix("http://"));
-            matches!((origin_host, host), (Some(o), Some(h)) if o == h)
+/// Whether the browser's own headers say the request comes from this site:
+/// `Sec-Fetch-Site`, when sent, says same-origin (or typed by the user), and
+/// `Origin`, when sent, is the configured public origin, compared whole:
+/// scheme, host and port (`http://` is not `https://`). The `Host` header is
+/// never consulted: any client sets it to anything.
+pub fn is_same_origin(headers: &axum::http::HeaderMap, public_origin: &str) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        if !matches!(site.to_str(), Ok("same-origin" | "none")) {
+            return false;
         }
+    }
+    match headers.get(header::ORIGIN) {
+        None => true,
+        Some(origin) => origin
+            .to_str()
+            .ok()
+            .and_then(|o| url::Url::parse(o).ok())
+            .is_some_and(|o| o.origin().ascii_serialization() == public_origin),
     }
 }
 

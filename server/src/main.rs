@@ -247,13 +247,15 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
     let state = AppState::new(store.clone(), leptos_options, instrument)
         .with_window(config.window)
         .with_secure_cookies(config.secure_cookies)
-        .with_public_url(config.public_url.clone())
         .with_trust_proxy(config.trust_proxy);
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("listening on {}", config.addr))?;
-    let base = format!("http://{}", listener.local_addr()?);
+    let bound = listener.local_addr()?;
+    // Links and the origin check come from configuration, never a request.
+    let base = config.public_origin(bound)?;
+    let state = state.with_public_url(base.clone());
 
     if config.demo {
         match demo::seed(
@@ -268,17 +270,19 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
             None => println!("The database already has data; no demo data added."),
         }
     }
-    println!("Stegvis is running at {base}/  (stop with Ctrl+C)");
+    println!("Stegvis is running at {base}/  (listening on {bound}; stop with Ctrl+C)");
 
     if let Some(every) = config.retention_every {
         tokio::spawn(stegvis_server::retention::run_every(store.clone(), every));
     }
     tokio::spawn(sessions::prune_expired(store));
-    axum::serve(
+    stegvis_server::serve::serve(
         listener,
-        http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        http::router_with_limits(state, &config.limits),
+        config.limits,
+        shutdown_signal(),
+        std::time::Duration::from_secs(10),
     )
-    .with_graceful_shutdown(shutdown_signal())
     .await?;
     Ok(())
 }

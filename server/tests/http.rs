@@ -431,3 +431,125 @@ async fn a_programmes_window_decides_what_is_open() {
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
     assert_eq!(app.store.draft(&short, INTAKE).await.unwrap(), None);
 }
+
+/// Another participant's draft holding a submission id is a 409 with a clear
+/// message on every path that writes a draft or a check-in (was a 500 from
+/// the UNIQUE constraint on drafts), and nothing of the second phone is kept.
+#[tokio::test]
+async fn a_submission_id_of_another_participants_draft_is_a_conflict() {
+    let Signed {
+        app, mut phone, ..
+    } = signed_in("taken-sid").await;
+    let org = app.store.find_organisation(None).await.unwrap().unwrap();
+    let cm = app
+        .staff(&org, "cm2-taken-sid@forbund.se", &[Role::CaseManager])
+        .await;
+    let other = app.participant(&cm).await;
+    let mut other_phone = app.phone(&other, &cm).await;
+    let res = phone
+        .post("/api/check-in/answer", &answer(1, "halsa", "3"))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+
+    let res = other_phone
+        .post("/api/check-in/answer", &answer(1, "halsa", "3"))
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
+    assert!(res.text.contains("Börja om"), "{}", res.text);
+    assert_eq!(app.store.draft(&other, INTAKE).await.unwrap(), None);
+
+    let answers: serde_json::Map<String, serde_json::Value> = app
+        .instrument
+        .items_for(OccasionKind::Intake)
+        .iter()
+        .map(|item| (item.id.clone(), item.options[0].code.clone().into()))
+        .collect();
+    let res = other_phone
+        .post_json(
+            "/api/check-in/send",
+            &serde_json::json!({
+                "submission_id": SID,
+                "participant": other,
+                "occasion_kind": "intake",
+                "occasion_number": 0,
+                "instrument_version": app.instrument.version(),
+                "language": "sv",
+                "answers": answers,
+                "answered_at": chrono::Utc::now().to_rfc3339(),
+            }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
+    assert!(app.store.answered_occasions(&other).await.unwrap().is_empty());
+}
+
+/// Every spelling of a UUID names the same submission and is stored in one
+/// form, lower case with hyphens: a resend in another spelling is the same
+/// check-in, not a second one stored as sent.
+#[tokio::test]
+async fn submission_ids_are_stored_in_their_canonical_spelling() {
+    let Signed {
+        app,
+        mut phone,
+        participant,
+    } = signed_in("canonical-sid").await;
+    let upper = SID.to_uppercase();
+    let items = app.instrument.items_for(OccasionKind::Intake);
+    for (i, item) in items.iter().enumerate() {
+        let body = format!(
+            "submission_id={upper}&step={}&item={}&answer={}&go=next",
+            i + 1,
+            item.id,
+            item.options[0].code
+        );
+        let res = phone.post("/api/check-in/answer", &body).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    }
+    assert_eq!(
+        app.store
+            .draft(&participant, INTAKE)
+            .await
+            .unwrap()
+            .unwrap()
+            .submission_id,
+        SID
+    );
+    for spelling in [
+        format!("%7B{SID}%7D"),
+        SID.replace('-', ""),
+        format!("urn:uuid:{upper}"),
+        SID.to_owned(),
+    ] {
+        let res = phone
+            .post("/api/check-in/submit", &format!("submission_id={spelling}"))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{spelling}: {}", res.text);
+        assert_eq!(res.location(), Some("/svara/tack"));
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM check_ins").await,
+        1,
+        "one check-in for every spelling"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM check_ins WHERE submission_id = ?",
+            SID
+        )
+        .await,
+        1
+    );
+    // A participant id in a staff URL is found in any spelling too.
+    let org = app.store.find_organisation(None).await.unwrap().unwrap();
+    let cm = app.store.list_staff(&org.id).await.unwrap().remove(0);
+    let mut staff = app.signed_in(&cm, None).await;
+    let res = staff
+        .post(
+            "/api/staff/participant",
+            &format!("id={}", participant.to_uppercase()),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let res = staff.post("/api/staff/participant", "id=nobody").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.text);
+}

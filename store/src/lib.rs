@@ -426,10 +426,33 @@ impl Store {
     }
 
     /// Saves a draft whole (insert or replace). The caller has validated every answer.
+    ///
+    /// A submission id names one check-in: when another draft (another
+    /// participant's, or another occasion's) or any stored check-in holds it,
+    /// this is [`StoreError::SubmissionIdTaken`] and nothing is written.
     pub async fn save_draft(&self, participant_id: &str, draft: &DraftRow) -> StoreResult<()> {
         let answers = serde_json::to_string(&draft.answers)
             .map_err(|e| StoreError::Corrupt(format!("draft answers: {e}")))?;
-        sqlx::query(
+        // Reads before it writes: the write lock must be held from the start.
+        let mut tx = self.begin_write().await?;
+        let held_elsewhere = sqlx::query(
+            "SELECT 1 FROM check_ins WHERE submission_id = ?
+             UNION ALL
+             SELECT 1 FROM check_in_drafts
+             WHERE submission_id = ?
+               AND NOT (participant_id = ? AND occasion_kind = ? AND occasion_number = ?)",
+        )
+        .bind(&draft.submission_id)
+        .bind(&draft.submission_id)
+        .bind(participant_id)
+        .bind(draft.occasion.kind.as_str())
+        .bind(i64::from(draft.occasion.number))
+        .fetch_optional(&mut *tx)
+        .await?;
+        if held_elsewhere.is_some() {
+            return Err(StoreError::SubmissionIdTaken);
+        }
+        let saved = sqlx::query(
             "INSERT INTO check_in_drafts
                (participant_id, occasion_kind, occasion_number, submission_id, instrument_version,
                 language, answers, updated_at)
@@ -449,8 +472,10 @@ impl Store {
         .bind(&draft.language)
         .bind(answers)
         .bind(Utc::now())
-        .execute(&self.pool)
-        .await?;
+        .execute(&mut *tx)
+        .await;
+        unique_as_taken(saved)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -481,6 +506,22 @@ impl Store {
             } else {
                 Err(StoreError::SubmissionIdTaken)
             };
+        }
+        // Another draft holding the id (another participant's, or another
+        // occasion's) keeps it: sending that draft later must not meet this.
+        let held_by_draft = sqlx::query(
+            "SELECT 1 FROM check_in_drafts
+             WHERE submission_id = ?
+               AND NOT (participant_id = ? AND occasion_kind = ? AND occasion_number = ?)",
+        )
+        .bind(&check_in.submission_id)
+        .bind(&check_in.participant_id)
+        .bind(check_in.occasion.kind.as_str())
+        .bind(i64::from(check_in.occasion.number))
+        .fetch_optional(&mut *tx)
+        .await?;
+        if held_by_draft.is_some() {
+            return Err(StoreError::SubmissionIdTaken);
         }
         let submitted_at = check_in.submitted_at.unwrap_or_else(Utc::now);
         let inserted = sqlx::query(
@@ -635,6 +676,17 @@ pub(crate) fn occasion_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<Oc
             })?,
         number: u32::try_from(number).map_err(|e| StoreError::Corrupt(e.to_string()))?,
     })
+}
+
+/// A write that met a UNIQUE constraint on a submission id: the id is taken,
+/// a refusal for the caller to answer (409), not a database failure.
+fn unique_as_taken<T>(result: Result<T, sqlx::Error>) -> StoreResult<T> {
+    match result {
+        Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+            Err(StoreError::SubmissionIdTaken)
+        }
+        other => Ok(other?),
+    }
 }
 
 /// Random identifiers people see or hold.

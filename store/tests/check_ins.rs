@@ -181,6 +181,49 @@ async fn a_submission_id_cannot_be_reused_by_another_participant(pool: SqlitePoo
     assert!(store.answered_occasions(&b.id).await.unwrap().is_empty());
 }
 
+/// A submission id is one check-in's, drafts included: another participant's
+/// draft holding it is a refusal the web layer answers with 409, never a
+/// database error (a 500).
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn a_submission_id_held_by_another_participants_draft_is_refused(pool: SqlitePool) {
+    let (store, instrument) = setup(pool).await;
+    let a = store.create_participant("AAA-CCK", date()).await.unwrap();
+    let b = store.create_participant("AAA-CCL", date()).await.unwrap();
+    let id = "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a10";
+    let draft = DraftRow {
+        submission_id: id.into(),
+        occasion: INTAKE,
+        instrument_version: instrument.version(),
+        language: "sv".into(),
+        answers: BTreeMap::from([("halsa".to_string(), "4".to_string())]),
+    };
+    store.save_draft(&a.id, &draft).await.unwrap();
+    // Saving the same id as b's draft, or sending it as b's check-in.
+    assert!(matches!(
+        store.save_draft(&b.id, &draft).await,
+        Err(StoreError::SubmissionIdTaken)
+    ));
+    assert!(matches!(
+        store
+            .store_check_in(&check_in(&instrument, &b.id, id))
+            .await,
+        Err(StoreError::SubmissionIdTaken)
+    ));
+    assert_eq!(store.draft(&b.id, INTAKE).await.unwrap(), None);
+    assert!(store.answered_occasions(&b.id).await.unwrap().is_empty());
+    // a's draft is untouched and a can still send it.
+    assert_eq!(store.draft(&a.id, INTAKE).await.unwrap(), Some(draft.clone()));
+    store
+        .store_check_in(&check_in(&instrument, &a.id, id))
+        .await
+        .unwrap();
+    // A stored check-in's id cannot start anybody's new draft either.
+    assert!(matches!(
+        store.save_draft(&b.id, &draft).await,
+        Err(StoreError::SubmissionIdTaken)
+    ));
+}
+
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn a_draft_is_kept_between_steps_and_removed_when_sent(pool: SqlitePool) {
     let (store, instrument) = setup(pool).await;

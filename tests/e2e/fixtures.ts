@@ -104,6 +104,9 @@ function serverEnvironment(port: number, dataDir: string, siteRoot?: string): No
   if (siteRoot) env.LEPTOS_SITE_ROOT = siteRoot;
   if (env.LEPTOS_SITE_ROOT) env.LEPTOS_SITE_ROOT = path.resolve(env.LEPTOS_SITE_ROOT);
   env.STEGVIS_ADDR = `127.0.0.1:${port}`;
+  // The address the tests open: printed links are built from it, and forms
+  // are only taken from this origin (never from the request's Host).
+  env.STEGVIS_PUBLIC_URL = `http://127.0.0.1:${port}`;
   env.STEGVIS_DATA_DIR = dataDir;
   env.STEGVIS_DEMO = '1';
   env.RUST_LOG = 'info';
