@@ -81,7 +81,7 @@ pub async fn redeem_code(code: String) -> Result<(), AppError> {
         ));
     }
     let session = crate::auth::ssr::session().await?;
-    crate::auth::ssr::insert(&session, ssr::REDEEM_KEY, &found.code).await?;
+    crate::auth::ssr::insert(&session, ssr::REDEEM_KEY, &found.code_hash).await?;
     leptos_axum::redirect("/ny-pin");
     Ok(())
 }
@@ -178,7 +178,8 @@ pub mod ssr {
 
     /// Session key: the signed-in participant and the phone they used.
     pub const PARTICIPANT_KEY: &str = "participant";
-    /// Session key: an accepted access code waiting for a PIN.
+    /// Session key: the stored hash of an accepted access code waiting for
+    /// a PIN (never the code: session data is in the database too).
     pub const REDEEM_KEY: &str = "redeem-code";
     /// The cookie that remembers a connected phone.
     pub const DEVICE_COOKIE: &str = "stegvis_device";

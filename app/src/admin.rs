@@ -155,12 +155,12 @@ pub fn looks_like_email(email: &str) -> bool {
         && !domain.ends_with('.')
         && email.len() <= 254
         && !email.chars().any(char::is_whitespace)
+        && !email.chars().any(stegvis_domain::text::is_forbidden)
 }
 
 /// The organisation's settings and instruments.
 #[server(prefix = "/api", endpoint = "admin/settings")]
 pub async fn load_organisation_settings() -> Result<OrganisationSettings, AppError> {
-        && !email.chars().any(stegvis_domain::text::is_forbidden)
     let admin = crate::auth::ssr::require_role(stegvis_store::Role::Admin).await?;
     let state = crate::state::app_state()?;
     let org = state

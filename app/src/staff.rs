@@ -493,7 +493,10 @@ pub async fn record_exit(id: String, exit_date: String, outcome: String) -> Resu
     Ok(())
 }
 
-/// Issues a new access code (the previous one stops working) and opens the sheet.
+/// Issues a new access code (the previous one stops working) and opens the
+/// sheet. Only the code's hash is stored; the code itself is kept sealed in
+/// this case manager's session for [`ssr::SHEET_SHOWN_FOR`], so the sheet
+/// can be printed, and can never be shown again after that.
 #[server(prefix = "/api", endpoint = "staff/access-code")]
 pub async fn issue_access_code(id: String) -> Result<(), AppError> {
     let (staff, state, p) = ssr::own_participant(&id).await?;
@@ -505,7 +508,7 @@ pub async fn issue_access_code(id: String) -> Result<(), AppError> {
         .map_or(14, |o| o.code_lifetime_days);
     let expires = chrono::Utc::now() + chrono::Duration::days(i64::from(lifetime));
     let mut attempts = 0;
-    loop {
+    let code = loop {
         let code = stegvis_domain::access::generate_access_code(&mut rand::rng());
         match state
             .store
@@ -515,10 +518,11 @@ pub async fn issue_access_code(id: String) -> Result<(), AppError> {
             Err(stegvis_store::StoreError::CodeTaken) if attempts < 5 => attempts += 1,
             other => {
                 other?;
-                break;
+                break code;
             }
         }
-    }
+    };
+    ssr::keep_for_sheet(&state, &p.id, &code).await?;
     ssr::audit(&staff, "issue-access-code", Some(&p.id), "").await?;
     leptos_axum::redirect(&sheet_path(&p.id));
     Ok(())
@@ -529,25 +533,37 @@ pub fn sheet_path(id: &str) -> String {
     format!("/personal/deltagare/{id}/blad")
 }
 
-/// The printable access sheet with the current code and its QR code.
+/// The printable access sheet with the code just issued and its QR code. The
+/// code can be shown only by the case manager who issued it, shortly after
+/// (the server keeps no readable copy): a lost sheet means a new code.
 #[server(prefix = "/api", endpoint = "staff/access-sheet")]
 pub async fn load_access_sheet(id: String) -> Result<AccessSheet, AppError> {
     let (_, state, p) = ssr::own_participant(&id).await?;
-    let code = state
-        .store
-        .usable_access_code(&p.id, chrono::Utc::now())
-        .await?
-        .ok_or_else(|| {
-            AppError::NotFound("Deltagaren har ingen giltig kod. Skapa en ny kod.".into())
-        })?;
-    let link = format!("{}/kod?k={}", ssr::public_base(&state), code.code);
+    let now = chrono::Utc::now();
+    let shown = match ssr::code_for_sheet(&state, &p.id, now).await? {
+        Some(code) => state
+            .store
+            .access_code(&code)
+            .await?
+            .filter(|row| row.usable_at(now))
+            .map(|row| (code, row)),
+        None => None,
+    };
+    let (code, row) = shown.ok_or_else(|| {
+        AppError::NotFound(
+            "Koden visas bara när den skapas. Skapa en ny kod för att skriva ut ett nytt blad; \
+             den gamla koden slutar då att gälla."
+                .into(),
+        )
+    })?;
+    let link = format!("{}/kod?k={}", ssr::public_base(&state), code.as_str());
     Ok(AccessSheet {
         participant_id: p.id.clone(),
         participant_code: p.code.clone(),
         qr_svg: crate::qr::svg(&link)?,
-        code: code.code,
+        code: code.to_string(),
         link,
-        expires: ssr::local_date(code.expires_at),
+        expires: ssr::local_date(row.expires_at),
     })
 }
 
@@ -656,6 +672,60 @@ pub mod ssr {
     use chrono::{DateTime, NaiveDate, Utc};
     use stegvis_domain::schedule::DueState;
     use stegvis_store::{CaseloadEntry, ParticipantDetail, Role, StaffRow};
+
+    /// How long after issuing a code its sheet can be shown (and printed
+    /// again) in the issuing session.
+    pub const SHEET_SHOWN_FOR: chrono::Duration = chrono::Duration::minutes(30);
+
+    /// Session key of the code waiting to be printed.
+    const SHEET_KEY: &str = "access-sheet";
+
+    /// A new code waiting to be printed: sealed, for one participant, until a time.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct SheetCode {
+        participant_id: String,
+        sealed: String,
+        until: DateTime<Utc>,
+    }
+
+    fn sheet_context(participant_id: &str) -> String {
+        format!("access-sheet/{participant_id}")
+    }
+
+    /// Keeps a newly issued code, sealed, in this session for the sheet.
+    pub async fn keep_for_sheet(
+        state: &AppState,
+        participant_id: &str,
+        code: &str,
+    ) -> Result<(), AppError> {
+        use crate::auth::ssr as session;
+        let kept = SheetCode {
+            participant_id: participant_id.to_owned(),
+            sealed: state
+                .store
+                .seal_value(&sheet_context(participant_id), code)?,
+            until: Utc::now() + SHEET_SHOWN_FOR,
+        };
+        session::insert(&session::session().await?, SHEET_KEY, &kept).await
+    }
+
+    /// The code kept by [`keep_for_sheet`] for this participant, while it may be shown.
+    pub async fn code_for_sheet(
+        state: &AppState,
+        participant_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<stegvis_store::zeroize::Zeroizing<String>>, AppError> {
+        use crate::auth::ssr as session;
+        let kept: Option<SheetCode> = session::get(&session::session().await?, SHEET_KEY).await?;
+        match kept {
+            Some(kept) if kept.participant_id == participant_id && now < kept.until => Ok(Some(
+                state
+                    .store
+                    .open_value(&sheet_context(participant_id), &kept.sealed)?,
+            )),
+            _ => Ok(None),
+        }
+    }
 
     /// The signed-in case manager and a participant of their organisation, or 404.
     pub async fn own_participant(

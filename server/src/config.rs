@@ -6,6 +6,7 @@
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use stegvis_store::SecretKey;
 
 /// Settings the server runs with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +48,17 @@ pub struct Config {
     /// Take the client address from `X-Forwarded-For` (`STEGVIS_TRUST_PROXY`),
     /// only when a reverse proxy sets it.
     pub trust_proxy: bool,
+    /// The key that seals TOTP secrets and personnummer and keys the hashes
+    /// of access codes (`STEGVIS_SECRET_KEY`: 32 random bytes in base64 or
+    /// hex). Kept out of the database, so a copy of it reveals none of them.
+    pub secret_key: Option<SecretKey>,
+    /// A file holding the key instead (`STEGVIS_SECRET_KEY_FILE`). With
+    /// neither, the server uses `<data_dir>/secret.key`, generated on the
+    /// first start.
+    pub secret_key_file: Option<PathBuf>,
+    /// Earlier keys, which only open values sealed before a rotation
+    /// (`STEGVIS_OLD_SECRET_KEYS`, separated by commas).
+    pub old_secret_keys: Vec<SecretKey>,
     /// How often the server runs retention by itself: erases records past
     /// their organisation's retention period and prunes sessions, failed
     /// attempts and spent codes (`STEGVIS_RETENTION_HOURS`, default 24;
@@ -70,6 +82,9 @@ pub enum ConfigError {
         value: String,
         message: String,
     },
+    /// A secret setting that is wrong; the value is never repeated.
+    #[error("{name} is not valid: {message}")]
+    Secret { name: &'static str, message: String },
 }
 
 /// The optional file (`STEGVIS_CONFIG`, else `./stegvis.toml` when present).
@@ -159,7 +174,31 @@ impl Config {
                 .or(file.retention_hours.map(|h| h.to_string()))
                 .as_deref(),
         )?;
+        let secret_key = lookup("STEGVIS_SECRET_KEY")
+            .filter(|k| !k.trim().is_empty())
+            .map(|k| secret("STEGVIS_SECRET_KEY", &k))
+            .transpose()?;
+        let secret_key_file = lookup("STEGVIS_SECRET_KEY_FILE")
+            .filter(|f| !f.is_empty())
+            .map(PathBuf::from)
+            .or(file.secret_key_file);
+        if secret_key.is_some() && secret_key_file.is_some() {
+            return Err(ConfigError::Secret {
+                name: "STEGVIS_SECRET_KEY",
+                message: "set either STEGVIS_SECRET_KEY or STEGVIS_SECRET_KEY_FILE, not both"
+                    .into(),
+            });
+        }
+        let old_secret_keys = lookup("STEGVIS_OLD_SECRET_KEYS")
+            .unwrap_or_default()
+            .split(',')
+            .filter(|k| !k.trim().is_empty())
+            .map(|k| secret("STEGVIS_OLD_SECRET_KEYS", k))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
+            secret_key,
+            secret_key_file,
+            old_secret_keys,
             retention_every,
             secure_cookies,
             trust_proxy,
@@ -324,6 +363,14 @@ fn days(
         .transpose()
 }
 
+/// Reads a secret key, naming the setting but never repeating the value.
+fn secret(name: &'static str, value: &str) -> Result<SecretKey, ConfigError> {
+    SecretKey::parse(value).map_err(|e| ConfigError::Secret {
+        name,
+        message: e.to_string(),
+    })
+}
+
 fn parse_bool(name: &'static str, value: &str) -> Result<bool, ConfigError> {
     match value {
         "1" | "true" | "yes" => Ok(true),
@@ -471,6 +518,42 @@ mod tests {
             let err = config(&[("STEGVIS_CONFIG", "/dev/null"), (name, bad)]).unwrap_err();
             assert!(err.to_string().contains(name), "{err}");
         }
+    }
+
+    #[test]
+    fn secret_keys_are_read_checked_and_never_echoed() {
+        let key = SecretKey::generate();
+        let old = SecretKey::generate();
+        let c = config(&[
+            ("STEGVIS_CONFIG", "/dev/null"),
+            ("STEGVIS_SECRET_KEY", key.to_base64().as_str()),
+            (
+                "STEGVIS_OLD_SECRET_KEYS",
+                &format!("{}, ", old.to_base64().as_str()),
+            ),
+        ])
+        .unwrap();
+        assert_eq!(c.secret_key.as_ref(), Some(&key));
+        assert_eq!(c.old_secret_keys, vec![old]);
+        assert!(!format!("{c:?}").contains(key.to_base64().as_str()));
+        let c = config(&[("STEGVIS_CONFIG", "/dev/null")]).unwrap();
+        assert_eq!((c.secret_key, c.secret_key_file), (None, None));
+        let wrong = "c2VjcmV0LWJ1dC10b28tc2hvcnQ=";
+        let err = config(&[
+            ("STEGVIS_CONFIG", "/dev/null"),
+            ("STEGVIS_SECRET_KEY", wrong),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("STEGVIS_SECRET_KEY") && err.contains("32 random bytes"));
+        assert!(!err.contains(wrong), "{err}");
+        let err = config(&[
+            ("STEGVIS_CONFIG", "/dev/null"),
+            ("STEGVIS_SECRET_KEY", key.to_base64().as_str()),
+            ("STEGVIS_SECRET_KEY_FILE", "/etc/stegvis/secret.key"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("not both"));
     }
 
     #[test]

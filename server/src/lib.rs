@@ -8,6 +8,7 @@ pub mod exports;
 pub mod form_errors;
 pub mod headers;
 pub mod http;
+pub mod keys;
 pub mod offline;
 pub mod retention;
 pub mod serve;

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use leptos::config::{Env, LeptosOptions};
 use std::io::{BufRead, Write};
 use stegvis_domain::instrument::Instrument;
-use stegvis_server::{config::Config, demo, http, sessions};
+use stegvis_server::{config::Config, demo, http, keys, sessions};
 use stegvis_store::{NewStaff, Role, Store, StoreError};
 use tracing_subscriber::EnvFilter;
 
@@ -53,6 +53,11 @@ enum Command {
         /// Only this organisation, by name or id.
         #[arg(long)]
         organisation: Option<String>,
+    },
+    /// Manage the secret key that seals personnummer and two-factor secrets.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
     },
     /// Write an export for scheduled reporting, to a file or standard output.
     /// The same figures as the evaluator's dashboard for the same filter;
@@ -109,6 +114,14 @@ struct ExportArgs {
 }
 
 #[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Re-seal every personnummer and two-factor secret under the current key
+    /// (STEGVIS_SECRET_KEY or its file), opening old values with the keys in
+    /// STEGVIS_OLD_SECRET_KEYS. Safe to run again; see docs/security.md.
+    Rotate,
+}
+
+#[derive(Debug, Subcommand)]
 enum AdminCommand {
     /// Create an organisation and its first admin account. The password is read
     /// from STEGVIS_ADMIN_PASSWORD, else from the first line of standard input.
@@ -151,6 +164,30 @@ async fn main() -> anyhow::Result<()> {
                 },
         } => create_admin(&store, &organisation, &email, &name, case_manager).await,
         Command::Export(args) => export(&config, store, args).await,
+        Command::Keys {
+            command: KeysCommand::Rotate,
+        } => {
+            let report = store
+                .rotate_secrets()
+                .await
+                .context("re-sealing under the current key")?;
+            println!(
+                "Re-sealed under key {}: {} two-factor secrets, {} personnummer.",
+                store.key_id().unwrap_or_default(),
+                report.totp_secrets,
+                report.personnummer
+            );
+            if report.access_codes_under_old_keys > 0 {
+                println!(
+                    "{} unused access codes were issued under an old key: keep that key in \
+                     STEGVIS_OLD_SECRET_KEYS until they expire, or issue new codes.",
+                    report.access_codes_under_old_keys
+                );
+            } else {
+                println!("Nothing needs the old keys any more; remove them from STEGVIS_OLD_SECRET_KEYS.");
+            }
+            Ok(())
+        }
         Command::Retention {
             dry_run,
             organisation,
@@ -170,15 +207,29 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// Prepares the data directory, database files and secret key (see
+/// `keys.rs`), opens and migrates the database, and seals any secret an
+/// older version stored in clear.
 async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    if config.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
-    }
+    let loaded = keys::prepare(config).context("preparing the secret key and data directory")?;
+    keys::log(&loaded);
     let store = Store::connect(&config.database_url)
         .await
-        .context("opening the database")?;
+        .context("opening the database")?
+        .with_secrets(loaded.keyring);
     store.migrate().await.context("migrating the database")?;
+    let sealed = store
+        .seal_plaintext_secrets()
+        .await
+        .context("sealing secrets stored in clear")?;
+    if sealed.changed() {
+        tracing::info!(
+            totp_secrets = sealed.totp_secrets,
+            personnummer = sealed.personnummer,
+            access_codes = sealed.access_codes,
+            "sealed or hashed secrets an older version had stored in clear"
+        );
+    }
     Ok(store)
 }
 

@@ -1,14 +1,18 @@
 //! Phone access for participants: single-use access codes handed out by a case
 //! manager, and the devices (phones) that redeemed one and hold a PIN.
+//!
+//! A code is stored only as a keyed hash ([`crate::Keyring::code_hash`]): the
+//! code itself exists on the printed sheet and nowhere on the server, so a
+//! database copy cannot connect a phone.
 
 use crate::{Store, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-/// An access code as stored.
+/// An access code as stored: its keyed hash, never the code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessCodeRow {
-    pub code: String,
+    pub code_hash: String,
     pub participant_id: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -46,11 +50,12 @@ impl std::fmt::Debug for DeviceRow {
     }
 }
 
-const CODE_COLUMNS: &str = "code, participant_id, created_at, expires_at, revoked_at, redeemed_at";
+const CODE_COLUMNS: &str =
+    "code_hash, participant_id, created_at, expires_at, revoked_at, redeemed_at";
 
 fn code_from_row(r: &sqlx::sqlite::SqliteRow) -> AccessCodeRow {
     AccessCodeRow {
-        code: r.get("code"),
+        code_hash: r.get("code_hash"),
         participant_id: r.get("participant_id"),
         created_at: r.get("created_at"),
         expires_at: r.get("expires_at"),
@@ -61,8 +66,9 @@ fn code_from_row(r: &sqlx::sqlite::SqliteRow) -> AccessCodeRow {
 
 impl Store {
     /// Issues a new access code for a participant; any earlier unused code of
-    /// theirs is revoked, so only the newest sheet works. A code that happens
-    /// to exist already is [`StoreError::CodeTaken`].
+    /// theirs is revoked, so only the newest sheet works. Only the code's
+    /// keyed hash is stored. A code that happens to exist already is
+    /// [`StoreError::CodeTaken`].
     pub async fn issue_access_code(
         &self,
         participant_id: &str,
@@ -71,6 +77,7 @@ impl Store {
         expires_at: DateTime<Utc>,
     ) -> StoreResult<AccessCodeRow> {
         let now = Utc::now();
+        let code_hash = self.keys()?.code_hash(code);
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE access_codes SET revoked_at = ?
@@ -81,10 +88,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let inserted = sqlx::query(
-            "INSERT INTO access_codes (code, participant_id, created_by, created_at, expires_at)
+            "INSERT INTO access_codes (code_hash, participant_id, created_by, created_at, expires_at)
              VALUES (?, ?, ?, ?, ?)",
         )
-        .bind(code)
+        .bind(&code_hash)
         .bind(participant_id)
         .bind(created_by)
         .bind(now)
@@ -99,7 +106,7 @@ impl Store {
         inserted?;
         tx.commit().await?;
         Ok(AccessCodeRow {
-            code: code.to_owned(),
+            code_hash,
             participant_id: participant_id.to_owned(),
             created_at: now,
             expires_at,
@@ -108,18 +115,26 @@ impl Store {
         })
     }
 
-    /// An access code by its canonical form.
+    /// An access code by its canonical form, found by its hash under the
+    /// current key or any old key still configured (codes issued before a
+    /// key rotation keep working until they expire).
     pub async fn access_code(&self, code: &str) -> StoreResult<Option<AccessCodeRow>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CODE_COLUMNS} FROM access_codes WHERE code = ?"
-        )))
-        .bind(code)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(code_from_row))
+        for code_hash in self.keys()?.code_hashes(code) {
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {CODE_COLUMNS} FROM access_codes WHERE code_hash = ?"
+            )))
+            .bind(&code_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(row) = row {
+                return Ok(Some(code_from_row(&row)));
+            }
+        }
+        Ok(None)
     }
 
-    /// The participant's newest code that can still be used, for reprinting the sheet.
+    /// The participant's newest code that can still be used (its expiry is
+    /// shown; the code itself cannot be read back).
     pub async fn usable_access_code(
         &self,
         participant_id: &str,
@@ -162,12 +177,13 @@ impl Store {
         Ok(())
     }
 
-    /// Connects a phone: uses up the code (which must still be usable) and
-    /// stores the device with its PIN hash, in one transaction. Returns the
-    /// device id, or `None` when the code was used, revoked or expired meanwhile.
+    /// Connects a phone: uses up the code (by the hash [`Store::access_code`]
+    /// found; it must still be usable) and stores the device with its PIN
+    /// hash, in one transaction. Returns the device id, or `None` when the
+    /// code was used, revoked or expired meanwhile.
     pub async fn connect_device(
         &self,
-        code: &str,
+        code_hash: &str,
         token_hash: &str,
         pin_hash: &str,
         now: DateTime<Utc>,
@@ -175,11 +191,11 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "UPDATE access_codes SET redeemed_at = ?
-             WHERE code = ? AND revoked_at IS NULL AND redeemed_at IS NULL AND expires_at > ?
+             WHERE code_hash = ? AND revoked_at IS NULL AND redeemed_at IS NULL AND expires_at > ?
              RETURNING participant_id",
         )
         .bind(now)
-        .bind(code)
+        .bind(code_hash)
         .bind(now)
         .fetch_optional(&mut *tx)
         .await?;

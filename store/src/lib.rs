@@ -15,12 +15,15 @@ use stegvis_domain::occasion::OccasionKind;
 use stegvis_domain::schedule::Window;
 
 pub use sqlx;
+pub use zeroize;
 
 mod access;
 mod audit;
 mod lifecycle;
 mod participants;
 mod ratings;
+pub mod seal;
+mod secrets;
 mod sessions;
 mod staff;
 mod statistics;
@@ -37,6 +40,8 @@ pub use participants::{
     CaseloadEntry, Consent, NewParticipant, ParticipantCheckIn, ParticipantDetail, ProgrammeSummary,
 };
 pub use ratings::StaffRating;
+pub use seal::{KeyError, Keyring, SealError, SecretKey};
+pub use secrets::SecretsReport;
 pub use staff::{AttemptKind, NewStaff, OrganisationRow, Role, StaffCredentials, StaffRow};
 pub use statistics::AnswerRecord;
 pub use stuck::StuckCheckIn;
@@ -68,10 +73,34 @@ pub enum StoreError {
     /// The store refused to write something it must never hold.
     #[error("refused to store {0}")]
     Refused(String),
+    /// A secret had to be sealed, opened or hashed, but the store was opened
+    /// without a key ([`Store::with_secrets`]).
+    #[error("no secret key is configured: open the store with Store::with_secrets (tests: Keyring::for_tests())")]
+    NoSecretKey,
+    /// A sealed value did not open: unknown key, or altered.
+    #[error("a sealed value in {context} cannot be opened: {source}")]
+    Sealed {
+        context: String,
+        source: seal::SealError,
+    },
 }
 
 /// Result alias for the store.
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The file behind a SQLite database URL, so the server can create it with
+/// owner-only permissions before SQLite does; `None` for in-memory databases
+/// and other engines.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    let path = options.get_filename();
+    let text = path.to_string_lossy();
+    (!text.is_empty() && !text.starts_with("file:") && text != ":memory:")
+        .then(|| path.to_path_buf())
+}
 
 /// How long a write waits for another connection's write lock before it
 /// fails. Each write holds the lock for milliseconds (200 sends at once were
@@ -195,6 +224,9 @@ pub struct StoredAnswer {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// Seals TOTP secrets and personnummer and hashes access codes; `None`
+    /// until [`Store::with_secrets`], and then every secret write is refused.
+    keys: Option<std::sync::Arc<Keyring>>,
 }
 
 impl Store {
@@ -216,12 +248,32 @@ impl Store {
             .max_connections(POOL_SIZE)
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self { pool, keys: None })
     }
 
     /// Wraps an existing pool (tests get one from `#[sqlx::test]`).
     pub fn from_pool(pool: SqlitePool) -> Self {
-        Self { pool }
+        Self { pool, keys: None }
+    }
+
+    /// The same store, sealing and hashing secrets with `keys`. Without it
+    /// the store still works for everything else, but refuses to write or
+    /// read a TOTP secret, personnummer or access code
+    /// ([`StoreError::NoSecretKey`]), so plain text can never be written by
+    /// a store that forgot its key.
+    pub fn with_secrets(mut self, keys: Keyring) -> Self {
+        self.keys = Some(std::sync::Arc::new(keys));
+        self
+    }
+
+    /// The id of the key that seals (for messages), when there is one.
+    pub fn key_id(&self) -> Option<String> {
+        self.keys.as_deref().map(|k| k.current_id().to_owned())
+    }
+
+    /// The keyring, or [`StoreError::NoSecretKey`].
+    pub(crate) fn keys(&self) -> StoreResult<&Keyring> {
+        self.keys.as_deref().ok_or(StoreError::NoSecretKey)
     }
 
     /// Brings the schema up to date. Safe to run at every start.

@@ -180,7 +180,10 @@ impl Store {
                  VALUES (?, ?, ?, ?)",
             )
             .bind(&id)
-            .bind(pnr)
+            .bind(
+                self.keys()?
+                    .seal(&crate::secrets::personnummer_context(&id), pnr),
+            )
             .bind(new.case_manager_id)
             .bind(now)
             .execute(&mut *tx)
@@ -206,15 +209,24 @@ impl Store {
         row.as_ref().map(detail_from_row).transpose()
     }
 
-    /// The personnummer of a participant, if one was recorded. Only ever shown
-    /// on that participant's own page.
+    /// The personnummer of a participant, if one was recorded, opened from
+    /// its sealed form. Only ever shown on that participant's own page.
     pub async fn personnummer(&self, participant_id: &str) -> StoreResult<Option<String>> {
         let row =
             sqlx::query("SELECT personnummer FROM participant_identities WHERE participant_id = ?")
                 .bind(participant_id)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.map(|r| r.get("personnummer")))
+        row.map(|r| {
+            let sealed: String = r.get("personnummer");
+            crate::secrets::open(
+                self,
+                &crate::secrets::personnummer_context(participant_id),
+                &sealed,
+            )
+            .map(|p| p.to_string())
+        })
+        .transpose()
     }
 
     /// The participants of an organisation (of one case manager, when given),

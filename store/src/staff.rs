@@ -107,22 +107,19 @@ impl AttemptKind {
     }
 }
 
-/// A staff row (selected with [`STAFF_COLUMNS`]) with its roles.
-fn credentials_from_row(r: &sqlx::sqlite::SqliteRow, roles: Vec<Role>) -> StaffCredentials {
+/// A staff row (selected with [`STAFF_COLUMNS`]) with its roles. The TOTP
+/// secret stays sealed: only whether there is one is read here.
+fn staff_from_row(r: &sqlx::sqlite::SqliteRow, roles: Vec<Role>) -> StaffRow {
     let totp_secret: Option<String> = r.get("totp_secret");
     let disabled_at: Option<String> = r.get("disabled_at");
-    StaffCredentials {
-        staff: StaffRow {
-            id: r.get("id"),
-            organisation_id: r.get("organisation_id"),
-            email: r.get("email"),
-            name: r.get("name"),
-            roles,
-            two_factor: totp_secret.is_some(),
-            disabled: disabled_at.is_some(),
-        },
-        password_hash: r.get("password_hash"),
-        totp_secret,
+    StaffRow {
+        id: r.get("id"),
+        organisation_id: r.get("organisation_id"),
+        email: r.get("email"),
+        name: r.get("name"),
+        roles,
+        two_factor: totp_secret.is_some(),
+        disabled: disabled_at.is_some(),
     }
 }
 
@@ -286,7 +283,20 @@ impl Store {
         .await?;
         let Some(r) = row else { return Ok(None) };
         let roles = self.roles_of(&r.get::<String, _>("id")).await?;
-        Ok(Some(credentials_from_row(&r, roles)))
+        let staff = staff_from_row(&r, roles);
+        let sealed: Option<String> = r.get("totp_secret");
+        let totp_secret = match sealed {
+            Some(sealed) => Some(
+                crate::secrets::open(self, &crate::secrets::totp_context(&staff.id), &sealed)?
+                    .to_string(),
+            ),
+            None => None,
+        };
+        Ok(Some(StaffCredentials {
+            staff,
+            password_hash: r.get("password_hash"),
+            totp_secret,
+        }))
     }
 
     async fn roles_of(&self, staff_id: &str) -> StoreResult<Vec<Role>> {
@@ -333,7 +343,7 @@ impl Store {
             .map(|r| {
                 let mut own = roles.remove(&r.get::<String, _>("id")).unwrap_or_default();
                 own.sort();
-                credentials_from_row(r, own).staff
+                staff_from_row(r, own)
             })
             .collect())
     }
@@ -348,10 +358,18 @@ impl Store {
         Ok(())
     }
 
-    /// Turns two-factor login on (with its secret) or off.
+    /// Turns two-factor login on (with its secret) or off. The secret is
+    /// stored sealed under the current key, bound to this account.
     pub async fn set_totp_secret(&self, staff_id: &str, secret: Option<&str>) -> StoreResult<()> {
+        let sealed = match secret {
+            Some(secret) => Some(
+                self.keys()?
+                    .seal(&crate::secrets::totp_context(staff_id), secret),
+            ),
+            None => None,
+        };
         sqlx::query("UPDATE staff SET totp_secret = ? WHERE id = ?")
-            .bind(secret)
+            .bind(sealed)
             .bind(staff_id)
             .execute(&self.pool)
             .await?;

@@ -47,7 +47,8 @@ async fn db(name: &str) -> Db {
     std::fs::create_dir_all(&dir).unwrap();
     let store = Store::connect(&format!("sqlite://{}/stegvis.db", dir.display()))
         .await
-        .unwrap();
+        .unwrap()
+        .with_secrets(stegvis_store::Keyring::for_tests());
     store.migrate().await.unwrap();
     let instrument = Instrument::from_toml(SOURCE).unwrap();
     store
@@ -229,7 +230,7 @@ async fn a_code_redeemed_by_many_phones_at_once_connects_one() {
     let start = Arc::new(Barrier::new(phones));
     let mut tasks = Vec::new();
     for i in 0..phones {
-        let (store, start, code) = (db.store.clone(), start.clone(), code.code.clone());
+        let (store, start, code) = (db.store.clone(), start.clone(), code.code_hash.clone());
         tasks.push(tokio::spawn(async move {
             start.wait().await;
             store

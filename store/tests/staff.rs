@@ -7,7 +7,8 @@
 use chrono::{Duration, NaiveDate, Utc};
 use sqlx::{Row, SqlitePool};
 use stegvis_store::{
-    AttemptKind, Consent, NewAuditEntry, NewParticipant, NewStaff, Role, Store, StoreError,
+    AttemptKind, Consent, Keyring, NewAuditEntry, NewParticipant, NewStaff, Role, Store,
+    StoreError,
 };
 
 struct Org {
@@ -16,8 +17,13 @@ struct Org {
     case_manager: String,
 }
 
+/// The stored hash of an issued code, as the redeeming step keeps it.
+async fn hash(o: &Org, code: &str) -> String {
+    o.store.access_code(code).await.unwrap().unwrap().code_hash
+}
+
 async fn setup(pool: SqlitePool) -> Org {
-    let store = Store::from_pool(pool);
+    let store = Store::from_pool(pool).with_secrets(Keyring::for_tests());
     let org = store
         .create_organisation("Samordningsförbundet Test")
         .await
@@ -280,7 +286,7 @@ async fn codes_expire_are_single_use_and_can_be_revoked(pool: SqlitePool) {
         .usable_at(now));
     assert!(o
         .store
-        .connect_device("AAAA-CCCC", "t1", "pin", now)
+        .connect_device(&hash(&o, "AAAA-CCCC").await, "t1", "pin", now)
         .await
         .unwrap()
         .is_none());
@@ -308,21 +314,21 @@ async fn codes_expire_are_single_use_and_can_be_revoked(pool: SqlitePool) {
             .await
             .unwrap()
             .unwrap()
-            .code,
-        "AAAA-EEEE"
+            .code_hash,
+        hash(&o, "AAAA-EEEE").await
     );
 
     // Redeemed once; the second time it is used up.
     let (device, owner) = o
         .store
-        .connect_device("AAAA-EEEE", "t2", "pin", now)
+        .connect_device(&hash(&o, "AAAA-EEEE").await, "t2", "pin", now)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(owner, id);
     assert!(o
         .store
-        .connect_device("AAAA-EEEE", "t3", "pin", now)
+        .connect_device(&hash(&o, "AAAA-EEEE").await, "t3", "pin", now)
         .await
         .unwrap()
         .is_none());
@@ -338,7 +344,7 @@ async fn codes_expire_are_single_use_and_can_be_revoked(pool: SqlitePool) {
     assert!(o.store.device("t2").await.unwrap().unwrap().revoked);
     assert!(o
         .store
-        .connect_device("AAAA-FFFF", "t4", "pin", now)
+        .connect_device(&hash(&o, "AAAA-FFFF").await, "t4", "pin", now)
         .await
         .unwrap()
         .is_none());
@@ -359,7 +365,7 @@ async fn wrong_pins_lock_the_phone_at_the_limit(pool: SqlitePool) {
         .unwrap();
     let (device, _) = o
         .store
-        .connect_device("CCCC-AAAA", "tok", "pin", now)
+        .connect_device(&hash(&o, "CCCC-AAAA").await, "tok", "pin", now)
         .await
         .unwrap()
         .unwrap();

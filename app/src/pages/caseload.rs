@@ -4,7 +4,7 @@
 use super::common::{action_error, loaded};
 use crate::staff::{
     load_access_sheet, load_caseload, load_check_in_answers, load_participant_overview,
-    load_registration_options, participant_path, sheet_path, Choice, IssueAccessCode, RecordExit,
+    load_registration_options, participant_path, Choice, IssueAccessCode, RecordExit,
     RegisterParticipant, RevokeAccess, StartAssistedCheckIn,
 };
 use leptos::form::ActionForm;
@@ -272,12 +272,11 @@ pub fn ParticipantPage() -> impl IntoView {
                     </ActionForm>
                 </section>
             }});
-        let sheet_link = p.code_expires.is_some().then({
-            let id = id.clone();
-            move || {
-                view! {
-                    <p><a href=sheet_path(&id)>"Skriv ut lappen igen"</a></p>
-                }
+        // The server keeps only a hash of the code: a sheet cannot be
+        // printed again later, only replaced by a new code.
+        let sheet_note = p.code_expires.is_some().then(|| {
+            view! {
+                <p>"Koden syns bara på lappen när den skapas. Har lappen kommit bort? Skapa en ny kod. Den gamla slutar då att gälla."</p>
             }
         });
         let id_issue = id.clone();
@@ -332,7 +331,7 @@ pub fn ParticipantPage() -> impl IntoView {
                     None => "Det finns ingen giltig kod.".to_owned(),
                 }}</p>
                 <p>{format!("Kopplade telefoner: {}", p.connected_phones)}</p>
-                {sheet_link}
+                {sheet_note}
                 <ActionForm action=issue>
                     <input type="hidden" name="id" value=id_issue />
                     <button type="submit" class="button">"Skapa ny kod"</button>

@@ -92,7 +92,7 @@ pub async fn app_with(name: &str, adjust: impl FnOnce(AppState) -> AppState) -> 
         .connect_with(options)
         .await
         .unwrap();
-    let store = Store::from_pool(pool.clone());
+    let store = Store::from_pool(pool.clone()).with_secrets(stegvis_store::Keyring::for_tests());
     store.migrate().await.unwrap();
     let instrument = Instrument::from_toml(SOURCE).unwrap();
     store
