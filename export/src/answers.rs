@@ -6,11 +6,12 @@
 //!
 //! - a **pseudonym** from [`Pseudonyms`], stable within one export and
 //!   unlinkable across exports;
-//! - gender, the **age band** (never the birth year), the municipality when
-//!   the [`MunicipalityRule`] keeps it, the referring organisation and the
-//!   programme;
-//! - the occasion, its date, the item id and the answer as an **option code**
-//!   with its score, or "declined".
+//! - gender, the **age band** (never the birth year), the municipality, the
+//!   referring organisation and the programme, as far as
+//!   [`crate::anonymity`] lets them stand;
+//! - the occasion, its date (a month, quarter or year unless the file is in
+//!   full detail), the item id and the answer as an **option code** with its
+//!   score, or "declined".
 //!
 //! There is no column for a personnummer, a name or free text, and the
 //! writers refuse an item id or answer value that is not a code, so free text
@@ -22,19 +23,18 @@
 //! holds at most 1 048 575 answers (Excel's limit); the XLSX writer goes on
 //! in "Svar 2", "Svar 3", ….
 
+use crate::anonymity::Period;
 use crate::format::{guard_text, is_code};
 use crate::{CsvOptions, ExportError, Result};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rand::RngCore;
 use rust_xlsxwriter::{Format, Workbook};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
 use std::io::Write;
 use std::path::Path;
 use stegvis_domain::occasion::OccasionKind;
-use stegvis_domain::participant::{Gender, Referral};
-use stegvis_domain::stats::AgeBand;
+use stegvis_domain::participant::Gender;
 
 /// The columns of the answer-level file, in order. The names are ASCII so
 /// SPSS and R can use them as variable names unchanged.
@@ -61,16 +61,17 @@ pub const ANSWER_COLUMNS: [&str; 14] = [
 pub struct AnswerRow<'a> {
     /// From [`Pseudonyms::pseudonym`]; must be a code (lowercase hex).
     pub pseudonym: &'a str,
-    /// Written as its code: kvinna, man, annan, vill-inte-ange.
-    pub gender: Gender,
-    /// From [`age_band`]; written as its label ("35–44"). `None` for
-    /// anonymous participants.
-    pub age_band: Option<AgeBand>,
-    /// After [`MunicipalityRule::apply`]; `None` when dropped or unknown.
+    /// Written as its code: kvinna, man, annan, vill-inte-ange; `None` (empty)
+    /// when the person's gender group is smaller than k.
+    pub gender: Option<Gender>,
+    /// The age band's label ("35–44", "25–44"). `None` for anonymous
+    /// participants and when the column is left out.
+    pub age_band: Option<&'a str>,
+    /// The municipality or "Övriga"; `None` when left out or unknown.
     pub municipality: Option<&'a str>,
-    /// Written as its code: af, fk, kommun, varden, egen.
-    pub referral: Option<Referral>,
-    /// The programme (insats) the answer belongs to.
+    /// A referral code (af, fk, kommun, varden, egen, ovriga); must be a code.
+    pub referral: Option<&'a str>,
+    /// The programme (insats) the answer belongs to, or "Övriga".
     pub programme: &'a str,
     /// The instrument version the answer was given under (`id@hash`).
     pub instrument: &'a str,
@@ -78,8 +79,8 @@ pub struct AnswerRow<'a> {
     pub occasion: OccasionKind,
     /// 0 for intake and exit, n for follow-up n.
     pub occasion_number: u32,
-    /// The day the check-in was answered.
-    pub date: NaiveDate,
+    /// When the check-in was answered, as precisely as the file allows.
+    pub date: Period,
     /// The item id; must be a code.
     pub item_id: &'a str,
     /// The option code; `None` when declined. Must be a code.
@@ -106,6 +107,9 @@ impl AnswerRow<'_> {
         };
         code("pseudonym", self.pseudonym)?;
         code("item_id", self.item_id)?;
+        if let Some(referral) = self.referral {
+            code("referral", referral)?;
+        }
         if let Some(value) = self.value {
             code("value", value)?;
         }
@@ -116,14 +120,6 @@ impl AnswerRow<'_> {
         }
         Ok(())
     }
-}
-
-/// The age band of a birth year, with age counted as the reference date's
-/// year minus the birth year (only the year is known); `None` without a
-/// birth year. Use the same reference as the report (start date, or the
-/// period's end).
-pub fn age_band(birth_year: Option<i32>, on: NaiveDate) -> Option<AgeBand> {
-    birth_year.map(|y| AgeBand::of(on.year() - y))
 }
 
 /// Reusable text buffers for the numeric fields of a CSV row.
@@ -167,16 +163,16 @@ impl<W: Write> AnswerCsvWriter<W> {
         s.score.clear();
         // Writing into a String cannot fail.
         let _ = write!(s.number, "{}", row.occasion_number);
-        let _ = write!(s.date, "{}", row.date.format("%Y-%m-%d"));
+        let _ = write!(s.date, "{}", row.date);
         if let Some(score) = row.score {
             let _ = write!(s.score, "{score}");
         }
         let csv = &mut self.csv;
         csv.write_field(row.pseudonym)?;
-        csv.write_field(row.gender.code())?;
-        csv.write_field(row.age_band.map_or("", AgeBand::label))?;
+        csv.write_field(row.gender.map_or("", Gender::code))?;
+        csv.write_field(row.age_band.unwrap_or(""))?;
         csv.write_field(guard_text(row.municipality.unwrap_or("")).as_ref())?;
-        csv.write_field(row.referral.map_or("", Referral::code))?;
+        csv.write_field(row.referral.unwrap_or(""))?;
         csv.write_field(guard_text(row.programme).as_ref())?;
         csv.write_field(guard_text(row.instrument).as_ref())?;
         csv.write_field(row.occasion.as_str())?;
@@ -202,6 +198,60 @@ impl<W: Write> AnswerCsvWriter<W> {
             .into_inner()
             .map_err(|e| ExportError::Io(e.into_error()))
     }
+}
+
+/// Writes the answer file's notes (see [`crate::anonymity::Report::notes`])
+/// as a CSV file of its own, `uppgift` and `värde` per row: the metadata of
+/// the answer CSV, which itself holds only the table so that R, SPSS and
+/// pandas read it without skipping lines.
+pub fn write_notes_csv<W: Write>(
+    notes: &[(String, String)],
+    options: impl Into<CsvOptions>,
+    out: W,
+) -> Result<()> {
+    let fixed = [
+        (
+            "Innehåll",
+            "pseudonymiserade svar, en rad per svar; inga personnummer, namn eller fritext",
+        ),
+        (
+            "Pseudonym",
+            "gäller bara i denna export; samma person har en annan pseudonym i nästa export",
+        ),
+    ];
+    let notes = notes.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+    write_text_csv(
+        &["uppgift", "värde"],
+        fixed.into_iter().chain(notes).map(|(n, v)| [n, v]),
+        options,
+        out,
+    )
+}
+
+/// Writes a plain table of text as CSV: the header, then the rows, every
+/// cell guarded against spreadsheet formulas (a leading `'` before `=`, `+`,
+/// `-`, `@`). For small files such as the notes and the audit log.
+pub fn write_text_csv<W, R, C>(
+    header: &[&str],
+    rows: impl IntoIterator<Item = R>,
+    options: impl Into<CsvOptions>,
+    out: W,
+) -> Result<()>
+where
+    W: Write,
+    R: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
+    let mut csv = options.into().writer(out)?;
+    csv.write_record(header)?;
+    for row in rows {
+        for cell in row {
+            csv.write_field(guard_text(cell.as_ref()).as_ref())?;
+        }
+        csv.write_record(None::<&[u8]>)?;
+    }
+    csv.flush()?;
+    Ok(())
 }
 
 /// Excel's rows per sheet, less the header row.
@@ -298,21 +348,31 @@ impl AnswerXlsxWriter {
         let r = self.row;
         let sheet = self.workbook.worksheet_from_index(self.sheet)?;
         sheet.write_string(r, 0, row.pseudonym)?;
-        sheet.write_string(r, 1, row.gender.code())?;
+        if let Some(gender) = row.gender {
+            sheet.write_string(r, 1, gender.code())?;
+        }
         if let Some(band) = row.age_band {
-            sheet.write_string(r, 2, band.label())?;
+            sheet.write_string(r, 2, band)?;
         }
         if let Some(m) = row.municipality {
             sheet.write_string(r, 3, m)?;
         }
         if let Some(referral) = row.referral {
-            sheet.write_string(r, 4, referral.code())?;
+            sheet.write_string(r, 4, referral)?;
         }
         sheet.write_string(r, 5, row.programme)?;
         sheet.write_string(r, 6, row.instrument)?;
         sheet.write_string(r, 7, row.occasion.as_str())?;
         sheet.write_number(r, 8, row.occasion_number)?;
-        sheet.write_number_with_format(r, 9, excel_serial(row.date), &self.date)?;
+        match row.date {
+            Period::Day(day) => {
+                sheet.write_number_with_format(r, 9, excel_serial(day), &self.date)?;
+            }
+            Period::Hidden => {}
+            period => {
+                sheet.write_string(r, 9, period.to_string())?;
+            }
+        }
         sheet.write_string(r, 10, row.item_id)?;
         if let Some(value) = row.value {
             sheet.write_string(r, 11, value)?;
@@ -447,112 +507,26 @@ impl fmt::Debug for Pseudonyms {
     }
 }
 
-/// Which municipalities an export may name.
-///
-/// A municipality with fewer than k people in the export would single them
-/// out together with gender and age band, so it is dropped (the column is
-/// left empty). And since the association's member municipalities are
-/// public, one dropped name could be read back by elimination ("the empty
-/// ones must be Nynäshamn"), so the dropped ones must together be at least
-/// two municipalities holding at least k people; while they are not, the
-/// smallest kept municipality is dropped too (the same rule as hidden
-/// gender groups in [`stegvis_domain::stats`]). This is conservative: it may
-/// drop more than needed, never less.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MunicipalityRule {
-    kept: BTreeSet<String>,
-    dropped: BTreeSet<String>,
-}
-
-impl MunicipalityRule {
-    /// The rule for an export with these people counts per municipality
-    /// (each person once, however many answers; repeated names are added up;
-    /// municipalities with nobody are ignored).
-    pub fn new<I, S>(people_per_municipality: I, k: u32) -> Self
-    where
-        I: IntoIterator<Item = (S, u64)>,
-        S: Into<String>,
-    {
-        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-        for (name, n) in people_per_municipality {
-            *counts.entry(name.into()).or_default() += n;
-        }
-        counts.retain(|_, n| *n > 0);
-        let k = u64::from(k);
-        let mut dropped: BTreeSet<String> = counts
-            .iter()
-            .filter(|(_, &n)| n < k)
-            .map(|(name, _)| name.clone())
-            .collect();
-        loop {
-            let hidden: u64 = dropped.iter().filter_map(|m| counts.get(m)).sum();
-            if dropped.is_empty() || (dropped.len() >= 2 && hidden >= k) {
-                break;
-            }
-            let next = counts
-                .iter()
-                .filter(|(name, _)| !dropped.contains(*name))
-                .min_by_key(|&(name, &n)| (n, name.clone()))
-                .map(|(name, _)| name.clone());
-            match next {
-                Some(name) => {
-                    dropped.insert(name);
-                }
-                None => break,
-            }
-        }
-        let kept = counts
-            .into_keys()
-            .filter(|name| !dropped.contains(name))
-            .collect();
-        Self { kept, dropped }
-    }
-
-    /// The municipality to write: itself when kept, `None` when dropped or
-    /// not among the counted ones (an unknown name is never written).
-    pub fn apply<'a>(&self, municipality: Option<&'a str>) -> Option<&'a str> {
-        municipality.filter(|m| self.kept.contains(*m))
-    }
-
-    /// The municipalities that are left out, for the export's notes.
-    pub fn dropped(&self) -> impl Iterator<Item = &str> {
-        self.dropped.iter().map(String::as_str)
-    }
-
-    /// The municipalities that are written.
-    pub fn kept(&self) -> impl Iterator<Item = &str> {
-        self.kept.iter().map(String::as_str)
-    }
-}
-
-/// The municipalities [`MunicipalityRule`] drops for these counts and k.
-pub fn municipalities_to_drop<I, S>(people_per_municipality: I, k: u32) -> BTreeSet<String>
-where
-    I: IntoIterator<Item = (S, u64)>,
-    S: Into<String>,
-{
-    MunicipalityRule::new(people_per_municipality, k).dropped
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::aggregates::tests::read_xlsx;
     use crate::Separator;
+    use std::collections::BTreeSet;
 
     fn row(i: u64, pseudonym: &str) -> AnswerRow<'_> {
         let declined = i.is_multiple_of(7);
         AnswerRow {
             pseudonym,
-            gender: Gender::ALL[(i % 4) as usize],
-            age_band: (!i.is_multiple_of(5)).then_some(AgeBand::From35To44),
+            gender: Some(Gender::ALL[(i % 4) as usize]),
+            age_band: (!i.is_multiple_of(5)).then_some("35–44"),
             municipality: i.is_multiple_of(3).then_some("Tyresö"),
-            referral: Some(Referral::Arbetsformedlingen),
+            referral: Some("af"),
             programme: "Steget",
             instrument: "stegvis-bas@0123456789abcdef",
             occasion: OccasionKind::FollowUp,
             occasion_number: 2,
-            date: NaiveDate::from_ymd_opt(2025, 4, 10).unwrap(),
+            date: Period::Day(NaiveDate::from_ymd_opt(2025, 4, 10).unwrap()),
             item_id: "nara-arbete",
             value: (!declined).then_some("4"),
             score: (!declined).then_some(4),
@@ -717,6 +691,23 @@ mod tests {
     }
 
     #[test]
+    fn the_notes_file_reads_back_as_two_columns() {
+        let notes = vec![("Datum".to_owned(), "kvartal (ÅÅÅÅ-Qn)".to_owned())];
+        let mut out = Vec::new();
+        write_notes_csv(&notes, Separator::Semicolon, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let text = text.trim_start_matches('\u{feff}');
+        let rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap())
+            .collect();
+        assert!(rows.iter().all(|r| r.len() == 2));
+        assert_eq!(&rows[2], &["Datum", "kvartal (ÅÅÅÅ-Qn)"][..]);
+    }
+
+    #[test]
     fn pseudonyms_are_stable_within_an_export_and_differ_across() {
         let one = Pseudonyms::new();
         let two = Pseudonyms::new();
@@ -740,58 +731,5 @@ mod tests {
             .map(|i| one.pseudonym(&i.to_string()))
             .collect();
         assert_eq!(all.len(), 100_000);
-    }
-
-    #[test]
-    fn municipalities_below_k_are_dropped_with_a_companion() {
-        // Domain-brief shapes: Haninge 47, Tyresö 33, Nynäshamn 20; with
-        // k = 5 nothing is dropped.
-        let big = [("Haninge", 47), ("Tyresö", 33), ("Nynäshamn", 20)];
-        assert!(municipalities_to_drop(big, 5).is_empty());
-        // Nynäshamn 3 alone would be read back by elimination, so the next
-        // smallest (Tyresö) goes too.
-        let rule = MunicipalityRule::new([("Haninge", 47), ("Tyresö", 33), ("Nynäshamn", 3)], 5);
-        assert_eq!(rule.dropped().collect::<Vec<_>>(), ["Nynäshamn", "Tyresö"]);
-        assert_eq!(rule.apply(Some("Nynäshamn")), None);
-        assert_eq!(rule.apply(Some("Haninge")), Some("Haninge"));
-        assert_eq!(rule.apply(Some("Okänd")), None);
-        assert_eq!(rule.apply(None), None);
-        // Two small ones that together reach k protect each other.
-        let dropped = municipalities_to_drop(
-            [
-                ("Haninge", 40),
-                ("Tyresö", 2),
-                ("Nynäshamn", 3),
-                ("Botkyrka", 0),
-            ],
-            5,
-        );
-        assert_eq!(
-            dropped.into_iter().collect::<Vec<_>>(),
-            ["Nynäshamn", "Tyresö"]
-        );
-        // Two small ones below k together take the next smallest.
-        let dropped = municipalities_to_drop(
-            [
-                ("Haninge", 40),
-                ("Tyresö", 1),
-                ("Nynäshamn", 2),
-                ("Salem", 9),
-            ],
-            5,
-        );
-        assert_eq!(dropped.len(), 3);
-        assert!(dropped.contains("Salem"));
-        // Repeated names add up: 3 + 3 = 6 is kept.
-        assert!(municipalities_to_drop([("Haninge", 3), ("Haninge", 3)], 5).is_empty());
-        // k = 0 drops nothing.
-        assert!(municipalities_to_drop([("Haninge", 1)], 0).is_empty());
-    }
-
-    #[test]
-    fn age_bands_come_from_the_birth_year() {
-        let on = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
-        assert_eq!(age_band(Some(1985), on), Some(AgeBand::From35To44));
-        assert_eq!(age_band(None, on), None);
     }
 }

@@ -22,6 +22,7 @@
 //! SPSS users get a `CASESTOVARS` recipe in `docs/exports.md` instead; it is
 //! not generated because item ids with '-' are not valid SPSS variable names.
 
+use crate::anonymity::{OTHER_CODE, WIDE_AGE_BANDS};
 use crate::answers::ANSWER_COLUMNS;
 use crate::format::Separator;
 use std::fmt::Write as _;
@@ -39,6 +40,19 @@ fn occasion_label(kind: OccasionKind) -> &'static str {
     }
 }
 
+/// The label of the referral code for merged rare referrals.
+const OTHER_REFERRAL_LABEL: &str = "Övriga (ovanliga remittenter sammanslagna)";
+
+/// The notes of the answer file as comment lines, with a heading.
+fn about_lines(notes: &[(String, String)]) -> Vec<String> {
+    if notes.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec!["Om svarsfilen (skydd mot identifiering):".to_owned()];
+    lines.extend(notes.iter().map(|(n, v)| format!("  {n}: {v}")));
+    lines
+}
+
 /// The label for declined answers in `value_label`.
 const DECLINED_LABEL: &str = "Vill inte svara";
 
@@ -49,7 +63,7 @@ const VARIABLE_LABELS: [(&str, &str); 15] = [
     ("age_band", "Åldersgrupp"),
     (
         "municipality",
-        "Kommun (tom om den skulle ge färre än k personer)",
+        "Kommun (Övriga: kommuner med färre än k personer; tom: utelämnad eller okänd)",
     ),
     ("referral", "Remitterande organisation"),
     ("programme", "Insats"),
@@ -59,7 +73,10 @@ const VARIABLE_LABELS: [(&str, &str); 15] = [
         "occasion_number",
         "Uppföljningens nummer (0 vid inskrivning och utskrivning)",
     ),
-    ("date", "Datum då frågorna besvarades"),
+    (
+        "date",
+        "Då frågorna besvarades (månad, kvartal eller år; se filens beskrivning)",
+    ),
     ("item_id", "Fråga"),
     ("value", "Svarskod"),
     ("score", "Poäng (tom när svaret saknar poäng)"),
@@ -140,7 +157,16 @@ fn width<'a>(values: impl IntoIterator<Item = &'a str>) -> usize {
 /// columns and item questions, and the per-item option texts as
 /// `value_label`. The text starts with a UTF-8 byte order mark so SPSS reads
 /// the syntax file itself as UTF-8.
-pub fn spss_syntax(instrument: &Instrument, separator: Separator, file_name: &str) -> String {
+///
+/// `notes` are the answer file's notes (what was generalised, merged and
+/// left out, see [`crate::anonymity::Report::notes`]); they are written as
+/// comments at the top.
+pub fn spss_syntax(
+    instrument: &Instrument,
+    separator: Separator,
+    file_name: &str,
+    notes: &[(String, String)],
+) -> String {
     let mut out = String::from('\u{feff}');
     spss_comment(&mut out, "Encoding: UTF-8");
     spss_comment(
@@ -159,6 +185,9 @@ pub fn spss_syntax(instrument: &Instrument, separator: Separator, file_name: &st
         &mut out,
         "Kör hela filen. Ange full sökväg i /FILE om svarsfilen inte ligger i arbetskatalogen",
     );
+    for line in about_lines(notes) {
+        spss_comment(&mut out, &line);
+    }
     spss_comment(
         &mut out,
         "Svarsalternativ per fråga (kod = text); Vill inte svara har declined = 1 och tomt value",
@@ -198,7 +227,7 @@ pub fn spss_syntax(instrument: &Instrument, separator: Separator, file_name: &st
         ("instrument", "A100".into()),
         ("occasion", "A10".into()),
         ("occasion_number", "F4.0".into()),
-        ("date", "SDATE10".into()),
+        ("date", "A10".into()),
         ("item_id", format!("A{item_width}")),
         ("value", format!("A{value_width}")),
         ("score", "F4.0".into()),
@@ -268,6 +297,7 @@ pub fn spss_syntax(instrument: &Instrument, separator: Separator, file_name: &st
             Referral::ALL
                 .iter()
                 .map(|r| (spss_quote(r.code()), spss_label(r.label())))
+                .chain([(spss_quote(OTHER_CODE), spss_label(OTHER_REFERRAL_LABEL))])
                 .collect(),
         ),
         (
@@ -354,7 +384,13 @@ fn r_comment(out: &mut String, text: &str) {
 /// factors, adds `value_label` and `question`, sets a `label` attribute on
 /// every variable (shown by RStudio's viewer) and builds the wide layout
 /// `svar_bred`. Run it with `source("kodbok.R", encoding = "UTF-8")`.
-pub fn r_script(instrument: &Instrument, separator: Separator, file_name: &str) -> String {
+/// `notes` are written as comments at the top, as for [`spss_syntax`].
+pub fn r_script(
+    instrument: &Instrument,
+    separator: Separator,
+    file_name: &str,
+    notes: &[(String, String)],
+) -> String {
     let mut out = String::new();
     r_comment(
         &mut out,
@@ -376,6 +412,9 @@ pub fn r_script(instrument: &Instrument, separator: Separator, file_name: &str) 
         &mut out,
         "Resultat: svar (en rad per svar) och svar_bred (en rad per person och mättillfälle)",
     );
+    for line in about_lines(notes) {
+        r_comment(&mut out, &line);
+    }
     r_comment(&mut out, "Svarsalternativ per fråga (kod = text):");
     for item in &instrument.items {
         r_comment(&mut out, &format!("  {}", item_label(item)));
@@ -407,7 +446,11 @@ pub fn r_script(instrument: &Instrument, separator: Separator, file_name: &str) 
          stringsAsFactors = FALSE,\n  colClasses = c(\n    {}\n  ))",
         classes.join(",\n    ")
     );
-    out.push_str("svar$date <- as.Date(svar$date)\n");
+    out.push_str(
+        "# Datum: dag (ÅÅÅÅ-MM-DD) bara i full detaljnivå, annars månad, kvartal eller år som text\n\
+         if (all(grepl(\"^[0-9]{4}-[0-9]{2}-[0-9]{2}$\", na.omit(svar$date)))) \
+         svar$date <- as.Date(svar$date)\n",
+    );
     out.push_str("svar$declined <- svar$declined == 1L\n\n");
 
     r_comment(&mut out, "Svaret i text för varje rad");
@@ -453,10 +496,24 @@ pub fn r_script(instrument: &Instrument, separator: Separator, file_name: &str) 
     let genders: Vec<&str> = Gender::ALL.iter().map(|g| g.code()).collect();
     let gender_labels: Vec<&str> = Gender::ALL.iter().map(|g| g.label()).collect();
     factor(&mut out, "gender", "gender", &genders, &gender_labels);
-    let bands: Vec<&str> = AgeBand::ALL.iter().map(|b| b.label()).collect();
+    // The ten-year bands or the wide ones, whichever the file has.
+    let bands: Vec<&str> = AgeBand::ALL
+        .iter()
+        .map(|b| b.label())
+        .chain(WIDE_AGE_BANDS)
+        .collect();
     factor(&mut out, "age_band", "age_band", &bands, &bands);
-    let referrals: Vec<&str> = Referral::ALL.iter().map(|r| r.code()).collect();
-    let referral_labels: Vec<&str> = Referral::ALL.iter().map(|r| r.label()).collect();
+    out.push_str("svar$age_band <- droplevels(svar$age_band)\n");
+    let referrals: Vec<&str> = Referral::ALL
+        .iter()
+        .map(|r| r.code())
+        .chain([OTHER_CODE])
+        .collect();
+    let referral_labels: Vec<&str> = Referral::ALL
+        .iter()
+        .map(|r| r.label())
+        .chain([OTHER_REFERRAL_LABEL])
+        .collect();
     factor(
         &mut out,
         "referral",
@@ -525,17 +582,17 @@ mod tests {
     #[test]
     fn spss_reads_the_right_file_with_the_right_delimiter() {
         let instrument = testdata::instrument();
-        let syntax = spss_syntax(&instrument, Separator::Semicolon, "svar 2025.csv");
+        let syntax = spss_syntax(&instrument, Separator::Semicolon, "svar 2025.csv", &[]);
         assert!(syntax.starts_with('\u{feff}'));
         assert!(syntax.contains("GET DATA\n  /TYPE=TXT\n  /FILE='svar 2025.csv'\n"));
         assert!(syntax.contains("  /ENCODING='UTF8'\n"));
         assert!(syntax.contains("  /DELIMITERS=\";\"\n"));
         assert!(syntax.contains("  /FIRSTCASE=2\n"));
-        assert!(syntax.contains("    date SDATE10\n"));
+        assert!(syntax.contains("    date A10\n"));
         assert!(syntax.contains("    declined F1.0.\n"));
         // The longest item id is "vill-arbeta" (11 bytes).
         assert!(syntax.contains("    item_id A11\n"));
-        let comma = spss_syntax(&instrument, Separator::Comma, "svar.csv");
+        let comma = spss_syntax(&instrument, Separator::Comma, "svar.csv", &[]);
         assert!(comma.contains("  /DELIMITERS=\",\"\n"));
         // Every variable of the file is read, in order.
         let start = syntax.find("/VARIABLES=").unwrap();
@@ -550,7 +607,12 @@ mod tests {
 
     #[test]
     fn spss_applies_labels_with_quotes_escaped() {
-        let syntax = spss_syntax(&testdata::instrument(), Separator::Semicolon, "svar.csv");
+        let syntax = spss_syntax(
+            &testdata::instrument(),
+            Separator::Semicolon,
+            "svar.csv",
+            &[],
+        );
         assert!(syntax.contains("VARIABLE LABELS\n  pseudonym 'Pseudonym (gäller bara i denna export)'\n  /gender 'Kön'\n"));
         assert!(syntax.contains("  /value_label 'Svar i text'.\n"));
         assert!(syntax.contains("VALUE LABELS\n  gender\n    'kvinna' 'Kvinna'\n"));
@@ -587,20 +649,25 @@ mod tests {
     #[test]
     fn r_reads_the_right_file_with_the_right_function() {
         let instrument = testdata::instrument();
-        let script = r_script(&instrument, Separator::Semicolon, "svar.csv");
+        let script = r_script(&instrument, Separator::Semicolon, "svar.csv", &[]);
         assert!(script.contains("fil <- \"svar.csv\"\n"));
         assert!(script
             .contains("svar <- read.csv2(fil, fileEncoding = \"UTF-8-BOM\", na.strings = \"\""));
         assert!(script.contains("    score = \"integer\",\n"));
         assert!(script.contains("    item_id = \"character\",\n"));
-        let comma = r_script(&instrument, Separator::Comma, "svar.csv");
+        let comma = r_script(&instrument, Separator::Comma, "svar.csv", &[]);
         assert!(comma.contains("svar <- read.csv(fil, "));
         assert!(!comma.contains("read.csv2"));
     }
 
     #[test]
     fn r_applies_labels_with_quotes_escaped() {
-        let script = r_script(&testdata::instrument(), Separator::Semicolon, "svar.csv");
+        let script = r_script(
+            &testdata::instrument(),
+            Separator::Semicolon,
+            "svar.csv",
+            &[],
+        );
         assert!(script.contains(
             "svar$gender <- factor(svar$gender,\n  levels = c(\n    \"kvinna\",\n    \"man\",\n    \"annan\",\n    \"vill-inte-ange\"\n  ),\n  labels = c(\n    \"Kvinna\",\n    \"Man\",\n    \"Annan\",\n    \"Vill inte ange\"\n  )\n)"
         ));

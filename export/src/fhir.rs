@@ -43,6 +43,15 @@ pub const VERSION_SYSTEM: &str = "urn:stegvis:instrument-version";
 pub const PSEUDONYM_SYSTEM: &str = "urn:stegvis:export-pseudonym";
 /// The extension carrying the occasion (kind and number) of a response.
 pub const OCCASION_EXTENSION: &str = "urn:stegvis:fhir:occasion";
+
+/// The extension holding the period a check-in was answered in, when the
+/// export writes dates coarser than a day (`2025-04`, `2025-Q2`, `2025`):
+/// `authored` can hold a month or a year but not a quarter.
+pub const PERIOD_EXTENSION: &str = "urn:stegvis:fhir:answered-in-period";
+
+/// The extension on the bundle's `meta` holding one line of the export's
+/// notes (what was generalised, merged and left out).
+pub const EXPORT_NOTE_EXTENSION: &str = "urn:stegvis:fhir:export-note";
 /// HL7's data-absent-reason extension.
 pub const DATA_ABSENT_REASON: &str = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
 /// HL7's ordinalValue extension (the score of an option).
@@ -203,14 +212,34 @@ pub enum Authored {
     Date(NaiveDate),
     /// Date and time with its offset.
     DateTime(DateTime<FixedOffset>),
+    /// A generalised period (k-anonymous exports): a month or year is written
+    /// as such, a quarter as its year (with the quarter in an extension), a
+    /// hidden date not at all.
+    Period(crate::anonymity::Period),
 }
 
 impl Authored {
-    /// The FHIR `dateTime` text: `2025-04-10` or `2025-04-10T09:30:00+02:00`.
-    pub fn to_fhir(self) -> String {
+    /// The FHIR `dateTime` text: `2025-04-10`, `2025-04-10T09:30:00+02:00`,
+    /// `2025-04` or `2025`; `None` for a hidden date.
+    pub fn to_fhir(self) -> Option<String> {
+        use crate::anonymity::Period;
         match self {
-            Self::Date(d) => d.format("%Y-%m-%d").to_string(),
-            Self::DateTime(t) => t.to_rfc3339_opts(SecondsFormat::Secs, true),
+            Self::Date(d) | Self::Period(Period::Day(d)) => Some(d.format("%Y-%m-%d").to_string()),
+            Self::DateTime(t) => Some(t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            Self::Period(p @ (Period::Month(..) | Period::Year(_))) => Some(p.to_string()),
+            Self::Period(Period::Quarter(year, _)) => Some(format!("{year:04}")),
+            Self::Period(Period::Hidden) => None,
+        }
+    }
+
+    /// The period for [`PERIOD_EXTENSION`], when coarser than a day.
+    fn coarse_period(self) -> Option<String> {
+        use crate::anonymity::Period;
+        match self {
+            Self::Period(p @ (Period::Month(..) | Period::Quarter(..) | Period::Year(_))) => {
+                Some(p.to_string())
+            }
+            _ => None,
         }
     }
 }
@@ -289,19 +318,24 @@ pub fn questionnaire_response(
         }
         items.push(Value::Object(object));
     }
+    let authored = authored.into();
     let mut r = Map::new();
     r.insert("resourceType".into(), json!("QuestionnaireResponse"));
+    let mut extensions = Vec::new();
     if let Some((kind, number)) = occasion {
-        r.insert(
-            "extension".into(),
-            json!([{
-                "url": OCCASION_EXTENSION,
-                "extension": [
-                    { "url": "kind", "valueCode": kind.as_str() },
-                    { "url": "number", "valueInteger": number },
-                ],
-            }]),
-        );
+        extensions.push(json!({
+            "url": OCCASION_EXTENSION,
+            "extension": [
+                { "url": "kind", "valueCode": kind.as_str() },
+                { "url": "number", "valueInteger": number },
+            ],
+        }));
+    }
+    if let Some(period) = authored.coarse_period() {
+        extensions.push(json!({ "url": PERIOD_EXTENSION, "valueString": period }));
+    }
+    if !extensions.is_empty() {
+        r.insert("extension".into(), Value::Array(extensions));
     }
     r.insert(
         "questionnaire".into(),
@@ -315,7 +349,9 @@ pub fn questionnaire_response(
             "identifier": { "system": PSEUDONYM_SYSTEM, "value": pseudonym },
         }),
     );
-    r.insert("authored".into(), json!(authored.into().to_fhir()));
+    if let Some(authored) = authored.to_fhir() {
+        r.insert("authored".into(), json!(authored));
+    }
     // FHIR JSON never has an empty array: no answers, no "item".
     if !items.is_empty() {
         r.insert("item".into(), Value::Array(items));
@@ -353,8 +389,40 @@ pub struct BundleWriter<W: Write> {
 impl<W: Write> BundleWriter<W> {
     /// Starts the bundle.
     pub fn new(writer: W) -> Result<Self> {
+        Self::with_notes(writer, &[])
+    }
+
+    /// Starts the bundle with the export's notes in its `meta`: one
+    /// [`EXPORT_NOTE_EXTENSION`] per note (name and value), and the security
+    /// label "pseudonymised" (HL7 v3 ObservationValue `PSEUDED`).
+    pub fn with_notes(writer: W, notes: &[(String, String)]) -> Result<Self> {
         let mut out = BufWriter::new(writer);
-        out.write_all(br#"{"resourceType":"Bundle","type":"collection""#)?;
+        out.write_all(br#"{"resourceType":"Bundle""#)?;
+        if !notes.is_empty() {
+            let extension: Vec<Value> = notes
+                .iter()
+                .map(|(name, value)| {
+                    json!({
+                        "url": EXPORT_NOTE_EXTENSION,
+                        "extension": [
+                            { "url": "name", "valueString": name },
+                            { "url": "value", "valueString": value },
+                        ],
+                    })
+                })
+                .collect();
+            let meta = json!({
+                "extension": extension,
+                "security": [{
+                    "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
+                    "code": "PSEUDED",
+                    "display": "pseudonymized",
+                }],
+            });
+            out.write_all(br#","meta":"#)?;
+            serde_json::to_writer(&mut out, &meta)?;
+        }
+        out.write_all(br#","type":"collection""#)?;
         Ok(Self { out, entries: 0 })
     }
 
@@ -501,9 +569,57 @@ mod tests {
     #[test]
     fn instants_keep_their_offset() {
         let t = DateTime::parse_from_rfc3339("2025-04-10T09:30:00+02:00").unwrap();
-        assert_eq!(Authored::from(t).to_fhir(), "2025-04-10T09:30:00+02:00");
+        assert_eq!(
+            Authored::from(t).to_fhir().unwrap(),
+            "2025-04-10T09:30:00+02:00"
+        );
         let utc = t.with_timezone(&Utc);
-        assert_eq!(Authored::from(utc).to_fhir(), "2025-04-10T07:30:00Z");
+        assert_eq!(
+            Authored::from(utc).to_fhir().unwrap(),
+            "2025-04-10T07:30:00Z"
+        );
+    }
+
+    #[test]
+    fn coarse_periods_are_valid_fhir_dates_with_the_period_beside() {
+        use crate::anonymity::Period;
+        let instrument = testdata::instrument();
+        let mut answers = BTreeMap::new();
+        answers.insert("nara".to_owned(), AnswerValue::Option("2".into()));
+        let response = |period| {
+            questionnaire_response(
+                &instrument,
+                "p1",
+                Authored::Period(period),
+                Some((OccasionKind::Intake, 0)),
+                &answers,
+            )
+            .unwrap()
+        };
+        let month = response(Period::Month(2025, 4));
+        assert_eq!(month["authored"], "2025-04");
+        let quarter = response(Period::Quarter(2025, 2));
+        assert_eq!(quarter["authored"], "2025");
+        let extensions = quarter["extension"].as_array().unwrap();
+        assert_eq!(extensions.len(), 2);
+        assert_eq!(extensions[1]["url"], PERIOD_EXTENSION);
+        assert_eq!(extensions[1]["valueString"], "2025-Q2");
+        let hidden = response(Period::Hidden);
+        assert!(hidden.get("authored").is_none());
+        assert_eq!(hidden["extension"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_bundle_carries_the_export_notes_in_its_meta() {
+        let notes = vec![("Datum".to_owned(), "kvartal".to_owned())];
+        let bundle = BundleWriter::with_notes(Vec::new(), &notes).unwrap();
+        let value: Value = serde_json::from_slice(&bundle.finish().unwrap()).unwrap();
+        assert_eq!(value["type"], "collection");
+        assert_eq!(value["meta"]["security"][0]["code"], "PSEUDED");
+        let note = &value["meta"]["extension"][0];
+        assert_eq!(note["url"], EXPORT_NOTE_EXTENSION);
+        assert_eq!(note["extension"][0]["valueString"], "Datum");
+        assert_eq!(note["extension"][1]["valueString"], "kvartal");
     }
 
     #[test]

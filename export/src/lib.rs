@@ -12,8 +12,10 @@
 //! - [`aggregates`]: NDI, distance travelled and exit outcomes as CSV
 //!   (comma or semicolon) and XLSX, through one [`Table`] model.
 //! - [`answers`]: the pseudonymised answer-level file, streamed row by row to
-//!   CSV or XLSX in bounded memory, with [`Pseudonyms`] and the
-//!   [`MunicipalityRule`].
+//!   CSV or XLSX in bounded memory, with [`Pseudonyms`].
+//! - [`anonymity`]: makes that file k-anonymous (coarser dates and ages,
+//!   rare values merged, people who still stand alone left out) and reports
+//!   what it did.
 //! - [`codebook`]: SPSS syntax and an R script that read the answer file and
 //!   apply variable and value labels.
 //! - [`fhir`]: the instrument as a FHIR R4 `Questionnaire`, check-ins as
@@ -22,6 +24,7 @@
 //! `docs/exports.md` describes the formats for their readers.
 
 pub mod aggregates;
+pub mod anonymity;
 pub mod answers;
 pub mod codebook;
 pub mod fhir;
@@ -32,9 +35,10 @@ pub use aggregates::{
     aggregates_xlsx, tables_xlsx, write_distance_csv, write_ndi_csv, write_outcomes_csv,
     write_table_csv,
 };
+pub use anonymity::{anonymise, full_detail, Anonymised, Period, Released, Report};
 pub use answers::{
-    age_band, municipalities_to_drop, AnswerCsvWriter, AnswerRow, AnswerXlsxWriter,
-    MunicipalityRule, Pseudonyms, ANSWER_COLUMNS, PSEUDONYM_LEN,
+    write_notes_csv, write_text_csv, AnswerCsvWriter, AnswerRow, AnswerXlsxWriter, Pseudonyms,
+    ANSWER_COLUMNS, PSEUDONYM_LEN,
 };
 pub use codebook::{r_script, spss_syntax};
 pub use fhir::{questionnaire, questionnaire_response, Authored, BundleWriter};

@@ -4,6 +4,13 @@
 //! `QuestionnaireResponse`s. Served at `/utvardering/export/<name>.<ext>` to a
 //! signed-in evaluator, and written by `stegvis export` from the command line.
 //! Every export is written to the audit log with its filter.
+//!
+//! The answer-level files (CSV, XLSX, FHIR) are k-anonymous with the
+//! organisation's smallest-group setting: [`AnswerPlan`] reads every
+//! check-in first, `stegvis_export::anonymise` decides how coarse each
+//! quasi-identifier is written and who is left out, and only then are the
+//! answers streamed. Full detail ([`Detail::Full`]) is only for the command
+//! line with a written purpose, which goes into the audit log.
 
 use app::evaluator::StatsQuery;
 use axum::body::Body;
@@ -12,11 +19,13 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use stegvis_domain::occasion::OccasionKind;
 use stegvis_domain::stats::{self, ItemIndex, NdiSelection};
 use stegvis_export::{CsvOptions, Separator};
-use stegvis_store::{AnswerRecord, OrganisationRow, Role, Store};
+use stegvis_store::{OrganisationRow, Role, Store};
 
-use crate::http::ServerState;
+use crate::state::ServerState;
 
 /// What can be exported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +39,18 @@ pub enum Export {
     CodebookSpss,
     CodebookR,
     FhirJson,
+    /// What the answer-level file's k-anonymity did (the CSV's metadata).
+    AnswersAbout,
+}
+
+/// How much detail the answer-level files keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// k-anonymous: the only choice in the web interface.
+    KAnonymous,
+    /// Days, ten-year age bands and every value, nobody left out: only from
+    /// the command line, with a written purpose in the audit log.
+    Full,
 }
 
 impl Export {
@@ -45,6 +66,7 @@ impl Export {
             "kodbok.sps" => Self::CodebookSpss,
             "kodbok.R" => Self::CodebookR,
             "fhir.json" => Self::FhirJson,
+            "svar-om.csv" => Self::AnswersAbout,
             _ => return None,
         })
     }
@@ -57,9 +79,11 @@ impl Export {
     /// The content type of the file.
     pub fn content_type(self) -> &'static str {
         match self {
-            Self::NdiCsv | Self::DistanceCsv | Self::OutcomesCsv | Self::AnswersCsv => {
-                "text/csv; charset=utf-8"
-            }
+            Self::NdiCsv
+            | Self::DistanceCsv
+            | Self::OutcomesCsv
+            | Self::AnswersCsv
+            | Self::AnswersAbout => "text/csv; charset=utf-8",
             Self::AggregatesXlsx | Self::AnswersXlsx => {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
@@ -237,8 +261,17 @@ pub async fn download(
                 let tx = tx.clone();
                 async move { tx.send(Ok(chunk)).await.is_ok() }
             };
-            let written =
-                write_export(&store, &org, export, filter, options, &instrument, send).await;
+            let written = write_export(
+                &store,
+                &org,
+                export,
+                filter,
+                options,
+                Detail::KAnonymous,
+                &instrument,
+                send,
+            )
+            .await;
             if let Err(e) = written {
                 tracing::error!(error = %e, "answer export stopped");
                 let _ = tx
@@ -256,6 +289,7 @@ pub async fn download(
             export,
             filter,
             options,
+            Detail::KAnonymous,
             &instrument,
             |chunk| {
                 bytes.extend_from_slice(&chunk);
@@ -278,16 +312,93 @@ pub async fn download(
         .into_response())
 }
 
+/// `GET /admin/logg.csv`: the organisation's whole audit log for its data
+/// protection officer, for signed-in admins only. Every entry with its place
+/// in the chain and every field its hash covers, so the chain can be checked
+/// outside Stegvis (docs/security.md). The download is itself an audit entry,
+/// written first, so the file ends with it.
+pub async fn audit_log_download(
+    State(ServerState(state)): State<ServerState>,
+    session: tower_sessions::Session,
+) -> Result<Response, ExportFailure> {
+    let staff = app::auth::ssr::staff_of(&session, &state.store)
+        .await?
+        .ok_or_else(app::error::AppError::signed_out)?;
+    let staff = app::auth::ssr::check_role(staff, Role::Admin)?;
+    state
+        .store
+        .audit(&stegvis_store::NewAuditEntry {
+            organisation_id: &staff.organisation_id,
+            staff_id: Some(&staff.id),
+            action: "export-audit-log",
+            participant_id: None,
+            detail: "logg.csv",
+        })
+        .await?;
+    let entries = state.store.audit_entries(&staff.organisation_id).await?;
+    let rows = entries.into_iter().map(|e| {
+        [
+            e.seq.map(|s| s.to_string()).unwrap_or_default(),
+            e.at,
+            e.staff_name.unwrap_or_default(),
+            e.staff_id.unwrap_or_default(),
+            e.action.clone(),
+            app::admin::action_label(&e.action).to_owned(),
+            e.participant_code.unwrap_or_default(),
+            e.participant_ref.unwrap_or_default(),
+            e.detail,
+            e.id,
+            e.organisation_id,
+            e.prev_hash.unwrap_or_default(),
+            e.hash.unwrap_or_default(),
+        ]
+    });
+    let mut bytes = Vec::new();
+    stegvis_export::write_text_csv(&AUDIT_COLUMNS, rows, Separator::Semicolon, &mut bytes)?;
+    let file_name = format!("stegvis-{}-logg.csv", chrono::Local::now().date_naive());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The columns of the audit log download.
+pub const AUDIT_COLUMNS: [&str; 13] = [
+    "seq",
+    "at",
+    "staff",
+    "staff_id",
+    "action",
+    "action_text",
+    "participant_code",
+    "participant_ref",
+    "detail",
+    "id",
+    "organisation_id",
+    "prev_hash",
+    "hash",
+];
+
 /// Writes any export for an organisation under a filter, handing the bytes
 /// to `send` (which answers whether to go on): the aggregate reports whole,
 /// the codebook whole, the answer-level files chunk by chunk as they stream
 /// from the database. The one way both the download and `stegvis export` write.
+/// `detail` applies to the answer-level files, their metadata and codebook.
+#[allow(clippy::too_many_arguments)]
 pub async fn write_export<F, Fut>(
     store: &Store,
     org: &OrganisationRow,
     export: Export,
     filter: stats::Filter,
     options: CsvOptions,
+    detail: Detail,
     instrument: &stegvis_domain::instrument::Instrument,
     mut send: F,
 ) -> Result<u64, ExportFailure>
@@ -296,15 +407,25 @@ where
     Fut: std::future::Future<Output = bool>,
 {
     if export.is_answer_level() {
-        let plan = AnswerPlan::new(store, org, filter).await?;
+        let plan = AnswerPlan::new(store, org, filter, detail).await?;
         return write_answers(store, &org.id, &plan, export, options, instrument, send).await;
     }
     let bytes = match export {
         Export::CodebookR => {
-            stegvis_export::r_script(instrument, options.separator, "svar.csv").into_bytes()
+            let plan = AnswerPlan::new(store, org, filter, detail).await?;
+            stegvis_export::r_script(instrument, options.separator, "svar.csv", &plan.notes())
+                .into_bytes()
         }
         Export::CodebookSpss => {
-            stegvis_export::spss_syntax(instrument, options.separator, "svar.csv").into_bytes()
+            let plan = AnswerPlan::new(store, org, filter, detail).await?;
+            stegvis_export::spss_syntax(instrument, options.separator, "svar.csv", &plan.notes())
+                .into_bytes()
+        }
+        Export::AnswersAbout => {
+            let plan = AnswerPlan::new(store, org, filter, detail).await?;
+            let mut out = Vec::new();
+            stegvis_export::write_notes_csv(&plan.notes(), options, &mut out)?;
+            out
         }
         _ => {
             let index = ItemIndex::new(instrument);
@@ -336,69 +457,159 @@ pub async fn record_export(
     Ok(())
 }
 
-/// What the answer-level export keeps of each participant: pseudonyms
-/// (a fresh key per export), age bands, and which municipalities must be
-/// dropped because fewer than k people live there.
+/// What the answer-level export writes about each participant: pseudonyms
+/// (a fresh key per export) and the k-anonymous generalisation of everything
+/// else the file says about them, decided from all their check-ins before the
+/// first answer is written.
 pub struct AnswerPlan {
     pub filter: stats::Filter,
     pub pseudonyms: stegvis_export::Pseudonyms,
-    pub municipalities: stegvis_export::MunicipalityRule,
+    /// Who is written, as what, by participant id.
+    pub anonymised: stegvis_export::Anonymised<String>,
+    /// The check-ins (occasion and number) the plan saw per participant: a
+    /// check-in stored while the export runs is not written, since it was not
+    /// part of the groups the plan made.
+    pub check_ins: BTreeMap<String, BTreeSet<(OccasionKind, u32)>>,
 }
 
 impl AnswerPlan {
-    /// A fresh plan for one export.
+    /// A fresh plan for one export: reads every check-in of the organisation
+    /// that the filter lets through and makes the file k-anonymous with the
+    /// organisation's smallest-group setting (or keeps full detail).
     pub async fn new(
         store: &Store,
         org: &OrganisationRow,
         filter: stats::Filter,
+        detail: Detail,
     ) -> Result<Self, ExportFailure> {
-        let counts: Vec<(String, u64)> = store
-            .municipality_counts(&org.id)
-            .await?
-            .into_iter()
-            .map(|(m, n)| (m, u64::try_from(n).unwrap_or(0)))
-            .collect();
+        use stegvis_export::anonymity::{CheckInFacts, PersonFacts};
+        let records = store.export_check_ins(&org.id).await?;
+        let mut people: Vec<(String, PersonFacts)> = Vec::new();
+        let mut check_ins: BTreeMap<String, BTreeSet<(OccasionKind, u32)>> = BTreeMap::new();
+        let mut included = false;
+        for record in records {
+            let date = record.submitted_at.date_naive();
+            if people.last().map(|p| p.0.as_str()) != Some(record.participant_id.as_str()) {
+                let facts = Facts::of(&record);
+                included = filter.includes(&facts.respondent());
+                if included {
+                    people.push((record.participant_id.clone(), facts.person()));
+                }
+            }
+            if !included || !filter.counts_date(date) {
+                continue;
+            }
+            if let Some((_, person)) = people.last_mut() {
+                person.check_ins.push(CheckInFacts {
+                    instrument: record.instrument_version.clone(),
+                    occasion: record.occasion_kind,
+                    number: record.occasion_number,
+                    date,
+                });
+            }
+            check_ins
+                .entry(record.participant_id)
+                .or_default()
+                .insert((record.occasion_kind, record.occasion_number));
+        }
+        let anonymised = match detail {
+            Detail::KAnonymous => stegvis_export::anonymise(people, org.small_cell_k),
+            Detail::Full => stegvis_export::full_detail(people, org.small_cell_k),
+        };
         Ok(Self {
             filter,
             pseudonyms: stegvis_export::Pseudonyms::new(),
-            municipalities: stegvis_export::MunicipalityRule::new(counts, org.small_cell_k),
+            anonymised,
+            check_ins,
         })
+    }
+
+    /// The file's notes: what was generalised, merged and left out.
+    pub fn notes(&self) -> Vec<(String, String)> {
+        self.anonymised.report().notes()
+    }
+
+    /// Whether an answer of this participant's check-in goes into the file.
+    fn writes(&self, participant_id: &str, occasion: (OccasionKind, u32)) -> bool {
+        self.anonymised.person(&participant_id.to_owned()).is_some()
+            && self
+                .check_ins
+                .get(participant_id)
+                .is_some_and(|c| c.contains(&occasion))
     }
 }
 
-/// The facts of an answer's participant, as the statistics filter reads them.
-fn respondent_of(r: &AnswerRecord) -> stats::Respondent {
-    use stegvis_domain::participant::{Gender, Referral};
-    stats::Respondent {
-        gender: r
-            .gender
-            .as_deref()
-            .and_then(|g| g.parse().ok())
-            .unwrap_or(Gender::Undisclosed),
-        birth_year: r.birth_year,
-        referral: r
-            .referral
-            .as_deref()
-            .and_then(|v| v.parse::<Referral>().ok()),
-        municipality: r.municipality.clone(),
-        programme: r.programme_id.clone().unwrap_or_default(),
-        start_date: r.start_date,
-        anonymous: r.anonymous,
-        exit: None,
-        check_ins: Vec::new(),
+/// A participant's facts as stored, read once for both the filter and the
+/// anonymisation.
+struct Facts {
+    gender: stegvis_domain::participant::Gender,
+    birth_year: Option<i32>,
+    referral: Option<stegvis_domain::participant::Referral>,
+    municipality: Option<String>,
+    programme_id: String,
+    programme: String,
+    start_date: chrono::NaiveDate,
+    anonymous: bool,
+}
+
+impl Facts {
+    fn of(r: &stegvis_store::CheckInRecord) -> Self {
+        use stegvis_domain::participant::Gender;
+        Self {
+            gender: r
+                .gender
+                .as_deref()
+                .and_then(|g| g.parse().ok())
+                .unwrap_or(Gender::Undisclosed),
+            birth_year: r.birth_year,
+            referral: r.referral.as_deref().and_then(|v| v.parse().ok()),
+            municipality: r.municipality.clone(),
+            programme_id: r.programme_id.clone().unwrap_or_default(),
+            programme: r.programme.clone().unwrap_or_default(),
+            start_date: r.start_date,
+            anonymous: r.anonymous,
+        }
+    }
+
+    /// As the statistics filter reads them.
+    fn respondent(&self) -> stats::Respondent {
+        stats::Respondent {
+            gender: self.gender,
+            birth_year: self.birth_year,
+            referral: self.referral,
+            municipality: self.municipality.clone(),
+            programme: self.programme_id.clone(),
+            start_date: self.start_date,
+            anonymous: self.anonymous,
+            exit: None,
+            check_ins: Vec::new(),
+        }
+    }
+
+    /// What the file may say about them before generalising: people
+    /// registered anonymously have only gender (and programme); age is
+    /// counted at the start date from the birth year.
+    fn person(&self) -> stegvis_export::anonymity::PersonFacts {
+        use chrono::Datelike;
+        let keep = !self.anonymous;
+        stegvis_export::anonymity::PersonFacts {
+            gender: self.gender,
+            age: self
+                .birth_year
+                .filter(|_| keep)
+                .map(|y| self.start_date.year() - y),
+            municipality: self.municipality.clone().filter(|_| keep),
+            referral: self.referral.filter(|_| keep),
+            programme: self.programme.clone(),
+            check_ins: Vec::new(),
+        }
     }
 }
 
 /// One check-in in the answer stream: pseudonym, instrument version, date,
 /// occasion kind and number. Consecutive rows with the same key are one
 /// `QuestionnaireResponse`.
-type CheckInKey = (
-    String,
-    String,
-    chrono::NaiveDate,
-    stegvis_domain::occasion::OccasionKind,
-    u32,
-);
+type CheckInKey = (String, String, stegvis_export::Period, OccasionKind, u32);
 
 /// Bytes written so far, handed on in chunks of about this size.
 const CHUNK: usize = 64 * 1024;
@@ -444,9 +655,9 @@ where
     F: FnMut(Vec<u8>) -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    use std::collections::BTreeMap;
     use stegvis_domain::instrument::AnswerValue;
     let chunks = Chunks::default();
+    let notes = plan.notes();
     let mut csv = None;
     let mut xlsx = None;
     let mut fhir = None;
@@ -457,8 +668,19 @@ where
                 options,
             )?)
         }
-        Export::AnswersXlsx => xlsx = Some(stegvis_export::AnswerXlsxWriter::new()?),
-        Export::FhirJson => fhir = Some(stegvis_export::BundleWriter::new(chunks.clone())?),
+        Export::AnswersXlsx => {
+            let mut writer = stegvis_export::AnswerXlsxWriter::new()?;
+            for (name, value) in &notes {
+                writer.note(name.as_str(), value.as_str());
+            }
+            xlsx = Some(writer)
+        }
+        Export::FhirJson => {
+            fhir = Some(stegvis_export::BundleWriter::with_notes(
+                chunks.clone(),
+                &notes,
+            )?)
+        }
         _ => return Ok(0),
     }
     // FHIR: one QuestionnaireResponse per check-in, from consecutive rows.
@@ -475,7 +697,7 @@ where
                 let resource = stegvis_export::questionnaire_response(
                     instrument,
                     pseudonym,
-                    stegvis_export::Authored::Date(*date),
+                    stegvis_export::Authored::Period(*date),
                     Some((*kind, *number)),
                     answers,
                 )?;
@@ -485,27 +707,29 @@ where
         answers.clear();
         Ok(())
     };
-    // Rows come ordered by participant: decide the participant's filter and
-    // pseudonym once, at their first row, not again for every answer.
-    let mut participant: Option<(String, bool, String)> = None;
+    // Rows come ordered by participant: look the participant up in the plan
+    // and make their pseudonym once, at their first row, not for every answer.
+    let mut participant: Option<(String, Option<stegvis_export::Released>, String)> = None;
     while let Some(record) = stream.next().await {
         let record = record?;
         if participant.as_ref().map(|p| p.0.as_str()) != Some(record.participant_id.as_str()) {
             participant = Some((
                 record.participant_id.clone(),
-                plan.filter.includes(&respondent_of(&record)),
+                plan.anonymised.person(&record.participant_id).cloned(),
                 plan.pseudonyms.pseudonym(&record.participant_id),
             ));
         }
-        let Some((_, true, pseudonym)) = &participant else {
+        let Some((_, Some(released), pseudonym)) = &participant else {
             continue;
         };
-        let pseudonym = pseudonym.clone();
-        if !plan.filter.counts_date(record.submitted_at.date_naive()) {
+        let occasion = (record.occasion_kind, record.occasion_number);
+        if !plan.writes(&record.participant_id, occasion)
+            || !plan.filter.counts_date(record.submitted_at.date_naive())
+        {
             continue;
         }
-        let keep = !record.anonymous;
-        let date = record.submitted_at.date_naive();
+        let pseudonym = pseudonym.clone();
+        let date = plan.anonymised.period(record.submitted_at.date_naive());
         if fhir.is_some() {
             let key = (
                 pseudonym.clone(),
@@ -526,30 +750,13 @@ where
                 },
             );
         } else {
-            let gender = record
-                .gender
-                .as_deref()
-                .and_then(|g| g.parse().ok())
-                .unwrap_or(stegvis_domain::participant::Gender::Undisclosed);
             let row = stegvis_export::AnswerRow {
                 pseudonym: &pseudonym,
-                gender,
-                age_band: if keep {
-                    stegvis_export::age_band(record.birth_year, record.start_date)
-                } else {
-                    None
-                },
-                municipality: if keep {
-                    plan.municipalities.apply(record.municipality.as_deref())
-                } else {
-                    None
-                },
-                referral: if keep {
-                    record.referral.as_deref().and_then(|r| r.parse().ok())
-                } else {
-                    None
-                },
-                programme: record.programme.as_deref().unwrap_or(""),
+                gender: released.gender,
+                age_band: released.age_band,
+                municipality: released.municipality.as_deref(),
+                referral: released.referral,
+                programme: &released.programme,
                 instrument: &record.instrument_version,
                 occasion: record.occasion_kind,
                 occasion_number: record.occasion_number,

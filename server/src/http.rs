@@ -6,7 +6,7 @@ use app::error::{AppError, ERROR_CONTENT_TYPE};
 use app::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, FromRef, Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -34,9 +34,7 @@ pub const SESSION_COOKIE: &str = "stegvis_session";
 /// Largest request body a server function accepts. A whole check-in is a few KiB.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Router state: the app state, from which Leptos takes its options.
-#[derive(Clone, Debug)]
-pub struct ServerState(pub AppState);
+pub use crate::state::ServerState;
 
 impl FromRef<ServerState> for leptos::config::LeptosOptions {
     fn from_ref(state: &ServerState) -> Self {
@@ -104,6 +102,10 @@ pub fn router_with_limits(state: AppState, limits: &crate::serve::Limits) -> Rou
     let worker = crate::offline::ServiceWorker::load(Path::new(&site_root));
     tracing::info!(version = worker.version(), "service worker ready");
     Router::new()
+        .route(
+            "/admin/logg.csv",
+            get(crate::exports::audit_log_download).layer(no_store()),
+        )
         .route("/healthz", get(healthz))
         .route(
             crate::offline::SERVICE_WORKER_PATH,

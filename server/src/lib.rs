@@ -13,3 +13,4 @@ pub mod offline;
 pub mod retention;
 pub mod serve;
 pub mod sessions;
+pub mod state;

@@ -63,6 +63,11 @@ enum Command {
     /// The same figures as the evaluator's dashboard for the same filter;
     /// written to the organisation's audit log.
     Export(ExportArgs),
+    /// Check the tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
 }
 
 /// What `stegvis export` writes.
@@ -106,6 +111,15 @@ struct ExportArgs {
     #[arg(long, default_value = "csv")]
     format: String,
     /// CSV separator: semicolon (Swedish Excel) or comma.
+    /// Answers, their metadata and codebook only: write days, ten-year age
+    /// bands and every value, leaving nobody out. The file is then
+    /// pseudonymised but not k-anonymous. Requires --purpose.
+    #[arg(long, requires = "purpose")]
+    full_detail: bool,
+    /// Why full detail is needed and what allows it (e.g. the agreement or
+    /// decision); written to the audit log with the export.
+    #[arg(long)]
+    purpose: Option<String>,
     #[arg(long, default_value = "semicolon")]
     separator: String,
     /// Write here instead of standard output.
@@ -122,6 +136,14 @@ enum KeysCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Recompute every organisation's hash chain and report the first broken
+    /// link (an altered, deleted, inserted or reordered entry, or entries cut
+    /// off the end). Exits with status 1 when the log does not verify.
+    Verify,
+}
+
 enum AdminCommand {
     /// Create an organisation and its first admin account. The password is read
     /// from STEGVIS_ADMIN_PASSWORD, else from the first line of standard input.
@@ -165,6 +187,42 @@ async fn main() -> anyhow::Result<()> {
         } => create_admin(&store, &organisation, &email, &name, case_manager).await,
         Command::Export(args) => export(&config, store, args).await,
         Command::Keys {
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let report = store
+                .verify_audit_chain()
+                .await
+                .context("reading the audit log")?;
+            match report.broken {
+                None => {
+                    println!(
+                        "The audit log is intact: {} entries in {} organisations.",
+                        report.entries, report.organisations
+                    );
+                    Ok(())
+                }
+                Some(broken) => {
+                    eprintln!(
+                        "The audit log is broken. Organisation {}, entry {}{}: {}.",
+                        broken.organisation_id,
+                        broken
+                            .seq
+                            .map_or_else(|| "outside the chain".to_owned(), |s| s.to_string()),
+                        broken
+                            .entry_id
+                            .map(|id| format!(" (id {id})"))
+                            .unwrap_or_default(),
+                        broken.reason
+                    );
+                    std::process::exit(1);
+                }
+            }
+        }
+        Command::Retention {
+            dry_run,
+            organisation,
+        } => retention(store, dry_run, organisation.as_deref()).await,
             command: KeysCommand::Rotate,
         } => {
             let report = store
@@ -433,6 +491,7 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
             ExportKind::Aggregates | ExportKind::Ndi | ExportKind::Distance | ExportKind::Outcomes,
             "xlsx",
         ) => "sammanstallning.xlsx",
+        (ExportKind::Answers, "meta") => "svar-om.csv",
         (ExportKind::Answers, "csv") => "svar.csv",
         (ExportKind::Answers, "xlsx") => "svar.xlsx",
         (ExportKind::Answers, "json") => "fhir.json",
@@ -447,6 +506,7 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
     let mut out: Box<dyn std::io::Write + Send> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+    let (detail, purpose) = full_detail(&args, export)?;
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout())),
     };
@@ -454,7 +514,10 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
         &store,
         &org,
         None,
-        &format!("{name} (command line) {}", query.to_query_string()),
+        &format!(
+            "{name} (command line){purpose} {}",
+            query.to_query_string()
+        ),
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -462,6 +525,7 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
     let rows = exports::write_export(
         &store,
         &org,
+        detail,
         export,
         filter,
         options,
@@ -486,6 +550,36 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
         eprintln!("{rows} answers written.");
     }
     out.flush()?;
+/// Whether the export is in full detail, and the purpose as it goes into the
+/// audit record. Full detail is refused for anything but the answer files,
+/// and without a purpose of a few words.
+fn full_detail(
+    args: &ExportArgs,
+    export: stegvis_server::exports::Export,
+) -> anyhow::Result<(stegvis_server::exports::Detail, String)> {
+    use stegvis_server::exports::{Detail, Export};
+    if !args.full_detail {
+        return Ok((Detail::KAnonymous, String::new()));
+    }
+    let answers = export.is_answer_level()
+        || matches!(
+            export,
+            Export::AnswersAbout | Export::CodebookR | Export::CodebookSpss
+        );
+    if !answers {
+        anyhow::bail!("--full-detail applies only to answers and their codebook");
+    }
+    let purpose = args.purpose.as_deref().unwrap_or("").trim();
+    if purpose.chars().count() < 10 || purpose.chars().any(char::is_control) {
+        anyhow::bail!("--purpose must say in words (at least 10 characters, one line) why full detail is needed");
+    }
+    let purpose: String = purpose.chars().take(500).collect();
+    Ok((
+        Detail::Full,
+        format!(", full detail, purpose: {purpose:?}"),
+    ))
+}
+
     Ok(())
 }
 

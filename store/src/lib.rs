@@ -31,7 +31,12 @@ mod stuck;
 mod write;
 
 pub use access::{AccessCodeRow, DeviceRow};
-pub use audit::{AuditRow, NewAuditEntry};
+pub use accounts::PasswordResetRow;
+pub use attempts::{AttemptLimit, Reservation};
+pub use audit::{
+    entry_hash, participant_ref, AuditEntry, AuditRow, BrokenLink, ChainReport, Link, NewAuditEntry,
+    GENESIS_HASH,
+};
 pub use lifecycle::{
     ErasureDecision, ErasureRequest, LifecycleSettings, PruneReport, RetentionCandidate, Withdrawal,
     WithdrawalHow, WithdrawalOutcome,
@@ -43,7 +48,7 @@ pub use ratings::StaffRating;
 pub use seal::{KeyError, Keyring, SealError, SecretKey};
 pub use secrets::SecretsReport;
 pub use staff::{AttemptKind, NewStaff, OrganisationRow, Role, StaffCredentials, StaffRow};
-pub use statistics::AnswerRecord;
+pub use statistics::{AnswerRecord, CheckInRecord};
 pub use stuck::StuckCheckIn;
 
 /// Migrations compiled into the binary, so a fresh install needs nothing but the binary.
@@ -284,6 +289,10 @@ impl Store {
 
     /// Proves the database answers; used by `/healthz`.
     pub async fn health(&self) -> StoreResult<()> {
+        let chained = self.chain_unchained_audit_entries().await?;
+        if chained > 0 {
+            tracing::info!(entries = chained, "audit log entries chained");
+        }
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }

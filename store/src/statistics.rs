@@ -34,6 +34,25 @@ pub struct AnswerRecord {
     pub declined: bool,
 }
 
+/// One check-in with the facts an export may carry about its participant
+/// ([`AnswerRecord`] without the answer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckInRecord {
+    pub participant_id: String,
+    pub gender: Option<String>,
+    pub birth_year: Option<i32>,
+    pub municipality: Option<String>,
+    pub referral: Option<String>,
+    pub anonymous: bool,
+    pub programme_id: Option<String>,
+    pub programme: Option<String>,
+    pub start_date: NaiveDate,
+    pub occasion_kind: OccasionKind,
+    pub occasion_number: u32,
+    pub submitted_at: DateTime<Utc>,
+    pub instrument_version: String,
+}
+
 fn parse<T: std::str::FromStr>(what: &str, value: Option<String>) -> StoreResult<Option<T>> {
     value
         .map(|v| {
@@ -176,6 +195,50 @@ impl Store {
             })
         })
         .boxed()
+    }
+
+    /// Every check-in of an organisation that has answers, with the facts an
+    /// answer-level export may carry about its participant, in participant
+    /// order: what the export must make k-anonymous before it writes a row.
+    /// One row per check-in, not per answer, so it is small enough to hold.
+    pub async fn export_check_ins(&self, organisation_id: &str) -> StoreResult<Vec<CheckInRecord>> {
+        let rows = sqlx::query(
+            "SELECT p.id AS participant_id, p.gender, p.birth_year, p.municipality, p.referral,
+                    p.consent_at, p.programme_id, g.name AS programme, p.intake_date,
+                    c.occasion_kind, c.occasion_number, c.submitted_at, c.instrument_version
+             FROM participants p
+             LEFT JOIN programmes g ON g.id = p.programme_id
+             JOIN check_ins c ON c.participant_id = p.id
+             WHERE p.organisation_id = ?
+               AND EXISTS (SELECT 1 FROM answers a WHERE a.submission_id = c.submission_id)
+             ORDER BY p.id, c.submitted_at",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let occasion = crate::occasion_from_row(r)?;
+                let consent: Option<String> = r.get("consent_at");
+                Ok(CheckInRecord {
+                    participant_id: r.get("participant_id"),
+                    gender: r.get("gender"),
+                    birth_year: r
+                        .get::<Option<i64>, _>("birth_year")
+                        .and_then(|y| i32::try_from(y).ok()),
+                    municipality: r.get("municipality"),
+                    referral: r.get("referral"),
+                    anonymous: consent.is_none(),
+                    programme_id: r.get("programme_id"),
+                    programme: r.get("programme"),
+                    start_date: r.get("intake_date"),
+                    occasion_kind: occasion.kind,
+                    occasion_number: occasion.number,
+                    submitted_at: r.get("submitted_at"),
+                    instrument_version: r.get("instrument_version"),
+                })
+            })
+            .collect()
     }
 
     /// People per municipality among an organisation's participants with

@@ -161,6 +161,8 @@ pub fn AuditPage() -> impl IntoView {
             <div class="table-scroll" tabindex="0" role="region" aria-label="Logg">
                 <table>
                     <thead>
+        // rel="external": a file from the server, not a page of the app.
+        <p><a rel="external" href="/admin/logg.csv">"Ladda ner hela loggen (CSV) för dataskyddsombudet"</a></p>
                         <tr>
                             <th scope="col">"Tid"</th>
                             <th scope="col">"Vem"</th>
