@@ -179,9 +179,12 @@ pub mod ssr {
         if !pairs.iter().any(|(k, _)| is_form_error_key(k)) {
             return (query.to_owned(), None);
         }
+        // The last ones are what the server added; earlier ones came with
+        // the page's own address and are not to be trusted.
         let value = |name: &str| {
             pairs
                 .iter()
+                .rev()
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.as_str())
         };

@@ -212,6 +212,20 @@ async fn a_real_form_error_comes_back_once_to_the_browser_that_sent_the_form() {
         res.text
     );
 
+    // A form sent from a planted link keeps the server's error, not the planted one.
+    let planted_page = format!("/?{}", planted_query("/api/access/code"));
+    let res = form_post(
+        &mut browser,
+        "/api/access/code",
+        "code=AAAA-AAAA",
+        &planted_page,
+    )
+    .await;
+    assert_eq!(res.location(), Some("/"));
+    let res = page(&mut browser, "/").await;
+    assert!(res.text.contains(wrong), "{}", res.text);
+    assert!(!res.text.contains(PLANTED));
+
     // A kept error shows only on the page the browser was sent back to.
     form_post(&mut browser, "/api/access/code", "code=AAAA-AAAA", "/kod").await;
     let res = page(&mut browser, "/").await;
