@@ -36,10 +36,20 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub use crate::state::ServerState;
 
-impl FromRef<ServerState> for leptos::config::LeptosOptions {
-    fn from_ref(state: &ServerState) -> Self {
-        state.0.leptos_options.clone()
-    }
+/// Longest path segment a static file is looked up by. File systems take
+/// 255 bytes per name, and the precompressed copies add `.br` or `.gz`; a
+/// longer segment names no file of ours and never reaches the file system,
+/// which would answer "File name too long" (a 500).
+pub const LONGEST_FILE_SEGMENT: usize = 200;
+
+/// Longest path a static file is looked up by.
+pub const LONGEST_FILE_PATH: usize = 1024;
+
+/// Whether a request path could name one of the site's files: short enough
+/// for any file system, segment by segment and whole. Checked on the path as
+/// sent: percent-encoding only makes it longer than the name it decodes to.
+pub fn could_name_a_file(path: &str) -> bool {
+    path.len() <= LONGEST_FILE_PATH && path.split('/').all(|s| s.len() <= LONGEST_FILE_SEGMENT)
 }
 
 /// Builds the whole router for a state, with the default connection limits.
@@ -92,6 +102,10 @@ pub fn router_with_limits(state: AppState, limits: &crate::serve::Limits) -> Rou
             "/utvardering/export/{name}",
             get(crate::exports::download).layer(no_store()),
         )
+        .route(
+            "/admin/logg.csv",
+            get(crate::exports::audit_log_download).layer(no_store()),
+        )
         // `leptos_routes_with_context` also mounts every server function under /api.
         .merge(pages)
         .layer(axum::middleware::map_response(error_status))
@@ -102,10 +116,6 @@ pub fn router_with_limits(state: AppState, limits: &crate::serve::Limits) -> Rou
     let worker = crate::offline::ServiceWorker::load(Path::new(&site_root));
     tracing::info!(version = worker.version(), "service worker ready");
     Router::new()
-        .route(
-            "/admin/logg.csv",
-            get(crate::exports::audit_log_download).layer(no_store()),
-        )
         .route("/healthz", get(healthz))
         .route(
             crate::offline::SERVICE_WORKER_PATH,
