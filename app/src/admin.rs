@@ -314,21 +314,13 @@ pub fn action_label(action: &str) -> &'static str {
         "change-settings" => "Ändrade inställningar",
         "read-meeting-view" => "Öppnade mötesvyn",
         "record-rating" => "Skrev in bedömning",
+        "export" => "Exporterade",
+        "export-audit-log" => "Exporterade loggen",
         _ => "Annan händelse",
     }
 }
 
 /// Participants per gender, with groups below the organisation's threshold hidden.
-        "change-password" => "Bytte sitt lösenord",
-        "enable-two-factor" => "Slog på tvåstegsinloggning",
-        "end-session" => "Avslutade inloggning",
-        "disable-staff" => "Stängde av konto",
-        "enable-staff" => "Slog på konto",
-        "password-reset-link" => "Skapade länk för nytt lösenord",
-        "password-reset-used" => "Valde nytt lösenord med länk",
-        "reset-two-factor" => "Nollställde tvåstegsinloggning",
-        "export" => "Exporterade",
-        "export-audit-log" => "Exporterade loggen",
 #[server(prefix = "/api", endpoint = "evaluator/overview")]
 pub async fn load_evaluator_overview() -> Result<EvaluatorOverview, AppError> {
     use stegvis_domain::participant::Gender;

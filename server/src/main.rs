@@ -107,10 +107,10 @@ struct ExportArgs {
     /// Whether the period selects by start date (intake) or by check-in date.
     #[arg(long, value_parser = ["intake", "check-in"], default_value = "intake")]
     period_by: String,
-    /// csv, xlsx, json (answers as FHIR), sps or r (codebook).
+    /// csv, xlsx, json (answers as FHIR), meta (what the answer file's
+    /// k-anonymity did, as CSV), sps or r (codebook).
     #[arg(long, default_value = "csv")]
     format: String,
-    /// CSV separator: semicolon (Swedish Excel) or comma.
     /// Answers, their metadata and codebook only: write days, ten-year age
     /// bands and every value, leaving nobody out. The file is then
     /// pseudonymised but not k-anonymous. Requires --purpose.
@@ -120,6 +120,8 @@ struct ExportArgs {
     /// decision); written to the audit log with the export.
     #[arg(long)]
     purpose: Option<String>,
+
+    /// CSV separator: semicolon (Swedish Excel) or comma.
     #[arg(long, default_value = "semicolon")]
     separator: String,
     /// Write here instead of standard output.
@@ -136,7 +138,6 @@ enum KeysCommand {
 }
 
 #[derive(Debug, Subcommand)]
-#[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// Recompute every organisation's hash chain and report the first broken
     /// link (an altered, deleted, inserted or reordered entry, or entries cut
@@ -144,6 +145,7 @@ enum AuditCommand {
     Verify,
 }
 
+#[derive(Debug, Subcommand)]
 enum AdminCommand {
     /// Create an organisation and its first admin account. The password is read
     /// from STEGVIS_ADMIN_PASSWORD, else from the first line of standard input.
@@ -186,7 +188,6 @@ async fn main() -> anyhow::Result<()> {
                 },
         } => create_admin(&store, &organisation, &email, &name, case_manager).await,
         Command::Export(args) => export(&config, store, args).await,
-        Command::Keys {
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -219,10 +220,7 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Retention {
-            dry_run,
-            organisation,
-        } => retention(store, dry_run, organisation.as_deref()).await,
+        Command::Keys {
             command: KeysCommand::Rotate,
         } => {
             let report = store
@@ -491,10 +489,10 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
             ExportKind::Aggregates | ExportKind::Ndi | ExportKind::Distance | ExportKind::Outcomes,
             "xlsx",
         ) => "sammanstallning.xlsx",
-        (ExportKind::Answers, "meta") => "svar-om.csv",
         (ExportKind::Answers, "csv") => "svar.csv",
         (ExportKind::Answers, "xlsx") => "svar.xlsx",
         (ExportKind::Answers, "json") => "fhir.json",
+        (ExportKind::Answers, "meta") => "svar-om.csv",
         (ExportKind::Codebook, "sps") => "kodbok.sps",
         (ExportKind::Codebook, "r") => "kodbok.R",
         (kind, format) => anyhow::bail!("{kind:?} cannot be written as {format:?}"),
@@ -506,10 +504,10 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
     let mut out: Box<dyn std::io::Write + Send> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
-    let (detail, purpose) = full_detail(&args, export)?;
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout())),
     };
+    let (detail, purpose) = full_detail(&args, export)?;
     exports::record_export(
         &store,
         &org,
@@ -525,10 +523,10 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
     let rows = exports::write_export(
         &store,
         &org,
-        detail,
         export,
         filter,
         options,
+        detail,
         &instrument,
         |chunk| {
             let ok = match out.write_all(&chunk) {
@@ -550,6 +548,9 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
         eprintln!("{rows} answers written.");
     }
     out.flush()?;
+    Ok(())
+}
+
 /// Whether the export is in full detail, and the purpose as it goes into the
 /// audit record. Full detail is refused for anything but the answer files,
 /// and without a purpose of a few words.
@@ -578,9 +579,6 @@ fn full_detail(
         Detail::Full,
         format!(", full detail, purpose: {purpose:?}"),
     ))
-}
-
-    Ok(())
 }
 
 /// Reads the instrument new check-ins use (the configured file, or the

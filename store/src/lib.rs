@@ -31,8 +31,6 @@ mod stuck;
 mod write;
 
 pub use access::{AccessCodeRow, DeviceRow};
-pub use accounts::PasswordResetRow;
-pub use attempts::{AttemptLimit, Reservation};
 pub use audit::{
     entry_hash, participant_ref, AuditEntry, AuditRow, BrokenLink, ChainReport, Link, NewAuditEntry,
     GENESIS_HASH,
@@ -282,17 +280,19 @@ impl Store {
     }
 
     /// Brings the schema up to date. Safe to run at every start.
+    /// Entries the audit log held before it had hash chains are chained
+    /// here, once.
     pub async fn migrate(&self) -> StoreResult<()> {
         MIGRATOR.run(&self.pool).await?;
+        let chained = self.chain_unchained_audit_entries().await?;
+        if chained > 0 {
+            tracing::info!(entries = chained, "audit log entries chained");
+        }
         Ok(())
     }
 
     /// Proves the database answers; used by `/healthz`.
     pub async fn health(&self) -> StoreResult<()> {
-        let chained = self.chain_unchained_audit_entries().await?;
-        if chained > 0 {
-            tracing::info!(entries = chained, "audit log entries chained");
-        }
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }

@@ -157,12 +157,12 @@ pub fn AuditPage() -> impl IntoView {
         <Title text="Logg" />
         <h1>"Logg"</h1>
         <p>"Vem som har öppnat eller ändrat vad om en deltagare, och när."</p>
+        // rel="external": a file from the server, not a page of the app.
+        <p><a rel="external" href="/admin/logg.csv">"Ladda ner hela loggen (CSV) för dataskyddsombudet"</a></p>
         {loaded(entries, |rows| view! {
             <div class="table-scroll" tabindex="0" role="region" aria-label="Logg">
                 <table>
                     <thead>
-        // rel="external": a file from the server, not a page of the app.
-        <p><a rel="external" href="/admin/logg.csv">"Ladda ner hela loggen (CSV) för dataskyddsombudet"</a></p>
                         <tr>
                             <th scope="col">"Tid"</th>
                             <th scope="col">"Vem"</th>
