@@ -34,11 +34,12 @@ pub enum AccessState {
 /// What the start page should ask for.
 #[server(prefix = "/api", endpoint = "access/state")]
 pub async fn load_access_state() -> Result<AccessState, AppError> {
+    use crate::session::ssr as session;
     if ssr::signed_in_participant().await?.is_some() {
         return Ok(AccessState::SignedIn);
     }
-    let session = crate::auth::ssr::session().await?;
-    if crate::auth::ssr::get::<String>(&session, ssr::REDEEM_KEY)
+    let session = session::session().await?;
+    if session::get::<String>(&session, ssr::REDEEM_KEY)
         .await?
         .is_some()
     {
@@ -53,35 +54,39 @@ pub async fn load_access_state() -> Result<AccessState, AppError> {
 /// Takes the access code and goes on to choosing a PIN.
 #[server(prefix = "/api", endpoint = "access/code")]
 pub async fn redeem_code(code: String) -> Result<(), AppError> {
+    use crate::session::ssr as session;
     use stegvis_domain::access::normalise_access_code;
     use stegvis_domain::throttle::CODE_PER_ADDRESS;
     use stegvis_store::AttemptKind;
     let state = crate::state::app_state()?;
-    let address = crate::auth::ssr::client_address();
-    crate::auth::ssr::check_throttle(AttemptKind::CodeAddress, &address, &CODE_PER_ADDRESS)
+    let address = session::client_address();
+    // Counted before the code is looked up, so parallel guesses stop at the limit.
+    let attempt = session::reserve(&[(AttemptKind::CodeAddress, &address, CODE_PER_ADDRESS)])
         .await
-        .map_err(|_| AppError::TooManyAttempts(LOCKED_MESSAGE.into()))?;
+        .map_err(|e| match e {
+            AppError::TooManyAttempts(_) => AppError::TooManyAttempts(LOCKED_MESSAGE.into()),
+            other => other,
+        })?;
     let now = chrono::Utc::now();
     let found = match normalise_access_code(&code) {
         Some(code) => state.store.access_code(&code).await?,
         None => None,
     };
     let Some(found) = found else {
-        state
-            .store
-            .record_failed_attempt(AttemptKind::CodeAddress, &address, now)
-            .await?;
+        // The reserved attempt stays recorded as the failure.
         return Err(AppError::Invalid(
             "Koden stämmer inte. Titta på lappen och skriv koden igen.".into(),
         ));
     };
+    // A real code, even a spent one, is no guess: it does not count.
+    attempt.succeeded().await?;
     if !found.usable_at(now) {
         return Err(AppError::Invalid(
             "Koden går inte att använda nu. Be din handläggare om en ny kod.".into(),
         ));
     }
-    let session = crate::auth::ssr::session().await?;
-    crate::auth::ssr::insert(&session, ssr::REDEEM_KEY, &found.code_hash).await?;
+    let session = session::session().await?;
+    session::insert(&session, ssr::REDEEM_KEY, &found.code_hash).await?;
     leptos_axum::redirect("/ny-pin");
     Ok(())
 }
@@ -89,10 +94,10 @@ pub async fn redeem_code(code: String) -> Result<(), AppError> {
 /// Sets the PIN for this phone, connects it and signs the participant in.
 #[server(prefix = "/api", endpoint = "access/new-pin")]
 pub async fn choose_pin(pin: String, repeat: String) -> Result<(), AppError> {
-    use crate::auth::ssr as auth;
+    use crate::session::ssr as session;
     let state = crate::state::app_state()?;
-    let session = auth::session().await?;
-    let code: String = auth::get(&session, ssr::REDEEM_KEY)
+    let session = session::session().await?;
+    let code: String = session::get(&session, ssr::REDEEM_KEY)
         .await?
         .ok_or_else(AppError::participant_signed_out)?;
     stegvis_domain::access::check_pin(&pin).map_err(|e| AppError::Invalid(e.to_string()))?;
@@ -102,7 +107,7 @@ pub async fn choose_pin(pin: String, repeat: String) -> Result<(), AppError> {
         ));
     }
     let token = stegvis_store::ids::device_token();
-    let pin_hash = auth::hash_secret(&pin)?;
+    let pin_hash = session::hash_secret(&pin)?;
     let Some((device_id, participant_id)) = state
         .store
         .connect_device(
@@ -113,13 +118,13 @@ pub async fn choose_pin(pin: String, repeat: String) -> Result<(), AppError> {
         )
         .await?
     else {
-        auth::remove(&session, ssr::REDEEM_KEY).await?;
+        session::remove(&session, ssr::REDEEM_KEY).await?;
         return Err(AppError::Invalid(
             "Koden går inte att använda nu. Be din handläggare om en ny kod.".into(),
         ));
     };
     ssr::set_device_cookie(&token, state.secure_cookies);
-    auth::remove(&session, ssr::REDEEM_KEY).await?;
+    session::remove(&session, ssr::REDEEM_KEY).await?;
     ssr::sign_in(&session, &participant_id, &device_id).await?;
     leptos_axum::redirect(CHECK_IN_HOME);
     Ok(())
@@ -128,6 +133,7 @@ pub async fn choose_pin(pin: String, repeat: String) -> Result<(), AppError> {
 /// Signs in on a connected phone with the PIN.
 #[server(prefix = "/api", endpoint = "access/pin")]
 pub async fn enter_pin(pin: String) -> Result<(), AppError> {
+    use crate::session::ssr as session;
     use stegvis_domain::throttle::PIN_MAX_FAILURES;
     let state = crate::state::app_state()?;
     let device = ssr::known_device().await?.ok_or_else(|| {
@@ -136,7 +142,16 @@ pub async fn enter_pin(pin: String) -> Result<(), AppError> {
     if device.locked {
         return Err(AppError::TooManyAttempts(LOCKED_MESSAGE.into()));
     }
-    if !crate::auth::ssr::verify_secret(&pin, &device.pin_hash) {
+    // Counted before the PIN is checked: once the limit is reserved, further
+    // tries (and the right PIN among them) are refused unchecked.
+    let Some(_reserved) = state
+        .store
+        .reserve_pin_attempt(&device.id, PIN_MAX_FAILURES)
+        .await?
+    else {
+        return Err(AppError::TooManyAttempts(LOCKED_MESSAGE.into()));
+    };
+    if !session::verify_secret(&pin, &device.pin_hash) {
         let failures = state
             .store
             .record_pin_failure(&device.id, PIN_MAX_FAILURES)
@@ -151,7 +166,7 @@ pub async fn enter_pin(pin: String) -> Result<(), AppError> {
         )));
     }
     state.store.record_pin_success(&device.id).await?;
-    let session = crate::auth::ssr::session().await?;
+    let session = session::session().await?;
     ssr::sign_in(&session, &device.participant_id, &device.id).await?;
     leptos_axum::redirect(CHECK_IN_HOME);
     Ok(())
@@ -160,8 +175,9 @@ pub async fn enter_pin(pin: String) -> Result<(), AppError> {
 /// Signs the participant out on this phone; the phone stays connected.
 #[server(prefix = "/api", endpoint = "access/leave")]
 pub async fn leave() -> Result<(), AppError> {
-    let session = crate::auth::ssr::session().await?;
-    crate::auth::ssr::remove(&session, ssr::PARTICIPANT_KEY).await?;
+    use crate::session::ssr as session;
+    let session = session::session().await?;
+    session::remove(&session, ssr::PARTICIPANT_KEY).await?;
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -171,13 +187,14 @@ pub mod ssr {
     //! The participant's session and phone, read on the server.
 
     use crate::error::AppError;
+    use crate::session::ssr as session;
     use crate::state::app_state;
-    use serde::{Deserialize, Serialize};
     use stegvis_store::DeviceRow;
     use tower_sessions::Session;
 
-    /// Session key: the signed-in participant and the phone they used.
-    pub const PARTICIPANT_KEY: &str = "participant";
+    pub use crate::session::ssr::{
+        signed_in_participant, token_hash, ParticipantSession, PARTICIPANT_KEY,
+    };
     /// Session key: the stored hash of an accepted access code waiting for
     /// a PIN (never the code: session data is in the database too).
     pub const REDEEM_KEY: &str = "redeem-code";
@@ -185,19 +202,6 @@ pub mod ssr {
     pub const DEVICE_COOKIE: &str = "stegvis_device";
     /// How long a phone is remembered without use (a year).
     pub const DEVICE_COOKIE_MAX_AGE: u32 = 365 * 24 * 60 * 60;
-
-    /// A signed-in participant.
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-    pub struct ParticipantSession {
-        pub participant_id: String,
-        pub device_id: String,
-    }
-
-    /// The signed-in participant of this session, if any.
-    pub async fn signed_in_participant() -> Result<Option<ParticipantSession>, AppError> {
-        let session = crate::auth::ssr::session().await?;
-        crate::auth::ssr::get(&session, PARTICIPANT_KEY).await
-    }
 
     /// Marks the session as the participant's, under a new session id; any
     /// staff sign-in on this browser ends.
@@ -208,8 +212,8 @@ pub mod ssr {
     ) -> Result<(), AppError> {
         // Nothing of an earlier sign-in (staff or another participant) carries over.
         session.clear().await;
-        crate::auth::ssr::cycle(session).await?;
-        crate::auth::ssr::insert(
+        session::cycle(session).await?;
+        session::insert(
             session,
             PARTICIPANT_KEY,
             &ParticipantSession {
@@ -218,15 +222,6 @@ pub mod ssr {
             },
         )
         .await
-    }
-
-    /// SHA-256 of a device token, hex: what the database keeps.
-    pub fn token_hash(token: &str) -> String {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(token.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
     }
 
     /// The connected phone this request comes from, unless it was disconnected.

@@ -8,10 +8,13 @@ use serde::{Deserialize, Serialize};
 /// A staff account in the admin's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffAccount {
+    /// For the link to the account's own page.
+    pub id: String,
     pub name: String,
     pub email: String,
     pub roles: String,
     pub two_factor: bool,
+    pub disabled: bool,
 }
 
 /// A programme in the admin's list.
@@ -88,6 +91,8 @@ pub async fn staff_accounts() -> Result<Vec<StaffAccount>, AppError> {
                 .collect::<Vec<_>>()
                 .join(", "),
             two_factor: s.two_factor,
+            disabled: s.disabled,
+            id: s.id,
             name: s.name,
             email: s.email,
         })
@@ -314,6 +319,14 @@ pub fn action_label(action: &str) -> &'static str {
         "change-settings" => "Ändrade inställningar",
         "read-meeting-view" => "Öppnade mötesvyn",
         "record-rating" => "Skrev in bedömning",
+        "change-password" => "Bytte sitt lösenord",
+        "enable-two-factor" => "Slog på tvåstegsinloggning",
+        "end-session" => "Avslutade inloggning",
+        "disable-staff" => "Stängde av konto",
+        "enable-staff" => "Slog på konto",
+        "password-reset-link" => "Skapade länk för nytt lösenord",
+        "password-reset-used" => "Valde nytt lösenord med länk",
+        "reset-two-factor" => "Nollställde tvåstegsinloggning",
         "export" => "Exporterade",
         "export-audit-log" => "Exporterade loggen",
         _ => "Annan händelse",

@@ -60,6 +60,9 @@ pub async fn who_am_i() -> Result<Viewer, AppError> {
 }
 
 /// Step one of signing in. An account with two-factor continues at the code step.
+///
+/// The attempt is counted (per address and per account) before the password
+/// is checked, so parallel guesses cannot get past the limit.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     use stegvis_domain::throttle::{LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS};
@@ -67,8 +70,11 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let email = email.trim().to_lowercase();
     let address = ssr::client_address();
-    ssr::check_throttle(AttemptKind::LoginAddress, &address, &LOGIN_PER_ADDRESS).await?;
-    ssr::check_throttle(AttemptKind::LoginAccount, &email, &LOGIN_PER_ACCOUNT).await?;
+    let attempt = ssr::reserve(&[
+        (AttemptKind::LoginAddress, &address, LOGIN_PER_ADDRESS),
+        (AttemptKind::LoginAccount, &email, LOGIN_PER_ACCOUNT),
+    ])
+    .await?;
     let credentials = if email.is_empty() || password.len() > MAX_PASSWORD_CHARS * 4 {
         None
     } else {
@@ -84,18 +90,11 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
         }
     };
     let Some(credentials) = credentials.filter(|_| valid) else {
-        let now = chrono::Utc::now();
-        state
-            .store
-            .record_failed_attempt(AttemptKind::LoginAddress, &address, now)
-            .await?;
-        state
-            .store
-            .record_failed_attempt(AttemptKind::LoginAccount, &email, now)
-            .await?;
+        // The reserved attempt stays recorded as the failure.
         tracing::info!("failed staff login");
         return Err(AppError::Invalid("Fel e-postadress eller lösenord.".into()));
     };
+    attempt.succeeded().await?;
     let session = ssr::session().await?;
     // Nothing of an earlier sign-in on this browser carries over.
     session.clear().await;
@@ -127,7 +126,7 @@ pub async fn verify_two_factor(code: String) -> Result<(), AppError> {
         .await?
         .ok_or_else(AppError::signed_out)?;
     let key = credentials.staff.email.clone();
-    ssr::check_throttle(AttemptKind::LoginAccount, &key, &LOGIN_PER_ACCOUNT).await?;
+    let attempt = ssr::reserve(&[(AttemptKind::LoginAccount, &key, LOGIN_PER_ACCOUNT)]).await?;
     let secret = credentials
         .totp_secret
         .as_deref()
@@ -138,14 +137,12 @@ pub async fn verify_two_factor(code: String) -> Result<(), AppError> {
         None => false,
     };
     if !accepted {
-        state
-            .store
-            .record_failed_attempt(AttemptKind::LoginAccount, &key, chrono::Utc::now())
-            .await?;
+        // The reserved attempt stays recorded as the failure.
         return Err(AppError::Invalid(
             "Koden stämmer inte. Skriv den kod som appen visar nu.".into(),
         ));
     }
+    attempt.succeeded().await?;
     ssr::remove(&session, ssr::PENDING_KEY).await?;
     ssr::cycle(&session).await?;
     ssr::sign_in(&session, &credentials.staff).await?;
@@ -163,7 +160,9 @@ pub async fn log_out() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Changes the signed-in staff member's password.
+/// Changes the signed-in staff member's password. The current password is
+/// checked under the account's sign-in lockout, and every other session of
+/// the account ends (someone who knew the old password is signed out).
 #[server(prefix = "/api", endpoint = "account/password")]
 pub async fn change_password(
     current: String,
@@ -172,20 +171,22 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let staff = ssr::require_staff().await?;
-    let credentials = state
-        .store
-        .staff_credentials_by_id(&staff.id)
-        .await?
-        .ok_or_else(AppError::signed_out)?;
-    if !ssr::verify_secret(&current, &credentials.password_hash) {
-        return Err(AppError::Invalid(
-            "Det nuvarande lösenordet stämmer inte.".into(),
-        ));
-    }
+    ssr::check_password(&staff, &current).await?;
     check_new_password(&new_password, &repeat)?;
     let hash = ssr::hash_secret(&new_password)?;
-    state.store.set_password_hash(&staff.id, &hash).await?;
-    tracing::info!(staff = %staff.id, "password changed");
+    let session = ssr::session().await?;
+    let ended = state
+        .store
+        .change_password(&staff.id, &hash, ssr::stored_key(&session).as_deref())
+        .await?;
+    crate::staff::ssr::audit(
+        &staff,
+        "change-password",
+        None,
+        &format!("{ended} other sessions ended"),
+    )
+    .await?;
+    tracing::info!(staff = %staff.id, ended, "password changed");
     leptos_axum::redirect("/konto?sparat=losenord");
     Ok(())
 }
@@ -237,15 +238,18 @@ pub async fn load_two_factor_setup() -> Result<TwoFactorSetup, AppError> {
     })
 }
 
-/// Turns two-factor sign-in on, once the first code from the app matches.
+/// Turns two-factor sign-in on, once the first code from the app matches and
+/// the password is typed again (whoever sits at an unattended browser must
+/// not be able to bind their own authenticator to the account).
 #[server(prefix = "/api", endpoint = "account/two-factor/confirm")]
-pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
+pub async fn confirm_two_factor(code: String, password: String) -> Result<(), AppError> {
     let state = crate::state::app_state()?;
     let staff = ssr::require_staff().await?;
     let session = ssr::session().await?;
     let secret: String = ssr::get(&session, ssr::TOTP_SETUP_KEY)
         .await?
         .ok_or_else(|| AppError::Conflict("Ladda om sidan och skanna koden igen.".into()))?;
+    ssr::check_password(&staff, &password).await?;
     if ssr::totp_step(&secret, &staff.email, &code)?.is_none() {
         return Err(AppError::Invalid(
             "Koden stämmer inte. Skriv den kod som appen visar nu.".into(),
@@ -256,6 +260,7 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
         .set_totp_secret(&staff.id, Some(&secret))
         .await?;
     ssr::remove(&session, ssr::TOTP_SETUP_KEY).await?;
+    crate::staff::ssr::audit(&staff, "enable-two-factor", None, "").await?;
     tracing::info!(staff = %staff.id, "two-factor sign-in turned on");
     leptos_axum::redirect("/konto?sparat=tvasteg");
     Ok(())
@@ -263,21 +268,21 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    //! Session access, role checks, hashing, TOTP and lockouts, for every
-    //! server function that needs them.
+    //! Role checks, TOTP and staff sign-in, for every server function that
+    //! needs them. The session helpers and hashing live in
+    //! [`crate::session::ssr`] and are re-exported here.
 
     use crate::error::AppError;
     use crate::state::app_state;
-    use argon2::password_hash::{rand_core::OsRng, PasswordHash, SaltString};
-    use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-    use serde::de::DeserializeOwned;
-    use serde::Serialize;
-    use stegvis_domain::throttle::{Throttle, ThrottlePolicy};
     use stegvis_store::{AttemptKind, Role, StaffRow};
     use tower_sessions::Session;
 
-    /// Session key: the signed-in staff member's id.
-    pub const STAFF_KEY: &str = "staff";
+    pub use crate::session::ssr::{
+        burn_hash_time, client_address, cycle, get, hash_secret, insert, remove, reserve, session,
+        session_error, stored_key, verify_secret, Attempt, ClientAddress, AUTHENTICATED_AT_KEY,
+        STAFF_KEY,
+    };
+
     /// Session key: a staff id that passed the password step and owes a TOTP code.
     pub const PENDING_KEY: &str = "pending-two-factor";
     /// Session key: a TOTP secret shown for setup, not yet confirmed.
@@ -285,56 +290,23 @@ pub mod ssr {
     /// Session key: the participant whose check-in runs on a staff device.
     pub const ASSISTING_KEY: &str = "assisting";
 
-    /// Address of the client, put on each request by the server.
-    #[derive(Debug, Clone)]
-    pub struct ClientAddress(pub String);
-
-    pub fn session_error(err: tower_sessions::session::Error) -> AppError {
-        tracing::error!(error = %err, "session store failed");
-        AppError::Internal
-    }
-
-    /// The request's session.
-    pub async fn session() -> Result<Session, AppError> {
-        leptos_axum::extract::<Session>().await.map_err(|e| {
-            tracing::error!(error = ?e, "no session layer on this request");
-            AppError::Internal
-        })
-    }
-
-    pub async fn get<T: DeserializeOwned>(
-        session: &Session,
-        key: &str,
-    ) -> Result<Option<T>, AppError> {
-        session.get(key).await.map_err(session_error)
-    }
-
-    pub async fn insert<T: Serialize + Send + Sync>(
-        session: &Session,
-        key: &str,
-        value: &T,
-    ) -> Result<(), AppError> {
-        session.insert(key, value).await.map_err(session_error)
-    }
-
-    pub async fn remove(session: &Session, key: &str) -> Result<(), AppError> {
-        session
-            .remove_value(key)
-            .await
-            .map(|_| ())
-            .map_err(session_error)
-    }
-
-    /// A new session id after a change of who is signed in (no session fixation).
-    pub async fn cycle(session: &Session) -> Result<(), AppError> {
-        session.cycle_id().await.map_err(session_error)
-    }
-
     /// Marks the session as this staff member's; a participant sign-in on the
     /// same browser ends.
     pub async fn sign_in(session: &Session, staff: &StaffRow) -> Result<(), AppError> {
-        remove(session, crate::access::ssr::PARTICIPANT_KEY).await?;
+        remove(session, crate::session::ssr::PARTICIPANT_KEY).await?;
         insert(session, STAFF_KEY, &staff.id).await?;
+        insert(
+            session,
+            crate::session::ssr::LABEL_KEY,
+            &crate::session::ssr::browser_label(),
+        )
+        .await?;
+        insert(
+            session,
+            AUTHENTICATED_AT_KEY,
+            &chrono::Utc::now().timestamp(),
+        )
+        .await?;
         tracing::info!(staff = %staff.id, "staff signed in");
         Ok(())
     }
@@ -420,41 +392,13 @@ pub mod ssr {
                 assisting,
             }));
         }
-        if crate::access::ssr::signed_in_participant().await?.is_some() {
+        if crate::session::ssr::signed_in_participant()
+            .await?
+            .is_some()
+        {
             return Ok(super::Viewer::Participant);
         }
         Ok(super::Viewer::Nobody)
-    }
-
-    /// An argon2id hash (PHC string) of a password or PIN.
-    pub fn hash_secret(secret: &str) -> Result<String, AppError> {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(secret.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| {
-                tracing::error!(error = %e, "hashing failed");
-                AppError::Internal
-            })
-    }
-
-    /// Whether `secret` matches a stored argon2id hash.
-    pub fn verify_secret(secret: &str, hash: &str) -> bool {
-        PasswordHash::new(hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(secret.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    }
-
-    /// Does the work of one verification against a throwaway hash.
-    pub fn burn_hash_time(secret: &str) {
-        static DUMMY: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-        if let Some(hash) = DUMMY.get_or_init(|| hash_secret("stegvis-timing-equaliser").ok()) {
-            let _ = verify_secret(secret, hash);
-        }
     }
 
     /// 20 random bytes, base32: the RFC 6238 secret an authenticator app stores.
@@ -522,34 +466,54 @@ pub mod ssr {
         Ok(())
     }
 
-    /// The client's address as the server saw it (or the proxy said).
-    pub fn client_address() -> String {
-        leptos::prelude::use_context::<axum::http::request::Parts>()
-            .and_then(|p| p.extensions.get::<ClientAddress>().map(|a| a.0.clone()))
-            .unwrap_or_else(|| "unknown".into())
+    /// How long a sign-in or a password check counts as recent enough for a
+    /// security change (disabling an account, reset links, a second factor).
+    pub const RECENT_MINUTES: i64 = 15;
+
+    /// Checks the signed-in staff member's password again, counted under the
+    /// account's sign-in lockout: a guessed password fails here as it would
+    /// at sign-in, and stops at the same limit. Marks the session as
+    /// recently authenticated when it matches.
+    pub async fn check_password(staff: &StaffRow, password: &str) -> Result<(), AppError> {
+        use stegvis_domain::throttle::LOGIN_PER_ACCOUNT;
+        let state = app_state()?;
+        let attempt =
+            reserve(&[(AttemptKind::LoginAccount, &staff.email, LOGIN_PER_ACCOUNT)]).await?;
+        let credentials = state
+            .store
+            .staff_credentials_by_id(&staff.id)
+            .await?
+            .ok_or_else(AppError::signed_out)?;
+        if password.len() > super::MAX_PASSWORD_CHARS * 4
+            || !verify_secret(password, &credentials.password_hash)
+        {
+            tracing::info!(staff = %staff.id, "wrong password at a security change");
+            return Err(AppError::Invalid(
+                "Det nuvarande lösenordet stämmer inte.".into(),
+            ));
+        }
+        attempt.succeeded().await?;
+        let session = session().await?;
+        insert(
+            &session,
+            AUTHENTICATED_AT_KEY,
+            &chrono::Utc::now().timestamp(),
+        )
+        .await?;
+        Ok(())
     }
 
-    /// Refuses with 429 while `key` is locked out under `policy`.
-    pub async fn check_throttle(
-        kind: AttemptKind,
-        key: &str,
-        policy: &ThrottlePolicy,
-    ) -> Result<(), AppError> {
-        let state = app_state()?;
-        let now = chrono::Utc::now();
-        let failures = state
-            .store
-            .failed_attempts_since(kind, key, now - policy.lookback())
-            .await?;
-        match policy.decide(&failures, now) {
-            Throttle::Allowed { .. } => Ok(()),
-            Throttle::Locked { until } => {
-                tracing::warn!(?kind, "locked out after repeated failures");
-                let minutes = (until - now).num_minutes().max(1);
-                Err(AppError::TooManyAttempts(format!(
-                    "För många misslyckade försök. Vänta {minutes} minuter och försök igen."
-                )))
-            }
+    /// Refuses (403) a security change unless this session signed in or
+    /// proved the password within [`RECENT_MINUTES`].
+    pub async fn require_recent_sign_in() -> Result<(), AppError> {
+        let session = session().await?;
+        let at: Option<i64> = get(&session, AUTHENTICATED_AT_KEY).await?;
+        let now = chrono::Utc::now().timestamp();
+        match at {
+            Some(at) if now - at < RECENT_MINUTES * 60 && at <= now => Ok(()),
+            _ => Err(AppError::Forbidden(
+                "Skriv ditt lösenord igen innan du gör den här ändringen.".into(),
+            )),
         }
     }
 }

@@ -5,19 +5,21 @@
 //! rendered page in the browser. Pages must work before (or without) the WASM.
 
 pub mod access;
+pub mod accounts;
 pub mod admin;
 pub mod auth;
 pub mod check_in;
 pub mod error;
 pub mod evaluator;
+pub mod form_error;
 pub mod lifecycle;
 pub mod my_answers;
 pub mod outbox;
-pub mod form_error;
 pub mod pages;
 pub mod prefs;
 pub mod progress;
 pub mod qr;
+pub mod session;
 pub mod staff;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -113,11 +115,11 @@ pub fn App() -> impl IntoView {
     // back from the attributes the shell rendered on <html>.
     let prefs = use_context::<prefs::Prefs>().unwrap_or_else(prefs::current_prefs);
     provide_context(prefs);
+    // Before anything else that the browser reads back from the page.
+    form_error::provide_kept_form_error();
     let t = prefs.lang.texts();
     view! {
         <Title formatter=|page: String| format!("{page} – Stegvis") />
-    // Before anything else that the browser reads back from the page.
-    form_error::provide_kept_form_error();
         <Router>
             <a class="skip-link" href="#main" data-t="skip_to_content">{t.skip_to_content}</a>
             <header class="site-header">
@@ -179,6 +181,12 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/admin") view=pages::AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/logg") view=pages::AuditPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/admin/personal/:id")
+                        view=pages::StaffAccountPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/nytt-losenord") view=pages::PasswordResetPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/admin/gallring")
                         view=pages::LifecycleAdminPage

@@ -3,8 +3,9 @@
 //! server). `tower-sessions` handles cookies, ids and expiry; this is only
 //! the storage. (Its ready-made sqlx store is built on an older sqlx.)
 
+use app::session::ssr::{LABEL_KEY, STAFF_KEY};
 use async_trait::async_trait;
-use stegvis_store::Store;
+use stegvis_store::{SessionWrite, Store};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result, SessionStore};
 
@@ -20,6 +21,22 @@ fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// A text value of the session's data, if it has one under `key`.
+fn text<'a>(record: &'a Record, key: &str) -> Option<&'a str> {
+    record.data.get(key).and_then(serde_json::Value::as_str)
+}
+
+/// What the store writes for a record: its data and expiry, the staff
+/// account it is signed in as and the browser's label.
+fn write<'a>(record: &'a Record, data: &'a str) -> SessionWrite<'a> {
+    SessionWrite {
+        data,
+        expires_at: record.expiry_date.unix_timestamp(),
+        staff_id: text(record, STAFF_KEY),
+        label: text(record, LABEL_KEY),
+    }
+}
+
 #[async_trait]
 impl SessionStore for StoreSessions {
     async fn create(&self, record: &mut Record) -> Result<()> {
@@ -27,11 +44,7 @@ impl SessionStore for StoreSessions {
         // A fresh id on the (astronomically unlikely) clash.
         while !self
             .0
-            .create_session(
-                &record.id.to_string(),
-                &data,
-                record.expiry_date.unix_timestamp(),
-            )
+            .create_session(&record.id.to_string(), &write(record, &data))
             .await
             .map_err(backend)?
         {
@@ -48,11 +61,7 @@ impl SessionStore for StoreSessions {
         let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
         let kept = self
             .0
-            .save_session(
-                &record.id.to_string(),
-                &data,
-                record.expiry_date.unix_timestamp(),
-            )
+            .save_session(&record.id.to_string(), &write(record, &data))
             .await
             .map_err(backend)?;
         if !kept {

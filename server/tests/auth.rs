@@ -36,8 +36,11 @@ async fn case_manager(app: &TestApp, email: &str) -> StaffRow {
 }
 
 async fn session_exists(app: &TestApp, id: &str) -> bool {
-    app.count("SELECT COUNT(*) FROM sessions WHERE id = ?", id)
-        .await
+    app.count(
+        "SELECT COUNT(*) FROM sessions WHERE id = ?",
+        &stegvis_store::session_key(id),
+    )
+    .await
         == 1
 }
 

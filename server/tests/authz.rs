@@ -109,12 +109,14 @@ impl World {
 }
 
 /// Participants a row acts on: `a` in organisation A, `b` in B, each with a
-/// usable access code and a stored intake check-in.
+/// usable access code and a stored intake check-in; and a staff account of A
+/// for the admin's account rows.
 struct Targets {
     a: String,
     a_submission: String,
     b: String,
     b_submission: String,
+    account: String,
 }
 
 async fn targets(world: &World) -> Targets {
@@ -129,11 +131,20 @@ async fn targets(world: &World) -> Targets {
     let b_submission = app
         .stored_intake(&b, &format!("{}-0000-4000-8000-00000000000b", &b[..8]))
         .await;
+    let account = app
+        .staff(
+            &world.org_a,
+            &format!("konto-{}@sodertorn.se", &a[..8]),
+            &[Role::CaseManager],
+        )
+        .await
+        .id;
     Targets {
         a,
         a_submission,
         b,
         b_submission,
+        account,
     }
 }
 
@@ -218,10 +229,33 @@ fn matrix() -> Vec<Row> {
             [401, 401, 422, 422, 422, 422],
         ),
         row("account/two-factor", nothing, ANY_STAFF),
+        row("account/sessions", nothing, ANY_STAFF),
+        // A session nobody has: not found for staff.
+        row(
+            "account/sessions/end",
+            |_, _| format!("key={}", "0".repeat(64)),
+            [401, 401, 404, 404, 404, 404],
+        ),
+        row(
+            "account/confirm-password",
+            |_, _| "password=fel-losenord-99".into(),
+            [401, 401, 422, 422, 422, 422],
+        ),
+        // A link nobody made: not found, for anyone.
+        row(
+            "password-reset/check",
+            |_, _| "token=abc123".into(),
+            [404; 6],
+        ),
+        row(
+            "password-reset",
+            |_, _| "token=abc123&new_password=ett-nytt-losenord&repeat=ett-nytt-losenord".into(),
+            [404; 6],
+        ),
         // No secret was shown in these sessions: nothing to confirm.
         row(
             "account/two-factor/confirm",
-            |_, _| "code=000000".into(),
+            |_, _| "code=000000&password=fel-losenord-99".into(),
             [401, 401, 409, 409, 409, 409],
         ),
         // ---- participant access ----
@@ -397,6 +431,31 @@ fn matrix() -> Vec<Row> {
             "admin/erasure/decline",
             |_, _| "request=okand".into(),
             [401, 401, 403, 403, 404, 403],
+        ),
+        row(
+            "admin/staff/account",
+            |t, _| format!("id={}", t.account),
+            ADMIN,
+        ),
+        row(
+            "admin/staff/disable",
+            |t, _| format!("id={}", t.account),
+            ADMIN,
+        ),
+        row(
+            "admin/staff/enable",
+            |t, _| format!("id={}", t.account),
+            ADMIN,
+        ),
+        row(
+            "admin/staff/reset-password",
+            |t, _| format!("id={}", t.account),
+            ADMIN,
+        ),
+        row(
+            "admin/staff/reset-two-factor",
+            |t, _| format!("id={}", t.account),
+            ADMIN,
         ),
         // ---- the evaluator's side: counts only ----
         row("evaluator/overview", nothing, EVALUATOR),
@@ -859,13 +918,20 @@ async fn admin_work_needs_two_factor_sign_in() {
         panic!("two-factor is not on yet");
     };
     assert!(otpauth_url.contains(&secret));
+    let password = encode(common::PASSWORD);
     let res = admin
-        .post("/api/account/two-factor/confirm", "code=000000")
+        .post(
+            "/api/account/two-factor/confirm",
+            &format!("code=000000&password={password}"),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
     let code = common::current_code(&secret, "admin2@sodertorn.se");
     let res = admin
-        .post("/api/account/two-factor/confirm", &format!("code={code}"))
+        .post(
+            "/api/account/two-factor/confirm",
+            &format!("code={code}&password={password}"),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     let stored = app

@@ -243,34 +243,6 @@ impl Store {
         .transpose()
     }
 
-    /// Counts a wrong PIN and locks the phone when the count reaches
-    /// `max_failures`. Returns the new count.
-    pub async fn record_pin_failure(&self, device_id: &str, max_failures: u32) -> StoreResult<u32> {
-        let row = sqlx::query(
-            "UPDATE participant_devices SET pin_failures = pin_failures + 1,
-               locked_at = CASE WHEN pin_failures + 1 >= ? THEN ? ELSE locked_at END
-             WHERE id = ? RETURNING pin_failures",
-        )
-        .bind(i64::from(max_failures))
-        .bind(Utc::now())
-        .bind(device_id)
-        .fetch_one(&self.pool)
-        .await?;
-        crate::to_u32(row.get("pin_failures"))
-    }
-
-    /// A right PIN: the failure count starts over.
-    pub async fn record_pin_success(&self, device_id: &str) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE participant_devices SET pin_failures = 0, last_seen_at = ? WHERE id = ?",
-        )
-        .bind(Utc::now())
-        .bind(device_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
     /// How many phones a participant has connected and not been disconnected from.
     pub async fn active_devices(&self, participant_id: &str) -> StoreResult<i64> {
         Ok(sqlx::query(

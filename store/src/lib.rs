@@ -18,6 +18,8 @@ pub use sqlx;
 pub use zeroize;
 
 mod access;
+mod accounts;
+mod attempts;
 mod audit;
 mod lifecycle;
 mod participants;
@@ -31,6 +33,8 @@ mod stuck;
 mod write;
 
 pub use access::{AccessCodeRow, DeviceRow};
+pub use accounts::PasswordResetRow;
+pub use attempts::{AttemptLimit, Reservation};
 pub use audit::{
     entry_hash, participant_ref, AuditEntry, AuditRow, BrokenLink, ChainReport, Link, NewAuditEntry,
     GENESIS_HASH,
@@ -45,6 +49,7 @@ pub use participants::{
 pub use ratings::StaffRating;
 pub use seal::{KeyError, Keyring, SealError, SecretKey};
 pub use secrets::SecretsReport;
+pub use sessions::{session_key, SessionWrite, StaffSessionRow};
 pub use staff::{AttemptKind, NewStaff, OrganisationRow, Role, StaffCredentials, StaffRow};
 pub use statistics::{AnswerRecord, CheckInRecord};
 pub use stuck::StuckCheckIn;

@@ -98,7 +98,7 @@ pub enum AttemptKind {
 }
 
 impl AttemptKind {
-    fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             AttemptKind::LoginAccount => "login-account",
             AttemptKind::LoginAddress => "login-address",

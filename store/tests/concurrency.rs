@@ -251,15 +251,29 @@ async fn a_code_redeemed_by_many_phones_at_once_connects_one() {
 #[tokio::test]
 async fn a_session_deleted_by_one_request_is_not_brought_back_by_another() {
     let db = db("session").await;
-    assert!(db.store.create_session("s1", "{}", 100).await.unwrap());
+    let write = |data, expires_at| stegvis_store::SessionWrite {
+        data,
+        expires_at,
+        staff_id: None,
+        label: None,
+    };
+    assert!(db.store.create_session("s1", &write("{}", 100)).await.unwrap());
     // Another request saves the session it loaded before: kept.
-    assert!(db.store.save_session("s1", "{\"a\":1}", 200).await.unwrap());
+    assert!(db
+        .store
+        .save_session("s1", &write("{\"a\":1}", 200))
+        .await
+        .unwrap());
     assert_eq!(
         db.store.load_session("s1", 150).await.unwrap().as_deref(),
         Some("{\"a\":1}")
     );
     // Signed out meanwhile: saving it again does not recreate it.
     db.store.delete_session("s1").await.unwrap();
-    assert!(!db.store.save_session("s1", "{\"a\":1}", 300).await.unwrap());
+    assert!(!db
+        .store
+        .save_session("s1", &write("{\"a\":1}", 300))
+        .await
+        .unwrap());
     assert_eq!(db.store.load_session("s1", 0).await.unwrap(), None);
 }

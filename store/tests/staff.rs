@@ -371,6 +371,10 @@ async fn wrong_pins_lock_the_phone_at_the_limit(pool: SqlitePool) {
         .unwrap();
     for expected in 1..=2 {
         assert_eq!(
+            o.store.reserve_pin_attempt(&device, 3).await.unwrap(),
+            Some(expected)
+        );
+        assert_eq!(
             o.store.record_pin_failure(&device, 3).await.unwrap(),
             expected
         );
@@ -382,9 +386,12 @@ async fn wrong_pins_lock_the_phone_at_the_limit(pool: SqlitePool) {
         0
     );
     for _ in 0..3 {
+        assert!(o.store.reserve_pin_attempt(&device, 3).await.unwrap().is_some());
         o.store.record_pin_failure(&device, 3).await.unwrap();
     }
     assert!(o.store.device("tok").await.unwrap().unwrap().locked);
+    // Locked: no further attempt is even reserved.
+    assert_eq!(o.store.reserve_pin_attempt(&device, 3).await.unwrap(), None);
 }
 
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
@@ -435,15 +442,25 @@ async fn failed_attempts_are_counted_per_key_and_cleared(pool: SqlitePool) {
 
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn sessions_expire(pool: SqlitePool) {
+    use stegvis_store::SessionWrite;
     let o = setup(pool).await;
-    assert!(o.store.create_session("s1", "{}", 100).await.unwrap());
-    assert!(!o.store.create_session("s1", "{}", 100).await.unwrap());
+    let until = |expires_at, data| SessionWrite {
+        data,
+        expires_at,
+        staff_id: None,
+        label: None,
+    };
+    assert!(o.store.create_session("s1", &until(100, "{}")).await.unwrap());
+    assert!(!o.store.create_session("s1", &until(100, "{}")).await.unwrap());
     assert_eq!(
         o.store.load_session("s1", 99).await.unwrap().as_deref(),
         Some("{}")
     );
     assert_eq!(o.store.load_session("s1", 100).await.unwrap(), None);
-    o.store.save_session("s1", "{\"a\":1}", 200).await.unwrap();
+    o.store
+        .save_session("s1", &until(200, "{\"a\":1}"))
+        .await
+        .unwrap();
     assert_eq!(
         o.store.load_session("s1", 150).await.unwrap().as_deref(),
         Some("{\"a\":1}")

@@ -238,6 +238,8 @@ test('admin creates a case manager, who registers a participant and prints the s
   // Two-factor sign-in, turned on with the first code from the app, asked at the next sign-in.
   const secret = (await staff.locator('code.secret').innerText()).trim();
   await staff.getByLabel('Kod från appen').fill(totp(secret));
+  // The password again: a browser left signed in is not enough to turn it on.
+  await staff.getByLabel('Ditt lösenord').fill(FIRST_PASSWORD);
   await staff.getByRole('button', { name: 'Slå på' }).click();
   await expect(staff.getByRole('status')).toHaveText('Tvåstegsinloggning är på.');
   await expect(staff.getByText('Tvåstegsinloggning är på. Du loggar in med lösenord och en kod från appen.')).toBeVisible();

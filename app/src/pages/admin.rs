@@ -60,15 +60,19 @@ fn AdminForms() -> impl IntoView {
                                 <th scope="col">"E-post"</th>
                                 <th scope="col">"Roller"</th>
                                 <th scope="col">"Tvåsteg"</th>
+                                <th scope="col">"Status"</th>
                             </tr>
                         </thead>
                         <tbody>
                             {rows.into_iter().map(|s| view! {
                                 <tr>
-                                    <th scope="row">{s.name}</th>
+                                    <th scope="row">
+                                        <a href=format!("/admin/personal/{}", s.id)>{s.name}</a>
+                                    </th>
                                     <td>{s.email}</td>
                                     <td>{s.roles}</td>
                                     <td>{if s.two_factor { "Ja" } else { "Nej" }}</td>
+                                    <td>{if s.disabled { "Avstängt" } else { "Aktivt" }}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -1,6 +1,7 @@
 //! Pages: one component per route.
 
 mod access;
+mod accounts;
 mod admin;
 mod caseload;
 mod check_in;
@@ -11,6 +12,7 @@ mod staff_auth;
 mod statistics;
 
 pub use access::{CodePage, Home, NewPinPage, PinPage};
+pub use accounts::{PasswordResetPage, StaffAccountPage};
 pub use admin::{AdminPage, AuditPage};
 pub use caseload::{AnswersPage, CaseloadPage, ParticipantPage, RegisterPage, SheetPage};
 pub use check_in::{

@@ -70,9 +70,14 @@ pub fn StaffBar() -> impl IntoView {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let log_in = ServerAction::<LogIn>::new();
+    let query = use_query_map();
+    let reset = Memo::new(move |_| query.read().get("nytt-losenord").is_some());
     view! {
         <Title text="Logga in" />
         <h1>"Logga in"</h1>
+        {move || reset.get().then(|| view! {
+            <p class="notice" role="status">"Ditt nya lösenord är sparat. Logga in med det."</p>
+        })}
         <p>"För handläggare, utvärderare och administratörer."</p>
         <ActionForm action=log_in>
             <label for="email">"E-postadress"</label>
@@ -127,8 +132,9 @@ pub fn AccountPage() -> impl IntoView {
     let setup = Resource::new(move || confirm.version().get(), |_| load_two_factor_setup());
     let query = use_query_map();
     let saved = move || match query.read().get("sparat").as_deref() {
-        Some("losenord") => Some("Lösenordet är bytt."),
+        Some("losenord") => Some("Lösenordet är bytt. Du är utloggad från alla andra webbläsare."),
         Some("tvasteg") => Some("Tvåstegsinloggning är på."),
+        Some("sessioner") => Some("Inloggningen är avslutad."),
         _ => None,
     };
     view! {
@@ -163,6 +169,16 @@ pub fn AccountPage() -> impl IntoView {
                             maxlength="7"
                             required
                         />
+                        <label for="totp-password">"Ditt lösenord"</label>
+                        <p class="hint" id="totp-password-hint">"Så vet vi att det är du som slår på tvåstegsinloggning."</p>
+                        <input
+                            id="totp-password"
+                            name="password"
+                            type="password"
+                            autocomplete="current-password"
+                            aria-describedby="totp-password-hint"
+                            required
+                        />
                         {action_error(confirm)}
                         <button type="submit" class="button button-primary">"Slå på"</button>
                     </ActionForm>
@@ -190,6 +206,8 @@ pub fn AccountPage() -> impl IntoView {
                 {action_error(change)}
                 <button type="submit" class="button button-primary">"Byt lösenord"</button>
             </ActionForm>
+            <p class="hint">"När du byter lösenord loggas du ut från alla andra webbläsare."</p>
         </section>
+        <super::accounts::SessionsSection />
     }
 }

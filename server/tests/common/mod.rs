@@ -390,24 +390,23 @@ impl Client {
 
     /// An independent copy of this browser: the same cookies, and a copy of
     /// its server-side session under a new id, so what one copy does to its
-    /// session (sign out, start assisting) leaves the other alone.
+    /// session (sign out, start assisting) leaves the other alone. (The
+    /// table holds the hash of a session's id, never the id.)
     pub async fn fork(&self) -> Client {
-        use sqlx::Row;
         let mut copy = self.clone();
         if let Some(id) = self.session_id() {
-            let row = sqlx::query("SELECT data, expires_at FROM sessions WHERE id = ?")
-                .bind(id.to_owned())
-                .fetch_one(&self.pool)
-                .await
-                .unwrap();
             let new_id = tower_sessions::session::Id::default().to_string();
-            sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?)")
-                .bind(new_id.clone())
-                .bind(row.get::<String, _>("data"))
-                .bind(row.get::<i64, _>("expires_at"))
-                .execute(&self.pool)
-                .await
-                .unwrap();
+            let copied = sqlx::query(
+                "INSERT INTO sessions (id, data, expires_at, staff_id, created_at, last_seen_at, user_agent)
+                 SELECT ?, data, expires_at, staff_id, created_at, last_seen_at, user_agent
+                 FROM sessions WHERE id = ?",
+            )
+            .bind(stegvis_store::session_key(&new_id))
+            .bind(stegvis_store::session_key(id))
+            .execute(&self.pool)
+            .await
+            .unwrap();
+            assert_eq!(copied.rows_affected(), 1, "no session to copy");
             copy.cookies.insert(SESSION_COOKIE.into(), new_id);
         }
         copy

@@ -1,0 +1,202 @@
+//! The life of a staff account after it is created: a new password (ending
+//! the account's other sessions), disabling and enabling, one-time
+//! password-reset links and resetting a lost second factor. Each change that
+//! must end sessions does so in the same transaction, so no request can slip
+//! in between with the old state.
+
+use crate::{Store, StoreResult};
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+/// A password-reset link as stored (only the hash of its token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordResetRow {
+    pub staff_id: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Replaces an account's password hash and ends every session of the
+    /// account except the one stored under `keep` (the browser that changed
+    /// it); returns how many sessions ended.
+    pub async fn change_password(
+        &self,
+        staff_id: &str,
+        hash: &str,
+        keep: Option<&str>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE staff SET password_hash = ? WHERE id = ?")
+            .bind(hash)
+            .bind(staff_id)
+            .execute(&mut *tx)
+            .await?;
+        let ended =
+            sqlx::query("DELETE FROM sessions WHERE staff_id = ? AND (? IS NULL OR id <> ?)")
+                .bind(staff_id)
+                .bind(keep)
+                .bind(keep)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    /// Disables (with `disabled`) or enables an account of the organisation.
+    /// Disabling ends all its sessions and unused reset links at once.
+    /// Returns `false` when the organisation has no such account.
+    pub async fn set_staff_disabled(
+        &self,
+        organisation_id: &str,
+        staff_id: &str,
+        disabled: bool,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE staff SET disabled_at = CASE WHEN ? THEN COALESCE(disabled_at, ?) ELSE NULL END
+             WHERE id = ? AND organisation_id = ?",
+        )
+        .bind(disabled)
+        .bind(Utc::now())
+        .bind(staff_id)
+        .bind(organisation_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE staff_id = ?")
+                .bind(staff_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM password_resets WHERE staff_id = ? AND used_at IS NULL")
+                .bind(staff_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Stores a new password-reset link (by the hash of its token) for an
+    /// account; any earlier unused link of the account stops working.
+    pub async fn create_password_reset(
+        &self,
+        staff_id: &str,
+        created_by: &str,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM password_resets WHERE staff_id = ? AND used_at IS NULL")
+            .bind(staff_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO password_resets (token_hash, staff_id, created_by, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(staff_id)
+        .bind(created_by)
+        .bind(Utc::now())
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The reset link with this token hash, if it can still be used at `now`
+    /// (unused, not expired, the account not disabled).
+    pub async fn password_reset(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<PasswordResetRow>> {
+        let row = sqlx::query(
+            "SELECT r.staff_id, r.expires_at FROM password_resets r JOIN staff s ON s.id = r.staff_id
+             WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?
+               AND s.disabled_at IS NULL",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| PasswordResetRow {
+            staff_id: r.get("staff_id"),
+            expires_at: r.get("expires_at"),
+        }))
+    }
+
+    /// Uses a reset link: marks it used (only if it still can be used at
+    /// `now`), sets the new password hash and ends every session of the
+    /// account, in one transaction. Returns the account's id, or `None` when
+    /// the link was used, replaced or expired (also by a request at the same
+    /// moment).
+    pub async fn use_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<String>> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "UPDATE password_resets SET used_at = ?
+             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
+               AND staff_id IN (SELECT id FROM staff WHERE disabled_at IS NULL)
+             RETURNING staff_id",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let staff_id: String = row.get("staff_id");
+        sqlx::query("UPDATE staff SET password_hash = ? WHERE id = ?")
+            .bind(password_hash)
+            .bind(&staff_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE staff_id = ?")
+            .bind(&staff_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(staff_id))
+    }
+
+    /// Turns off two-factor sign-in of an account of the organisation whose
+    /// owner lost their authenticator, and ends its sessions; they set it up
+    /// again after signing in with their password. `false` when the
+    /// organisation has no such account.
+    pub async fn reset_two_factor(
+        &self,
+        organisation_id: &str,
+        staff_id: &str,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE staff SET totp_secret = NULL, totp_last_step = NULL
+             WHERE id = ? AND organisation_id = ?",
+        )
+        .bind(staff_id)
+        .bind(organisation_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM sessions WHERE staff_id = ?")
+            .bind(staff_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

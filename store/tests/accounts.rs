@@ -1,0 +1,418 @@
+//! Sign-in records against a real SQLite database: attempts reserved before a
+//! secret is checked (so a limit holds under concurrency), phones' PIN
+//! reservations, sessions kept only as a hash and tied to their account, and
+//! the account changes that end sessions (new password, disabling, reset
+//! links, a reset second factor).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
+
+use chrono::{Duration, Utc};
+use sqlx::{Row, SqlitePool};
+use stegvis_domain::throttle::{LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS};
+use stegvis_store::{
+    session_key, AttemptKind, AttemptLimit, NewStaff, Reservation, Role, SessionWrite, Store,
+};
+
+struct Org {
+    store: Store,
+    pool: SqlitePool,
+    org: String,
+    staff: String,
+    admin: String,
+}
+
+async fn setup(pool: SqlitePool) -> Org {
+    let store = Store::from_pool(pool.clone());
+    let org = store.create_organisation("Förbundet").await.unwrap();
+    let mut ids = Vec::new();
+    for (email, role) in [("lotta@x.se", Role::CaseManager), ("ada@x.se", Role::Admin)] {
+        ids.push(
+            store
+                .create_staff(&NewStaff {
+                    organisation_id: &org.id,
+                    email,
+                    name: email,
+                    password_hash: "old-hash",
+                    roles: &[role],
+                })
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    Org {
+        store,
+        pool,
+        org: org.id,
+        admin: ids.pop().unwrap(),
+        staff: ids.pop().unwrap(),
+    }
+}
+
+fn account(key: &str) -> AttemptLimit<'_> {
+    AttemptLimit {
+        kind: AttemptKind::LoginAccount,
+        key,
+        policy: LOGIN_PER_ACCOUNT,
+    }
+}
+
+fn address(key: &str) -> AttemptLimit<'_> {
+    AttemptLimit {
+        kind: AttemptKind::LoginAddress,
+        key,
+        policy: LOGIN_PER_ADDRESS,
+    }
+}
+
+async fn rows(o: &Org, key: &str) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM failed_attempts WHERE key = ?")
+        .bind(key)
+        .fetch_one(&o.pool)
+        .await
+        .unwrap()
+        .get(0)
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn an_attempt_is_recorded_before_the_check_and_released_when_it_succeeds(pool: SqlitePool) {
+    let o = setup(pool).await;
+    let now = Utc::now();
+    let Reservation::Allowed { attempt } = o
+        .store
+        .reserve_attempt(&[address("10.0.0.1"), account("a@x.se")], now)
+        .await
+        .unwrap()
+    else {
+        panic!("locked with no failures")
+    };
+    assert_eq!(
+        (rows(&o, "10.0.0.1").await, rows(&o, "a@x.se").await),
+        (1, 1)
+    );
+    o.store.release_attempt(&attempt).await.unwrap();
+    assert_eq!(
+        (rows(&o, "10.0.0.1").await, rows(&o, "a@x.se").await),
+        (0, 0)
+    );
+    // Five reserved and never released: the sixth is locked and records nothing.
+    for _ in 0..5 {
+        assert!(matches!(
+            o.store
+                .reserve_attempt(&[account("a@x.se")], now)
+                .await
+                .unwrap(),
+            Reservation::Allowed { .. }
+        ));
+    }
+    let locked = o
+        .store
+        .reserve_attempt(&[address("10.0.0.2"), account("a@x.se")], now)
+        .await
+        .unwrap();
+    assert_eq!(
+        locked,
+        Reservation::Locked {
+            until: now + LOGIN_PER_ACCOUNT.lockout
+        }
+    );
+    assert_eq!(
+        (rows(&o, "10.0.0.2").await, rows(&o, "a@x.se").await),
+        (0, 5)
+    );
+    // Later than the lock: allowed again.
+    assert!(matches!(
+        o.store
+            .reserve_attempt(&[account("a@x.se")], now + Duration::minutes(16))
+            .await
+            .unwrap(),
+        Reservation::Allowed { .. }
+    ));
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn parallel_reservations_stop_exactly_at_the_limit(pool: SqlitePool) {
+    let o = setup(pool).await;
+    let now = Utc::now();
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let store = o.store.clone();
+            tokio::spawn(async move {
+                store
+                    .reserve_attempt(&[account("b@x.se")], now)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut allowed = 0;
+    for task in tasks {
+        if matches!(task.await.unwrap(), Reservation::Allowed { .. }) {
+            allowed += 1;
+        }
+    }
+    assert_eq!(allowed, LOGIN_PER_ACCOUNT.max_failures);
+    assert_eq!(rows(&o, "b@x.se").await, 5);
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn a_session_is_stored_only_under_the_hash_of_its_id(pool: SqlitePool) {
+    let o = setup(pool).await;
+    let write = SessionWrite {
+        data: "{}",
+        expires_at: i64::MAX / 2,
+        staff_id: Some(&o.staff),
+        label: Some("Firefox på Linux"),
+    };
+    assert!(o
+        .store
+        .create_session("cookie-value", &write)
+        .await
+        .unwrap());
+    let stored: Vec<String> = sqlx::query("SELECT id FROM sessions")
+        .fetch_all(&o.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get("id"))
+        .collect();
+    assert_eq!(stored, [session_key("cookie-value")]);
+    assert_ne!(stored[0], "cookie-value");
+    assert_eq!(stored[0].len(), 64);
+    // Found by the id the cookie holds, not by what the table holds.
+    assert!(o
+        .store
+        .load_session("cookie-value", 0)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(o.store.load_session(&stored[0], 0).await.unwrap().is_none());
+    let listed = o.store.staff_sessions(&o.staff, 0).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].key, stored[0]);
+    assert_eq!(listed[0].label.as_deref(), Some("Firefox på Linux"));
+    assert!(listed[0].created_at.is_some() && listed[0].last_seen_at.is_some());
+}
+
+async fn sessions_of(o: &Org, staff: &str, ids: &[&str]) {
+    for id in ids {
+        o.store
+            .create_session(
+                id,
+                &SessionWrite {
+                    data: "{}",
+                    expires_at: i64::MAX / 2,
+                    staff_id: Some(staff),
+                    label: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
+}
+
+async fn alive(o: &Org, id: &str) -> bool {
+    o.store.load_session(id, 0).await.unwrap().is_some()
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn a_staff_member_ends_one_or_all_other_sessions_and_only_their_own(pool: SqlitePool) {
+    let o = setup(pool).await;
+    sessions_of(&o, &o.staff, &["mine-1", "mine-2", "mine-3"]).await;
+    sessions_of(&o, &o.admin, &["theirs"]).await;
+    // Someone else's session is not theirs to end.
+    assert!(!o
+        .store
+        .end_staff_session(&o.staff, &session_key("theirs"))
+        .await
+        .unwrap());
+    assert!(o
+        .store
+        .end_staff_session(&o.staff, &session_key("mine-3"))
+        .await
+        .unwrap());
+    assert!(!alive(&o, "mine-3").await);
+    let ended = o
+        .store
+        .end_staff_sessions(&o.staff, Some(&session_key("mine-1")))
+        .await
+        .unwrap();
+    assert_eq!(ended, 1);
+    assert!(alive(&o, "mine-1").await && !alive(&o, "mine-2").await);
+    assert!(alive(&o, "theirs").await);
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn a_new_password_ends_the_other_sessions(pool: SqlitePool) {
+    let o = setup(pool).await;
+    sessions_of(&o, &o.staff, &["here", "elsewhere"]).await;
+    sessions_of(&o, &o.admin, &["admin"]).await;
+    let ended = o
+        .store
+        .change_password(&o.staff, "new-hash", Some(&session_key("here")))
+        .await
+        .unwrap();
+    assert_eq!(ended, 1);
+    assert!(alive(&o, "here").await && !alive(&o, "elsewhere").await && alive(&o, "admin").await);
+    let creds = o
+        .store
+        .staff_credentials_by_id(&o.staff)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(creds.password_hash, "new-hash");
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn disabling_ends_every_session_and_only_within_the_organisation(pool: SqlitePool) {
+    let o = setup(pool).await;
+    sessions_of(&o, &o.staff, &["s1", "s2"]).await;
+    let other = o.store.create_organisation("Annat").await.unwrap();
+    assert!(!o
+        .store
+        .set_staff_disabled(&other.id, &o.staff, true)
+        .await
+        .unwrap());
+    assert!(alive(&o, "s1").await);
+    assert!(o
+        .store
+        .set_staff_disabled(&o.org, &o.staff, true)
+        .await
+        .unwrap());
+    assert!(!alive(&o, "s1").await && !alive(&o, "s2").await);
+    assert!(o.store.staff(&o.staff).await.unwrap().unwrap().disabled);
+    assert!(o
+        .store
+        .set_staff_disabled(&o.org, &o.staff, false)
+        .await
+        .unwrap());
+    assert!(!o.store.staff(&o.staff).await.unwrap().unwrap().disabled);
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn a_reset_link_works_once_within_its_time_and_only_the_newest(pool: SqlitePool) {
+    let o = setup(pool).await;
+    let now = Utc::now();
+    let expires = now + Duration::hours(24);
+    o.store
+        .create_password_reset(&o.staff, &o.admin, "hash-1", expires)
+        .await
+        .unwrap();
+    assert!(o
+        .store
+        .password_reset("hash-1", now)
+        .await
+        .unwrap()
+        .is_some());
+    // A newer link replaces it.
+    o.store
+        .create_password_reset(&o.staff, &o.admin, "hash-2", expires)
+        .await
+        .unwrap();
+    assert!(o
+        .store
+        .password_reset("hash-1", now)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(o
+        .store
+        .use_password_reset("hash-1", "x", now)
+        .await
+        .unwrap()
+        .is_none());
+    // Expired at its time.
+    assert!(o
+        .store
+        .password_reset("hash-2", expires)
+        .await
+        .unwrap()
+        .is_none());
+    sessions_of(&o, &o.staff, &["s1"]).await;
+    assert_eq!(
+        o.store
+            .use_password_reset("hash-2", "reset-hash", now)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(o.staff.as_str())
+    );
+    assert!(!alive(&o, "s1").await);
+    let creds = o
+        .store
+        .staff_credentials_by_id(&o.staff)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(creds.password_hash, "reset-hash");
+    // Used: never again.
+    assert!(o
+        .store
+        .use_password_reset("hash-2", "again", now)
+        .await
+        .unwrap()
+        .is_none());
+    // Not for a disabled account.
+    o.store
+        .create_password_reset(&o.staff, &o.admin, "hash-3", expires)
+        .await
+        .unwrap();
+    o.store
+        .set_staff_disabled(&o.org, &o.staff, true)
+        .await
+        .unwrap();
+    assert!(o
+        .store
+        .password_reset("hash-3", now)
+        .await
+        .unwrap()
+        .is_none());
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn parallel_uses_of_one_reset_link_set_one_password(pool: SqlitePool) {
+    let o = setup(pool).await;
+    let now = Utc::now();
+    o.store
+        .create_password_reset(&o.staff, &o.admin, "hash", now + Duration::hours(1))
+        .await
+        .unwrap();
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let store = o.store.clone();
+            tokio::spawn(async move {
+                store
+                    .use_password_reset("hash", &format!("hash-{i}"), now)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut used = 0;
+    for task in tasks {
+        used += usize::from(task.await.unwrap().is_some());
+    }
+    assert_eq!(used, 1);
+}
+
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn a_reset_second_factor_is_off_and_the_sessions_end(pool: SqlitePool) {
+    let o = setup(pool).await;
+    sqlx::query("UPDATE staff SET totp_secret = 'x', totp_last_step = 5 WHERE id = ?")
+        .bind(&o.admin)
+        .execute(&o.pool)
+        .await
+        .unwrap();
+    sessions_of(&o, &o.admin, &["s1"]).await;
+    let other = o.store.create_organisation("Annat").await.unwrap();
+    assert!(!o.store.reset_two_factor(&other.id, &o.admin).await.unwrap());
+    assert!(o.store.reset_two_factor(&o.org, &o.admin).await.unwrap());
+    let row = sqlx::query("SELECT totp_secret, totp_last_step FROM staff WHERE id = ?")
+        .bind(&o.admin)
+        .fetch_one(&o.pool)
+        .await
+        .unwrap();
+    assert_eq!(row.get::<Option<String>, _>("totp_secret"), None);
+    assert_eq!(row.get::<Option<i64>, _>("totp_last_step"), None);
+    assert!(!alive(&o, "s1").await);
+}
