@@ -622,6 +622,16 @@ fn with_participant(id: &str, submission: &str) -> Vec<(&'static str, String)> {
             "staff/rating",
             format!("id={id}&occasion=intake:0&item=halsa&value=3"),
         ),
+        ("staff/participant-answers", format!("id={id}")),
+        ("staff/participant-lifecycle", format!("id={id}")),
+        (
+            "staff/withdraw-consent",
+            format!("id={id}&date={}&how=verbally", today()),
+        ),
+        (
+            "staff/erasure-request",
+            format!("id={id}&reason=Deltagaren+bad+om+det"),
+        ),
     ]
 }
 
@@ -686,6 +696,7 @@ async fn another_organisations_participant_is_not_found_on_every_staff_endpoint(
         format!("/personal/deltagare/{}/svar/{}", t.b, t.b_submission),
         format!("/personal/deltagare/{}/blad", t.b),
         format!("/personal/deltagare/{}/mote", t.b),
+        format!("/personal/deltagare/{}/alla-svar", t.b),
     ] {
         let page = cm.get(&path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
