@@ -698,7 +698,7 @@ pub mod ssr {
         participant_id: &str,
         code: &str,
     ) -> Result<(), AppError> {
-        use crate::auth::ssr as session;
+        use crate::session::ssr as session;
         let kept = SheetCode {
             participant_id: participant_id.to_owned(),
             sealed: state
@@ -715,7 +715,7 @@ pub mod ssr {
         participant_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<stegvis_store::zeroize::Zeroizing<String>>, AppError> {
-        use crate::auth::ssr as session;
+        use crate::session::ssr as session;
         let kept: Option<SheetCode> = session::get(&session::session().await?, SHEET_KEY).await?;
         match kept {
             Some(kept) if kept.participant_id == participant_id && now < kept.until => Ok(Some(

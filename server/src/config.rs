@@ -169,11 +169,6 @@ impl Config {
             Some(v) => parse_bool("STEGVIS_TRUST_PROXY", &v)?,
             None => file.trust_proxy.unwrap_or(false),
         };
-        let retention_every = retention_hours(
-            lookup("STEGVIS_RETENTION_HOURS")
-                .or(file.retention_hours.map(|h| h.to_string()))
-                .as_deref(),
-        )?;
         let secret_key = lookup("STEGVIS_SECRET_KEY")
             .filter(|k| !k.trim().is_empty())
             .map(|k| secret("STEGVIS_SECRET_KEY", &k))
@@ -195,11 +190,16 @@ impl Config {
             .filter(|k| !k.trim().is_empty())
             .map(|k| secret("STEGVIS_OLD_SECRET_KEYS", k))
             .collect::<Result<Vec<_>, _>>()?;
+        let retention_every = retention_hours(
+            lookup("STEGVIS_RETENTION_HOURS")
+                .or(file.retention_hours.map(|h| h.to_string()))
+                .as_deref(),
+        )?;
         Ok(Self {
+            retention_every,
             secret_key,
             secret_key_file,
             old_secret_keys,
-            retention_every,
             secure_cookies,
             trust_proxy,
             public_url: lookup("STEGVIS_PUBLIC_URL")
@@ -460,6 +460,42 @@ mod tests {
     }
 
     #[test]
+    fn secret_keys_are_read_checked_and_never_echoed() {
+        let key = SecretKey::generate();
+        let old = SecretKey::generate();
+        let c = config(&[
+            ("STEGVIS_CONFIG", "/dev/null"),
+            ("STEGVIS_SECRET_KEY", key.to_base64().as_str()),
+            (
+                "STEGVIS_OLD_SECRET_KEYS",
+                &format!("{}, ", old.to_base64().as_str()),
+            ),
+        ])
+        .unwrap();
+        assert_eq!(c.secret_key.as_ref(), Some(&key));
+        assert_eq!(c.old_secret_keys, vec![old]);
+        assert!(!format!("{c:?}").contains(key.to_base64().as_str()));
+        let c = config(&[("STEGVIS_CONFIG", "/dev/null")]).unwrap();
+        assert_eq!((c.secret_key, c.secret_key_file), (None, None));
+        let wrong = "c2VjcmV0LWJ1dC10b28tc2hvcnQ=";
+        let err = config(&[
+            ("STEGVIS_CONFIG", "/dev/null"),
+            ("STEGVIS_SECRET_KEY", wrong),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("STEGVIS_SECRET_KEY") && err.contains("32 random bytes"));
+        assert!(!err.contains(wrong), "{err}");
+        let err = config(&[
+            ("STEGVIS_CONFIG", "/dev/null"),
+            ("STEGVIS_SECRET_KEY", key.to_base64().as_str()),
+            ("STEGVIS_SECRET_KEY_FILE", "/etc/stegvis/secret.key"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("not both"));
+    }
+
+    #[test]
     fn the_public_url_is_an_origin_and_required_outside_demo_mode() {
         let bound: SocketAddr = "0.0.0.0:8080".parse().unwrap();
         let c = config(&[("STEGVIS_CONFIG", "/dev/null")]).unwrap();
@@ -521,42 +557,6 @@ mod tests {
     }
 
     #[test]
-    fn secret_keys_are_read_checked_and_never_echoed() {
-        let key = SecretKey::generate();
-        let old = SecretKey::generate();
-        let c = config(&[
-            ("STEGVIS_CONFIG", "/dev/null"),
-            ("STEGVIS_SECRET_KEY", key.to_base64().as_str()),
-            (
-                "STEGVIS_OLD_SECRET_KEYS",
-                &format!("{}, ", old.to_base64().as_str()),
-            ),
-        ])
-        .unwrap();
-        assert_eq!(c.secret_key.as_ref(), Some(&key));
-        assert_eq!(c.old_secret_keys, vec![old]);
-        assert!(!format!("{c:?}").contains(key.to_base64().as_str()));
-        let c = config(&[("STEGVIS_CONFIG", "/dev/null")]).unwrap();
-        assert_eq!((c.secret_key, c.secret_key_file), (None, None));
-        let wrong = "c2VjcmV0LWJ1dC10b28tc2hvcnQ=";
-        let err = config(&[
-            ("STEGVIS_CONFIG", "/dev/null"),
-            ("STEGVIS_SECRET_KEY", wrong),
-        ])
-        .unwrap_err()
-        .to_string();
-        assert!(err.contains("STEGVIS_SECRET_KEY") && err.contains("32 random bytes"));
-        assert!(!err.contains(wrong), "{err}");
-        let err = config(&[
-            ("STEGVIS_CONFIG", "/dev/null"),
-            ("STEGVIS_SECRET_KEY", key.to_base64().as_str()),
-            ("STEGVIS_SECRET_KEY_FILE", "/etc/stegvis/secret.key"),
-        ])
-        .unwrap_err();
-        assert!(err.to_string().contains("not both"));
-    }
-
-    #[test]
     fn a_bad_address_is_named() {
         let err =
             config(&[("STEGVIS_CONFIG", "/dev/null"), ("STEGVIS_ADDR", "nowhere")]).unwrap_err();
@@ -585,6 +585,7 @@ mod tests {
         ));
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
     #[test]
     fn retention_runs_daily_unless_turned_off() {
         use std::time::Duration;

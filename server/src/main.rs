@@ -42,6 +42,11 @@ enum Command {
         #[arg(long, default_value_t = demo::POPULATION)]
         participants: usize,
     },
+    /// Manage the secret key that seals personnummer and two-factor secrets.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Erase every record whose organisation's retention period has ended,
     /// and prune expired sessions, old failed attempts and spent or expired
     /// access codes. The server also does this by itself every
@@ -53,11 +58,6 @@ enum Command {
         /// Only this organisation, by name or id.
         #[arg(long)]
         organisation: Option<String>,
-    },
-    /// Manage the secret key that seals personnummer and two-factor secrets.
-    Keys {
-        #[command(subcommand)]
-        command: KeysCommand,
     },
     /// Write an export for scheduled reporting, to a file or standard output.
     /// The same figures as the evaluator's dashboard for the same filter;
@@ -120,7 +120,6 @@ struct ExportArgs {
     /// decision); written to the audit log with the export.
     #[arg(long)]
     purpose: Option<String>,
-
     /// CSV separator: semicolon (Swedish Excel) or comma.
     #[arg(long, default_value = "semicolon")]
     separator: String,
@@ -220,6 +219,10 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Retention {
+            dry_run,
+            organisation,
+        } => retention(store, dry_run, organisation.as_deref()).await,
         Command::Keys {
             command: KeysCommand::Rotate,
         } => {
@@ -244,10 +247,6 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Retention {
-            dry_run,
-            organisation,
-        } => retention(store, dry_run, organisation.as_deref()).await,
         Command::Demo { participants } => {
             let instrument = load_instrument(&config, &store).await?;
             let today = chrono::Local::now().date_naive();
@@ -296,6 +295,10 @@ async fn create_admin(
     name: &str,
     case_manager: bool,
 ) -> anyhow::Result<()> {
+    use stegvis_domain::text::{plain_text, NAME_MAX_CHARS, ORGANISATION_MAX_CHARS};
+    let organisation = plain_text(organisation, "--organisation", ORGANISATION_MAX_CHARS)?;
+    let name = plain_text(name, "--name", NAME_MAX_CHARS)?;
+    let (organisation, name) = (organisation.as_str(), name.as_str());
     if !app::admin::looks_like_email(email) {
         anyhow::bail!(
             "\"{}\" is not an e-mail address",
@@ -475,10 +478,6 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
         fran: args.from.clone(),
         till: args.to.clone(),
         ..Default::default()
-    use stegvis_domain::text::{plain_text, NAME_MAX_CHARS, ORGANISATION_MAX_CHARS};
-    let organisation = plain_text(organisation, "--organisation", ORGANISATION_MAX_CHARS)?;
-    let name = plain_text(name, "--name", NAME_MAX_CHARS)?;
-    let (organisation, name) = (organisation.as_str(), name.as_str());
     };
     let filter = app::evaluator::ssr::filter_from(&query).map_err(|e| anyhow::anyhow!("{e}"))?;
     let name = match (args.kind, args.format.as_str()) {
