@@ -537,7 +537,9 @@ pub(crate) mod ssr {
 
     /// Any spelling of a UUID as the lower-case hyphenated form the store keeps.
     pub fn canonical_uuid(id: &str) -> Option<String> {
-        uuid::Uuid::try_parse(id.trim()).ok().map(|u| u.hyphenated().to_string())
+        uuid::Uuid::try_parse(id.trim())
+            .ok()
+            .map(|u| u.hyphenated().to_string())
     }
 
     #[cfg(test)]
@@ -556,7 +558,12 @@ pub(crate) mod ssr {
             ] {
                 assert_eq!(canonical_submission_id(spelling).unwrap(), canonical);
             }
-            for bad in ["", "x", "5b0b7f55-2a53-4a8e-9a53-61b7f0c2d9a", "5b0b7f55\u{0}"] {
+            for bad in [
+                "",
+                "x",
+                "5b0b7f55-2a53-4a8e-9a53-61b7f0c2d9a",
+                "5b0b7f55\u{0}",
+            ] {
                 assert_eq!(canonical_submission_id(bad).unwrap_err().status(), 400);
             }
         }

@@ -735,7 +735,8 @@ pub mod ssr {
         let state = app_state()?;
         // Ids are UUIDs: any spelling of one finds the participant, anything
         // else finds nobody (and reaches no query).
-        let id = crate::check_in::ssr::canonical_uuid(id).ok_or_else(AppError::unknown_participant)?;
+        let id =
+            crate::check_in::ssr::canonical_uuid(id).ok_or_else(AppError::unknown_participant)?;
         let participant = state
             .store
             .participant_in(&staff.organisation_id, &id)

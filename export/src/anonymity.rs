@@ -66,7 +66,7 @@ impl DatePrecision {
         match self {
             Self::Day => Period::Day(date),
             Self::Month => Period::Month(date.year(), date.month()),
-            Self::Quarter => Period::Quarter(date.year(), (date.month() + 2) / 3),
+            Self::Quarter => Period::Quarter(date.year(), date.month().div_ceil(3)),
             Self::Year => Period::Year(date.year()),
             Self::Hidden => Period::Hidden,
         }

@@ -509,12 +509,21 @@ mod tests {
             "http://127.0.0.1:41234"
         );
         for (given, origin) in [
-            ("https://Stegvis.Forbundet.se/", "https://stegvis.forbundet.se"),
-            ("https://stegvis.forbundet.se:443", "https://stegvis.forbundet.se"),
+            (
+                "https://Stegvis.Forbundet.se/",
+                "https://stegvis.forbundet.se",
+            ),
+            (
+                "https://stegvis.forbundet.se:443",
+                "https://stegvis.forbundet.se",
+            ),
             ("http://192.168.1.5:3000", "http://192.168.1.5:3000"),
         ] {
-            let c = config(&[("STEGVIS_CONFIG", "/dev/null"), ("STEGVIS_PUBLIC_URL", given)])
-                .unwrap();
+            let c = config(&[
+                ("STEGVIS_CONFIG", "/dev/null"),
+                ("STEGVIS_PUBLIC_URL", given),
+            ])
+            .unwrap();
             assert_eq!(c.public_origin(bound).unwrap(), origin);
         }
         for bad in [
@@ -526,7 +535,10 @@ mod tests {
         ] {
             let err = config(&[("STEGVIS_CONFIG", "/dev/null"), ("STEGVIS_PUBLIC_URL", bad)])
                 .unwrap_err();
-            assert!(err.to_string().contains("STEGVIS_PUBLIC_URL"), "{bad}: {err}");
+            assert!(
+                err.to_string().contains("STEGVIS_PUBLIC_URL"),
+                "{bad}: {err}"
+            );
         }
     }
 

@@ -31,8 +31,7 @@ pub const WORKER_POLICY: &str =
     "default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /// Features no page uses, turned off for the page and anything it embeds.
-pub const PERMISSIONS_POLICY: &str =
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+pub const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
 
 /// Two years, the submission length of the HSTS preload list.
 pub const HSTS: &str = "max-age=63072000; includeSubDomains";

@@ -341,7 +341,11 @@ pub async fn read_body_within_limit(
 /// function. Browsers send `Sec-Fetch-Site` and `Origin` with every POST; a
 /// request with neither is not from a browser (and carries no victim's
 /// cookies by accident). Session cookies are also `SameSite=Lax`.
-async fn refuse_cross_site(public_origin: std::sync::Arc<str>, req: Request, next: Next) -> Response {
+async fn refuse_cross_site(
+    public_origin: std::sync::Arc<str>,
+    req: Request,
+    next: Next,
+) -> Response {
     let safe = matches!(
         *req.method(),
         axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS

@@ -511,10 +511,7 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
         &store,
         &org,
         None,
-        &format!(
-            "{name} (command line){purpose} {}",
-            query.to_query_string()
-        ),
+        &format!("{name} (command line){purpose} {}", query.to_query_string()),
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -574,10 +571,7 @@ fn full_detail(
         anyhow::bail!("--purpose must say in words (at least 10 characters, one line) why full detail is needed");
     }
     let purpose: String = purpose.chars().take(500).collect();
-    Ok((
-        Detail::Full,
-        format!(", full detail, purpose: {purpose:?}"),
-    ))
+    Ok((Detail::Full, format!(", full detail, purpose: {purpose:?}")))
 }
 
 /// Reads the instrument new check-ins use (the configured file, or the

@@ -77,7 +77,10 @@ fn assert_common_headers(path: &str, res: &Reply) {
         .header("content-security-policy")
         .unwrap_or_else(|| panic!("{path}: no Content-Security-Policy"));
     assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
-    assert!(policy.contains("frame-ancestors 'none'"), "{path}: {policy}");
+    assert!(
+        policy.contains("frame-ancestors 'none'"),
+        "{path}: {policy}"
+    );
     assert!(policy.contains("base-uri 'none'"), "{path}: {policy}");
 }
 
@@ -89,7 +92,10 @@ async fn every_page_has_a_csp_with_a_fresh_nonce_that_its_scripts_carry() {
         let first = client.get(path).await;
         let second = client.get(path).await;
         assert!(
-            first.header("content-type").unwrap_or_default().starts_with("text/html"),
+            first
+                .header("content-type")
+                .unwrap_or_default()
+                .starts_with("text/html"),
             "{path}: {:?}",
             first.headers
         );
@@ -130,7 +136,10 @@ async fn api_files_redirects_and_errors_have_a_closed_policy() {
         ("/healthz", client.get("/healthz").await),
         ("/pkg/stegvis.css", client.get("/pkg/stegvis.css").await),
         ("/pkg/none.js", client.get("/pkg/none.js").await),
-        ("/manifest.webmanifest", client.get("/manifest.webmanifest").await),
+        (
+            "/manifest.webmanifest",
+            client.get("/manifest.webmanifest").await,
+        ),
         ("/api/me", client.post("/api/me", "").await),
         (
             "/api/access/code",
@@ -223,7 +232,10 @@ async fn the_host_header_never_reaches_an_access_sheet() {
         .await;
     let participant = app.participant(&cm).await;
     let mut staff = app.signed_in(&cm, None).await;
-    let evil = [("host", "evil.example"), ("x-forwarded-host", "evil.example")];
+    let evil = [
+        ("host", "evil.example"),
+        ("x-forwarded-host", "evil.example"),
+    ];
     let res = staff
         .post_with(
             "/api/staff/access-code",
@@ -240,10 +252,7 @@ async fn the_host_header_never_reaches_an_access_sheet() {
         )
         .await;
     let sheet: app::staff::AccessSheet = res.json();
-    assert_eq!(
-        sheet.link,
-        format!("http://localhost/kod?k={}", sheet.code)
-    );
+    assert_eq!(sheet.link, format!("http://localhost/kod?k={}", sheet.code));
     assert!(!res.text.contains("evil"), "{}", res.text);
     let page = staff
         .send(
@@ -268,7 +277,10 @@ async fn an_origin_is_refused_unless_scheme_host_and_port_all_match() {
     let mut client = app.client();
     let post = "lang=en&pictures=on&size=normal&return_to=%2F";
     let refused: [&[(&str, &str)]; 5] = [
-        &[("origin", "http://stegvis.example"), ("host", "stegvis.example")],
+        &[
+            ("origin", "http://stegvis.example"),
+            ("host", "stegvis.example"),
+        ],
         &[
             ("origin", "https://stegvis.example:8443"),
             ("host", "stegvis.example:8443"),
@@ -278,14 +290,20 @@ async fn an_origin_is_refused_unless_scheme_host_and_port_all_match() {
             ("sec-fetch-site", "same-origin"),
             ("origin", "http://stegvis.example"),
         ],
-        &[("sec-fetch-site", "cross-site"), ("origin", "https://stegvis.example")],
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://stegvis.example"),
+        ],
     ];
     for headers in refused {
         let res = client.post_with("/api/preferences", post, headers).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{headers:?}");
     }
     let allowed: [&[(&str, &str)]; 4] = [
-        &[("origin", "https://stegvis.example"), ("host", "evil.example")],
+        &[
+            ("origin", "https://stegvis.example"),
+            ("host", "evil.example"),
+        ],
         &[("origin", "https://STEGVIS.example:443")],
         &[
             ("sec-fetch-site", "same-origin"),
@@ -337,7 +355,10 @@ async fn read_until_closed(stream: &mut TcpStream, within: Duration) -> (String,
             ),
         }
     }
-    (String::from_utf8_lossy(&got).into_owned(), started.elapsed())
+    (
+        String::from_utf8_lossy(&got).into_owned(),
+        started.elapsed(),
+    )
 }
 
 /// Reads one whole response with `Content-Length`, leaving the connection open.
@@ -381,7 +402,9 @@ async fn slow_headers_a_stalled_body_and_idle_connections_are_cut_off() {
 
     // Headers that never finish.
     let mut slow = TcpStream::connect(address).await.unwrap();
-    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0").await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0")
+        .await
+        .unwrap();
     let (_, took) = read_until_closed(&mut slow, Duration::from_secs(5)).await;
     assert!(took < Duration::from_secs(3), "{took:?}");
 

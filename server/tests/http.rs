@@ -437,9 +437,7 @@ async fn a_programmes_window_decides_what_is_open() {
 /// the UNIQUE constraint on drafts), and nothing of the second phone is kept.
 #[tokio::test]
 async fn a_submission_id_of_another_participants_draft_is_a_conflict() {
-    let Signed {
-        app, mut phone, ..
-    } = signed_in("taken-sid").await;
+    let Signed { app, mut phone, .. } = signed_in("taken-sid").await;
     let org = app.store.find_organisation(None).await.unwrap().unwrap();
     let cm = app
         .staff(&org, "cm2-taken-sid@forbund.se", &[Role::CaseManager])
@@ -480,7 +478,12 @@ async fn a_submission_id_of_another_participants_draft_is_a_conflict() {
         )
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
-    assert!(app.store.answered_occasions(&other).await.unwrap().is_empty());
+    assert!(app
+        .store
+        .answered_occasions(&other)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// Every spelling of a UUID names the same submission and is stored in one

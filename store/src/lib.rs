@@ -36,12 +36,12 @@ pub use access::{AccessCodeRow, DeviceRow};
 pub use accounts::PasswordResetRow;
 pub use attempts::{AttemptLimit, Reservation};
 pub use audit::{
-    entry_hash, participant_ref, AuditEntry, AuditRow, BrokenLink, ChainReport, Link, NewAuditEntry,
-    GENESIS_HASH,
+    entry_hash, participant_ref, AuditEntry, AuditRow, BrokenLink, ChainReport, Link,
+    NewAuditEntry, GENESIS_HASH,
 };
 pub use lifecycle::{
-    ErasureDecision, ErasureRequest, LifecycleSettings, PruneReport, RetentionCandidate, Withdrawal,
-    WithdrawalHow, WithdrawalOutcome,
+    ErasureDecision, ErasureRequest, LifecycleSettings, PruneReport, RetentionCandidate,
+    Withdrawal, WithdrawalHow, WithdrawalOutcome,
 };
 pub use participants::{
     CaseloadEntry, Consent, NewParticipant, ParticipantCheckIn, ParticipantDetail, ProgrammeSummary,

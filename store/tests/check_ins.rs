@@ -212,7 +212,10 @@ async fn a_submission_id_held_by_another_participants_draft_is_refused(pool: Sql
     assert_eq!(store.draft(&b.id, INTAKE).await.unwrap(), None);
     assert!(store.answered_occasions(&b.id).await.unwrap().is_empty());
     // a's draft is untouched and a can still send it.
-    assert_eq!(store.draft(&a.id, INTAKE).await.unwrap(), Some(draft.clone()));
+    assert_eq!(
+        store.draft(&a.id, INTAKE).await.unwrap(),
+        Some(draft.clone())
+    );
     store
         .store_check_in(&check_in(&instrument, &a.id, id))
         .await

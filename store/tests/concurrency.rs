@@ -257,7 +257,11 @@ async fn a_session_deleted_by_one_request_is_not_brought_back_by_another() {
         staff_id: None,
         label: None,
     };
-    assert!(db.store.create_session("s1", &write("{}", 100)).await.unwrap());
+    assert!(db
+        .store
+        .create_session("s1", &write("{}", 100))
+        .await
+        .unwrap());
     // Another request saves the session it loaded before: kept.
     assert!(db
         .store

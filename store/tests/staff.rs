@@ -7,8 +7,7 @@
 use chrono::{Duration, NaiveDate, Utc};
 use sqlx::{Row, SqlitePool};
 use stegvis_store::{
-    AttemptKind, Consent, Keyring, NewAuditEntry, NewParticipant, NewStaff, Role, Store,
-    StoreError,
+    AttemptKind, Consent, Keyring, NewAuditEntry, NewParticipant, NewStaff, Role, Store, StoreError,
 };
 
 struct Org {
@@ -386,7 +385,12 @@ async fn wrong_pins_lock_the_phone_at_the_limit(pool: SqlitePool) {
         0
     );
     for _ in 0..3 {
-        assert!(o.store.reserve_pin_attempt(&device, 3).await.unwrap().is_some());
+        assert!(o
+            .store
+            .reserve_pin_attempt(&device, 3)
+            .await
+            .unwrap()
+            .is_some());
         o.store.record_pin_failure(&device, 3).await.unwrap();
     }
     assert!(o.store.device("tok").await.unwrap().unwrap().locked);
@@ -450,8 +454,16 @@ async fn sessions_expire(pool: SqlitePool) {
         staff_id: None,
         label: None,
     };
-    assert!(o.store.create_session("s1", &until(100, "{}")).await.unwrap());
-    assert!(!o.store.create_session("s1", &until(100, "{}")).await.unwrap());
+    assert!(o
+        .store
+        .create_session("s1", &until(100, "{}"))
+        .await
+        .unwrap());
+    assert!(!o
+        .store
+        .create_session("s1", &until(100, "{}"))
+        .await
+        .unwrap());
     assert_eq!(
         o.store.load_session("s1", 99).await.unwrap().as_deref(),
         Some("{}")

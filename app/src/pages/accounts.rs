@@ -44,7 +44,7 @@ pub fn SessionsSection() -> impl IntoView {
                                         <tr>
                                             <th scope="row">
                                                 {s.browser.clone()}
-                                                {s.current.then(|| view! { " (den här)" })}
+                                                {s.current.then_some(" (den här)")}
                                             </th>
                                             <td>{s.started.clone()}</td>
                                             <td>{s.last_used.clone()}</td>
