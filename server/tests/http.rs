@@ -315,7 +315,8 @@ async fn a_plain_form_post_is_redirected_back_with_the_error() {
     assert_eq!(res.status, StatusCode::FOUND);
     let location = res.location().unwrap();
     assert!(
-        location.contains("/svara/fraga/1?") && location.contains("__err="),
+        // The error stays on the server for this browser; the address carries none.
+        location.ends_with("/svara/fraga/1") && !location.contains("__err"),
         "{location}"
     );
 
