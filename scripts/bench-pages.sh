@@ -22,14 +22,19 @@ fi
 [ -x /usr/bin/chromium ] && [ -d "$ROOT/tests/node_modules/@playwright/test" ] || "$ROOT/scripts/setup.sh" --browser
 
 work="$(mktemp -d)"
-port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
+free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
+port="$(free_port)"
+# The browser reaches the server through the measuring proxy, so the proxy's
+# address is the public address the server builds links from and checks
+# the Origin of every post against.
+proxy_port="$(free_port)"
 # The server gets the settings below and none of the caller's STEGVIS_*
 # (as in the end-to-end tests); it runs in the temporary directory so that no
 # ./stegvis.toml is read.
 unset_stegvis=()
 for name in $(compgen -e | grep '^STEGVIS_' || true); do unset_stegvis+=(-u "$name"); done
 (cd "$work" && exec env "${unset_stegvis[@]}" STEGVIS_ADDR="127.0.0.1:$port" STEGVIS_DATA_DIR="$work/data" \
-  STEGVIS_DEMO=1 LEPTOS_SITE_ROOT="$site" RUST_LOG=info NO_COLOR=1 "$bin" >"$work/server.log" 2>&1) &
+  STEGVIS_PUBLIC_URL="http://127.0.0.1:$proxy_port" STEGVIS_DEMO=1 LEPTOS_SITE_ROOT="$site" RUST_LOG=info NO_COLOR=1 "$bin" >"$work/server.log" 2>&1) &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -41,4 +46,4 @@ for _ in $(seq 300); do
 done
 
 say "Measuring $bin with $site"
-(cd "$ROOT/tests" && node bench/pages.mjs "http://127.0.0.1:$port" "$work/server.log")
+(cd "$ROOT/tests" && node bench/pages.mjs "http://127.0.0.1:$port" "$work/server.log" "$proxy_port")

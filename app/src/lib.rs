@@ -106,6 +106,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// A participant page's view for a route: the page itself on the server.
+/// The browser bundle never hydrates a participant page ([`is_participant_path`]),
+/// so there it stands in with [`pages::ServerRendered`] and none of the
+/// participant pages' code is shipped to staff browsers.
+#[cfg(feature = "ssr")]
+macro_rules! participant_page {
+    ($page:path) => {
+        $page
+    };
+}
+#[cfg(not(feature = "ssr"))]
+macro_rules! participant_page {
+    ($page:path) => {
+        pages::ServerRendered
+    };
+}
+
 /// The routes. Participant routes render fully on the server before sending
 /// (`SsrMode::Async`) so they work with JavaScript turned off.
 #[component]
@@ -130,21 +147,21 @@ pub fn App() -> impl IntoView {
             <pages::NavigationWatcher />
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
-                    <Route path=path!("/") view=pages::Home ssr=SsrMode::Async />
-                    <Route path=path!("/kod") view=pages::CodePage ssr=SsrMode::Async />
-                    <Route path=path!("/offline") view=pages::OfflinePage ssr=SsrMode::Async />
-                    <Route path=path!("/ny-pin") view=pages::NewPinPage ssr=SsrMode::Async />
-                    <Route path=path!("/pin") view=pages::PinPage ssr=SsrMode::Async />
-                    <Route path=path!("/svara") view=pages::CheckInStart ssr=SsrMode::Async />
+                    <Route path=path!("/") view=participant_page!(pages::Home) ssr=SsrMode::Async />
+                    <Route path=path!("/kod") view=participant_page!(pages::CodePage) ssr=SsrMode::Async />
+                    <Route path=path!("/offline") view=participant_page!(pages::OfflinePage) ssr=SsrMode::Async />
+                    <Route path=path!("/ny-pin") view=participant_page!(pages::NewPinPage) ssr=SsrMode::Async />
+                    <Route path=path!("/pin") view=participant_page!(pages::PinPage) ssr=SsrMode::Async />
+                    <Route path=path!("/svara") view=participant_page!(pages::CheckInStart) ssr=SsrMode::Async />
                     <Route
                         path=path!("/svara/fraga/:step")
-                        view=pages::QuestionPage
+                        view=participant_page!(pages::QuestionPage)
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/svara/granska") view=pages::ReviewPage ssr=SsrMode::Async />
-                    <Route path=path!("/svara/tack") view=pages::ThanksPage ssr=SsrMode::Async />
-                    <Route path=path!("/svara/min-resa") view=pages::JourneyPage ssr=SsrMode::Async />
-                    <Route path=path!("/mina-svar") view=pages::MyAnswersPage ssr=SsrMode::Async />
+                    <Route path=path!("/svara/granska") view=participant_page!(pages::ReviewPage) ssr=SsrMode::Async />
+                    <Route path=path!("/svara/tack") view=participant_page!(pages::ThanksPage) ssr=SsrMode::Async />
+                    <Route path=path!("/svara/min-resa") view=participant_page!(pages::JourneyPage) ssr=SsrMode::Async />
+                    <Route path=path!("/mina-svar") view=participant_page!(pages::MyAnswersPage) ssr=SsrMode::Async />
                     <Route path=path!("/logga-in") view=pages::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/logga-in/kod") view=pages::TwoFactorPage ssr=SsrMode::Async />
                     <Route path=path!("/konto") view=pages::AccountPage ssr=SsrMode::Async />

@@ -3,7 +3,7 @@
  * scripts/bench-pages.sh, which builds, starts a demo server and passes its
  * address and log file:
  *
- *   node tests/bench/pages.mjs http://127.0.0.1:PORT SERVER_LOG
+ *   node tests/bench/pages.mjs http://127.0.0.1:PORT SERVER_LOG [PROXY_PORT]
  *
  * It relies on no more of the pages than their URLs (`/`, `/svara`,
  * `/svara/fraga/1`), the sign-in texts the end-to-end tests use, and roles:
@@ -44,7 +44,7 @@ const PIN = '2580';
 /** Goals the table is checked against (bytes; 1 KB = 1000 bytes). */
 const GOALS = { pageKb: 30, firstVisitKb: 350, repeatStaticKb: 0 };
 
-const [serverURL, serverLog] = process.argv.slice(2);
+const [serverURL, serverLog, proxyPort = '0'] = process.argv.slice(2);
 if (!serverURL || !serverLog) {
   console.error('usage: node tests/bench/pages.mjs SERVER_URL SERVER_LOG');
   process.exit(2);
@@ -77,7 +77,7 @@ class Proxy {
   }
 
   async listen() {
-    await new Promise((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    await new Promise((resolve) => this.server.listen(Number(proxyPort), '127.0.0.1', resolve));
     return `http://127.0.0.1:${this.server.address().port}`;
   }
 

@@ -164,3 +164,15 @@ pub fn NotFound() -> impl IntoView {
         </p>
     }
 }
+
+/// Stands in, in the browser bundle, for a page only the server renders (the
+/// participant pages). A link on a hydrated staff page that leads to one is
+/// followed by the router inside the page; this loads the address from the
+/// server instead, so the real page arrives.
+#[cfg(not(feature = "ssr"))]
+#[component]
+pub fn ServerRendered() -> impl IntoView {
+    Effect::new(|_| {
+        let _ = window().location().reload();
+    });
+}

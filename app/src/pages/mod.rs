@@ -19,6 +19,8 @@ pub use check_in::{
     CheckInStart, OfflinePage, QuestionPage, ReviewPage, SettingsPanel, ThanksPage,
 };
 pub use common::{NavigationWatcher, NotFound};
+#[cfg(not(feature = "ssr"))]
+pub use common::ServerRendered;
 pub use lifecycle::{
     LifecycleAdminPage, MyAnswersPage, ParticipantLifecycleSection, StaffAnswersCopyPage,
 };
