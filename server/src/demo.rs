@@ -35,7 +35,7 @@ pub const FOLLOW_UP_SHOWCASE: usize = 3;
 /// … with an open exit check-in.
 pub const EXIT_SHOWCASE: usize = 2;
 /// … with intake and two follow-ups answered and nothing open: a journey to look at.
-pub const JOURNEY_SHOWCASE: usize = 2;
+pub const JOURNEY_SHOWCASE: usize = 6;
 /// The password of every demo account. Demo only: printed at start.
 pub const DEMO_PASSWORD: &str = "stegvis-demo-2026";
 /// The demo admin's TOTP secret (base32), printed so it can be added to an
