@@ -34,21 +34,21 @@ pub const SESSION_COOKIE: &str = "stegvis_session";
 /// Largest request body a server function accepts. A whole check-in is a few KiB.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-pub use crate::state::ServerState;
+use crate::state::ServerState;
 
 /// Longest path segment a static file is looked up by. File systems take
 /// 255 bytes per name, and the precompressed copies add `.br` or `.gz`; a
 /// longer segment names no file of ours and never reaches the file system,
 /// which would answer "File name too long" (a 500).
-pub const LONGEST_FILE_SEGMENT: usize = 200;
+pub(crate) const LONGEST_FILE_SEGMENT: usize = 200;
 
 /// Longest path a static file is looked up by.
-pub const LONGEST_FILE_PATH: usize = 1024;
+pub(crate) const LONGEST_FILE_PATH: usize = 1024;
 
 /// Whether a request path could name one of the site's files: short enough
 /// for any file system, segment by segment and whole. Checked on the path as
 /// sent: percent-encoding only makes it longer than the name it decodes to.
-pub fn could_name_a_file(path: &str) -> bool {
+pub(crate) fn could_name_a_file(path: &str) -> bool {
     path.len() <= LONGEST_FILE_PATH && path.split('/').all(|s| s.len() <= LONGEST_FILE_SEGMENT)
 }
 
@@ -57,15 +57,22 @@ pub fn router(state: AppState) -> Router {
     router_with_limits(state, &crate::serve::Limits::default())
 }
 
+/// The app's routes, worked out once per process. Working them out runs the
+/// app with resource loading switched off for the whole process (a flag in
+/// `leptos_server`); a page rendered meanwhile (a second router built while
+/// another serves, as tests do) would wait for its data forever.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the whole router for a state; `limits.body_read` bounds how long a
 /// request body may take to arrive.
 pub fn router_with_limits(state: AppState, limits: &crate::serve::Limits) -> Router {
     let body_read = limits.body_read;
-    let hsts = state.secure_cookies;
-    let public_origin: std::sync::Arc<str> = url::Url::parse(&state.public_url)
-        .map(|u| u.origin().ascii_serialization())
-        .unwrap_or_else(|_| state.public_url.clone())
-        .into();
+    // Already an origin: configuration made it one (`config::origin_of`).
+    let public_origin: std::sync::Arc<str> = state.public_url.as_str().into();
     let sessions = SessionManagerLayer::new(crate::sessions::StoreSessions(state.store.clone()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
@@ -78,9 +85,11 @@ pub fn router_with_limits(state: AppState, limits: &crate::serve::Limits) -> Rou
     let trust_proxy = state.trust_proxy;
     // Errors of plain form posts, kept for the browser that sent the form.
     let kept_form_errors = app::form_error::ssr::KeptFormErrors::default();
+    // Secure cookies and HSTS go together: both only where the site is
+    // reached over HTTPS.
     let secure_cookies = state.secure_cookies;
     let site_root = state.leptos_options.site_root.to_string();
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     let context_state = state.clone();
     let pages = Router::new()
@@ -137,10 +146,12 @@ pub fn router_with_limits(state: AppState, limits: &crate::serve::Limits) -> Rou
                     header::VARY,
                     vary_when_encoded(),
                 ))
-                .layer(axum::middleware::from_fn(only_file_names))
-                .service(precompressed(ServeDir::new(
-                    Path::new(&site_root).join("pkg"),
-                ))),
+                .service(site_files(
+                    &Path::new(&site_root).join("pkg"),
+                    tower::service_fn(|_: Request| async {
+                        Ok::<_, Infallible>(StatusCode::NOT_FOUND.into_response())
+                    }),
+                )),
         )
         .fallback_service(
             ServiceBuilder::new()
@@ -154,7 +165,7 @@ pub fn router_with_limits(state: AppState, limits: &crate::serve::Limits) -> Rou
                     header::VARY,
                     vary_when_encoded(),
                 ))
-                .service(site_files(&site_root, not_found)),
+                .service(site_files(Path::new(&site_root), not_found)),
         )
         .layer(axum::middleware::from_fn(move |req, next| {
             crate::form_errors::keep_form_errors(
@@ -180,16 +191,18 @@ pub fn router_with_limits(state: AppState, limits: &crate::serve::Limits) -> Rou
                 // precompressed files) as they are.
                 .layer(CompressionLayer::new())
                 .layer(axum::middleware::from_fn(move |req, next| {
-                    crate::headers::security_headers(hsts, req, next)
+                    crate::headers::security_headers(secure_cookies, req, next)
                 })),
         )
         .with_state(ServerState(state))
 }
 
-/// The site's files, and the 404 page for a path that names none, without
-/// asking the file system about a path no file could have.
+/// The files under `dir` (their precompressed copies when the browser takes
+/// them), and `not_found` for a path that names none, without asking the file
+/// system about a path no file could have (see [`could_name_a_file`]). Used
+/// for /pkg (a plain 404) and the site root (the 404 page).
 fn site_files<N>(
-    site_root: &str,
+    dir: &Path,
     not_found: N,
 ) -> impl tower::Service<Request, Response = Response, Error = Infallible, Future = PageFuture> + Clone
 where
@@ -197,7 +210,7 @@ where
     N::Future: Send,
 {
     use tower::ServiceExt;
-    let files = precompressed(ServeDir::new(site_root)).not_found_service(not_found.clone());
+    let files = precompressed(ServeDir::new(dir)).not_found_service(not_found.clone());
     tower::service_fn(move |req: Request| {
         let files = files.clone();
         let not_found = not_found.clone();
@@ -209,15 +222,6 @@ where
             }
         }) as PageFuture
     })
-}
-
-/// A plain 404 for a path no file could have (see [`could_name_a_file`]).
-async fn only_file_names(req: Request, next: Next) -> Response {
-    if could_name_a_file(req.uri().path()) {
-        next.run(req).await
-    } else {
-        StatusCode::NOT_FOUND.into_response()
-    }
 }
 
 /// Pages and API answers may carry health data: never cache them.
@@ -308,7 +312,7 @@ async fn error_status(res: Response) -> Response {
 /// length or streamed it, and one that stops arriving with 408 (the
 /// connection is then closed), so no handler ever meets a half-read body and
 /// a stalled client holds no connection for long.
-pub async fn read_body_within_limit(
+pub(crate) async fn read_body_within_limit(
     time: std::time::Duration,
     req: Request,
     next: Next,
