@@ -240,11 +240,9 @@ pub mod ssr {
             .get(axum::http::header::COOKIE)?
             .to_str()
             .ok()?;
-        header.split(';').find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == DEVICE_COOKIE && !value.is_empty() && value.len() <= 64)
-                .then(|| value.to_owned())
-        })
+        crate::prefs::cookie_value(header, DEVICE_COOKIE)
+            .filter(|value| !value.is_empty() && value.len() <= 64)
+            .map(str::to_owned)
     }
 
     /// Remembers this phone: HttpOnly, SameSite=Lax, Secure unless turned off

@@ -151,14 +151,14 @@ pub async fn staff_account(id: String) -> Result<StaffAccountDetail, AppError> {
     use crate::auth::ssr as auth;
     let admin = auth::require_role(stegvis_store::Role::Admin).await?;
     let target = ssr::account_of(&admin, &id).await?;
-    let session = auth::session().await?;
-    let reset_link = match auth::get::<ssr::ShownLink>(&session, ssr::RESET_LINK_KEY).await? {
-        Some(shown) if shown.staff_id == target.id => {
-            auth::remove(&session, ssr::RESET_LINK_KEY).await?;
-            Some(shown.link)
-        }
-        _ => None,
-    };
+    let reset_link = crate::session::ssr::take_sealed(
+        ssr::RESET_LINK_KEY,
+        &ssr::reset_link_context(&target.id),
+        chrono::Utc::now(),
+        crate::session::ssr::Afterwards::Remove,
+    )
+    .await?
+    .map(|link| link.as_str().to_owned());
     Ok(StaffAccountDetail {
         own: target.id == admin.id,
         recent_sign_in: auth::require_recent_sign_in().await.is_ok(),
@@ -216,7 +216,6 @@ pub async fn enable_staff(id: String) -> Result<(), AppError> {
 /// hands it over. When it is used, every session of the account ends.
 #[server(prefix = "/api", endpoint = "admin/staff/reset-password")]
 pub async fn make_reset_link(id: String) -> Result<(), AppError> {
-    use crate::auth::ssr as auth;
     let (admin, target) = ssr::security_change(&id).await?;
     if target.id == admin.id {
         return Err(AppError::Conflict(
@@ -242,14 +241,11 @@ pub async fn make_reset_link(id: String) -> Result<(), AppError> {
         .await?;
     crate::staff::ssr::audit(&admin, "password-reset-link", None, &target.email).await?;
     let link = format!("{}{RESET_PATH}?t={token}", state.public_url);
-    let session = auth::session().await?;
-    auth::insert(
-        &session,
+    crate::session::ssr::keep_sealed(
         ssr::RESET_LINK_KEY,
-        &ssr::ShownLink {
-            staff_id: target.id.clone(),
-            link,
-        },
+        &ssr::reset_link_context(&target.id),
+        &link,
+        ssr::RESET_LINK_SHOWN_FOR,
     )
     .await?;
     leptos_axum::redirect(&ssr::account_path(&target.id, "lank"));
@@ -327,17 +323,18 @@ pub mod ssr {
 
     use crate::auth::ssr as auth;
     use crate::error::AppError;
-    use serde::{Deserialize, Serialize};
     use stegvis_store::{PasswordResetRow, Role, StaffRow};
 
     /// Session key: a reset link just made, until its account page shows it.
     pub const RESET_LINK_KEY: &str = "reset-link";
 
-    /// A reset link waiting in the admin's session to be shown once.
-    #[derive(Serialize, Deserialize)]
-    pub struct ShownLink {
-        pub staff_id: String,
-        pub link: String,
+    /// How long a reset link just made waits, sealed in the admin's
+    /// session, for its account page to show it.
+    pub const RESET_LINK_SHOWN_FOR: chrono::Duration = chrono::Duration::minutes(10);
+
+    /// What a kept reset link is sealed for: this account's page only.
+    pub fn reset_link_context(staff_id: &str) -> String {
+        format!("reset-link/{staff_id}")
     }
 
     /// The account page of `id`, with what was just done.

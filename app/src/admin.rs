@@ -329,9 +329,58 @@ pub fn action_label(action: &str) -> &'static str {
         "reset-two-factor" => "Nollställde tvåstegsinloggning",
         "export" => "Exporterade",
         "export-audit-log" => "Exporterade loggen",
+        "withdraw-consent" => "Registrerade återkallat samtycke",
+        "withdraw-consent-erased" => "Registrerade återkallat samtycke och raderade",
+        "request-erasure" => "Begärde radering",
+        "decline-erasure" => "Avslog radering",
+        "erase-participant" => "Bekräftade radering",
+        "change-retention" => "Ändrade gallring",
+        "print-participant-answers" => "Skrev ut alla svar",
+        "participant-read-own-answers" => "Deltagaren läste sina svar",
+        "participant-download-answers" => "Deltagaren sparade sina svar",
+        "retention-erase" => "Gallrade uppgifter",
         _ => "Annan händelse",
     }
 }
+
+/// Every action the app and the server write to the audit log. Each has a
+/// label in [`action_label`]; a test finds every action written in the
+/// sources and checks that it is here, so a new one is not shown as
+/// "Annan händelse".
+pub const AUDIT_ACTIONS: &[&str] = &[
+    "read-participant",
+    "read-answers",
+    "register-participant",
+    "record-exit",
+    "issue-access-code",
+    "revoke-access",
+    "assisted-check-in",
+    "create-staff",
+    "create-programme",
+    "change-settings",
+    "read-meeting-view",
+    "record-rating",
+    "change-password",
+    "enable-two-factor",
+    "end-session",
+    "disable-staff",
+    "enable-staff",
+    "password-reset-link",
+    "password-reset-used",
+    "reset-two-factor",
+    "export",
+    "export-audit-log",
+    "withdraw-consent",
+    "withdraw-consent-erased",
+    "request-erasure",
+    "decline-erasure",
+    "erase-participant",
+    "change-retention",
+    "print-participant-answers",
+    "participant-read-own-answers",
+    "participant-download-answers",
+    "retention-erase",
+];
 
 /// Participants per gender, with groups below the organisation's threshold hidden.
 #[server(prefix = "/api", endpoint = "evaluator/overview")]
@@ -384,5 +433,75 @@ mod tests {
         assert!(!looks_like_email("anna@se"));
         assert!(!looks_like_email("an na@forbund.se"));
         assert!(!looks_like_email("@forbund.se"));
+    }
+
+    #[test]
+    fn every_audit_action_has_a_label() {
+        for action in AUDIT_ACTIONS {
+            assert_ne!(action_label(action), "Annan händelse", "{action}");
+        }
+    }
+
+    /// The `.rs` files under `dir`, recursively.
+    fn sources(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                // Tests (like this one) are not writers.
+                let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+                out.push((path.display().to_string(), code.to_owned()));
+            }
+        }
+    }
+
+    /// The first string literal of each audit call (`audit(…, "action", …)`,
+    /// `audit_participant(…)`) and each `action: "…"` in `text`.
+    fn written_actions(text: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for needle in ["audit(", "audit_participant(", "action: \""] {
+            for (at, _) in text.match_indices(needle) {
+                if text[..at].ends_with("fn ") {
+                    continue;
+                }
+                let statement = &text[at + needle.len() - 1..];
+                let statement = &statement[..statement.find(';').unwrap_or(statement.len())];
+                let mut parts = statement.split('"');
+                if let (Some(_), Some(action)) = (parts.next(), parts.next()) {
+                    found.push(action.to_owned());
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_action_written_to_the_audit_log_is_listed() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        sources(&root.join("src"), &mut files);
+        sources(&root.join("../server/src"), &mut files);
+        let mut written = std::collections::BTreeSet::new();
+        for (path, text) in &files {
+            for action in written_actions(text) {
+                assert!(
+                    AUDIT_ACTIONS.contains(&action.as_str()),
+                    "{path} writes the audit action {action:?}, which AUDIT_ACTIONS lacks"
+                );
+                written.insert(action);
+            }
+        }
+        // The search finds the writers of every kind (staff, participant, server).
+        for action in [
+            "create-staff",
+            "change-password",
+            "participant-read-own-answers",
+            "export",
+            "retention-erase",
+        ] {
+            assert!(written.contains(action), "{action} not found: {written:?}");
+        }
     }
 }

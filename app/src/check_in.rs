@@ -442,11 +442,7 @@ pub(crate) mod ssr {
 
         /// An instrument text in a given language (the phone keeps every one).
         pub fn text_in(&self, lang: Lang, texts: &Texts) -> String {
-            texts
-                .get(lang.code())
-                .or_else(|| texts.get(stegvis_domain::instrument::REQUIRED_LANGUAGE))
-                .cloned()
-                .unwrap_or_default()
+            stegvis_domain::instrument::text_in(texts, lang.code())
         }
 
         /// The item's options as shown, "Vill inte svara" last.

@@ -158,25 +158,12 @@ pub async fn withdraw_consent(id: String, date: String, how: String) -> Result<(
 #[server(prefix = "/api", endpoint = "staff/erasure-request")]
 pub async fn request_erasure(id: String, reason: String) -> Result<(), AppError> {
     let (staff, state, p) = crate::staff::ssr::own_participant(&id).await?;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::Invalid(
-            "Skriv varför uppgifterna ska raderas.".into(),
-        ));
-    }
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(AppError::Invalid(format!(
-            "Skriv skälet kortare, högst {MAX_REASON_CHARS} tecken."
-        )));
-    }
-    if reason.chars().any(char::is_control) {
-        return Err(AppError::Invalid(
-            "Skälet får inte innehålla styrtecken.".into(),
-        ));
-    }
+    // The reason is shown to the admin who decides: no control, direction
+    // or invisible characters, as in every other text staff type.
+    let reason = stegvis_domain::text::plain_text(&reason, "Skäl", MAX_REASON_CHARS)?;
     let created = state
         .store
-        .request_erasure(&staff.organisation_id, &p.id, reason, &staff.id)
+        .request_erasure(&staff.organisation_id, &p.id, &reason, &staff.id)
         .await?;
     if !created {
         return Err(AppError::Conflict(

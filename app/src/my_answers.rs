@@ -6,7 +6,6 @@
 //! Every view and download is written to the audit log.
 
 use crate::error::AppError;
-use crate::texts::Lang;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::{GetUrl, StreamingText, TextStream};
@@ -56,89 +55,14 @@ pub struct MyAnswers {
     pub check_ins: Vec<MyCheckIn>,
 }
 
-/// The participant-facing words of these pages, one table per language.
-#[derive(Debug)]
-pub struct MyAnswersTexts {
-    pub heading: &'static str,
-    pub intro: &'static str,
-    pub nothing: &'static str,
-    pub answered_on: &'static str,
-    pub question: &'static str,
-    pub answer: &'static str,
-    pub print: &'static str,
-    pub save_heading: &'static str,
-    pub save_help: &'static str,
-    pub save_csv: &'static str,
-    pub save_json: &'static str,
-    pub link: &'static str,
-    pub back: &'static str,
-}
-
-static SV: MyAnswersTexts = MyAnswersTexts {
-    heading: "Mina svar",
-    intro: "Här ser du alla svar du har skickat.",
-    nothing: "Du har inte skickat några svar än.",
-    answered_on: "Svar från {date}",
-    question: "Fråga",
-    answer: "Ditt svar",
-    print: "Skriv ut",
-    save_heading: "Spara dina svar",
-    save_help: "Du kan spara en fil med dina svar.",
-    save_csv: "Spara som tabell (CSV)",
-    save_json: "Spara som fil för datorer (JSON)",
-    link: "Se mina svar",
-    back: "Till start",
-};
-
-static EN: MyAnswersTexts = MyAnswersTexts {
-    heading: "My answers",
-    intro: "Here you see all the answers you have sent.",
-    nothing: "You have not sent any answers yet.",
-    answered_on: "Answers from {date}",
-    question: "Question",
-    answer: "Your answer",
-    print: "Print",
-    save_heading: "Save your answers",
-    save_help: "You can save a file with your answers.",
-    save_csv: "Save as a table (CSV)",
-    save_json: "Save as a file for computers (JSON)",
-    link: "See my answers",
-    back: "Back to start",
-};
-
-static AR: MyAnswersTexts = MyAnswersTexts {
-    heading: "إجاباتي",
-    intro: "هنا ترى كل الإجابات التي أرسلتها.",
-    nothing: "لم ترسل أي إجابات بعد.",
-    answered_on: "إجابات من {date}",
-    question: "السؤال",
-    answer: "إجابتك",
-    print: "اطبع",
-    save_heading: "احفظ إجاباتك",
-    save_help: "يمكنك حفظ ملف بإجاباتك.",
-    save_csv: "احفظ كجدول (CSV)",
-    save_json: "احفظ كملف للحاسوب (JSON)",
-    link: "انظر إجاباتي",
-    back: "العودة إلى البداية",
-};
-
-/// The words of these pages in a language.
-pub fn texts(lang: Lang) -> &'static MyAnswersTexts {
-    match lang {
-        Lang::Sv => &SV,
-        Lang::En => &EN,
-        Lang::Ar => &AR,
-    }
-}
-
 /// The signed-in participant's answers, in their language. Audited.
 #[server(prefix = "/api", endpoint = "my-answers")]
 pub async fn load_my_answers() -> Result<MyAnswers, AppError> {
-    let (participant_id, assisted_by) = crate::check_in::ssr::whose_check_in().await?;
+    let (p, assisted_by) = ssr::whose_answers().await?;
     let lang = crate::prefs::current_prefs().lang;
-    let answers = ssr::answers_of(&participant_id, lang).await?;
+    let answers = ssr::answers_of(&p.id, &p.code, lang).await?;
     ssr::audit_participant(
-        &participant_id,
+        &p,
         assisted_by.as_deref(),
         "participant-read-own-answers",
         "",
@@ -157,16 +81,16 @@ pub async fn load_my_answers() -> Result<MyAnswers, AppError> {
     output = StreamingText
 )]
 pub async fn download_my_answers(format: String) -> Result<TextStream<AppError>, AppError> {
-    let (participant_id, assisted_by) = crate::check_in::ssr::whose_check_in().await?;
+    let (p, assisted_by) = ssr::whose_answers().await?;
     let lang = crate::prefs::current_prefs().lang;
     let (body, content_type, name) = match format.as_str() {
         "csv" => (
-            ssr::csv(&ssr::answers_of(&participant_id, lang).await?)?,
+            ssr::csv(&ssr::answers_of(&p.id, &p.code, lang).await?)?,
             "text/csv; charset=utf-8",
             "mina-svar.csv",
         ),
         "json" => (
-            serde_json::to_string_pretty(&ssr::answers_of(&participant_id, lang).await?)
+            serde_json::to_string_pretty(&ssr::answers_of(&p.id, &p.code, lang).await?)
                 .map_err(|_| AppError::Internal)?,
             "application/json; charset=utf-8",
             "mina-svar.json",
@@ -174,7 +98,7 @@ pub async fn download_my_answers(format: String) -> Result<TextStream<AppError>,
         _ => return Err(AppError::BadRequest("Välj csv eller json.".into())),
     };
     ssr::audit_participant(
-        &participant_id,
+        &p,
         assisted_by.as_deref(),
         "participant-download-answers",
         &format,
@@ -191,7 +115,7 @@ pub async fn download_my_answers(format: String) -> Result<TextStream<AppError>,
 #[server(prefix = "/api", endpoint = "staff/participant-answers")]
 pub async fn load_participant_answers(id: String) -> Result<MyAnswers, AppError> {
     let (staff, _, p) = crate::staff::ssr::own_participant(&id).await?;
-    let answers = ssr::answers_of(&p.id, Lang::Sv).await?;
+    let answers = ssr::answers_of(&p.id, &p.code, crate::texts::Lang::Sv).await?;
     crate::staff::ssr::audit(&staff, "print-participant-answers", Some(&p.id), "").await?;
     Ok(answers)
 }
@@ -204,34 +128,34 @@ pub mod ssr {
     use crate::error::AppError;
     use crate::state::app_state;
     use crate::texts::{occasion_title, Lang};
-    use stegvis_domain::instrument::{AnswerValue, Texts, REQUIRED_LANGUAGE};
+    use stegvis_domain::instrument::{text_in, AnswerValue};
+    use stegvis_domain::text::guard_text;
+    use stegvis_store::ParticipantRow;
 
-    /// Text in `lang`, else in Swedish (every instrument has Swedish).
-    fn in_lang(texts: &Texts, lang: Lang) -> String {
-        texts
-            .get(lang.code())
-            .or_else(|| texts.get(REQUIRED_LANGUAGE))
-            .cloned()
-            .unwrap_or_default()
+    /// The participant whose answers this browser may read (signed in on
+    /// their phone, or answering together with their case manager), read
+    /// once for their code and organisation, and the staff member with them.
+    pub async fn whose_answers() -> Result<(ParticipantRow, Option<String>), AppError> {
+        let (participant_id, assisted_by) = crate::check_in::ssr::whose_check_in().await?;
+        let participant = app_state()?
+            .store
+            .participant(&participant_id)
+            .await?
+            .ok_or_else(AppError::participant_signed_out)?;
+        Ok((participant, assisted_by))
     }
 
     /// Every check-in of a participant with questions and answers in `lang`,
     /// each under the instrument version it was answered with.
-    pub async fn answers_of(participant_id: &str, lang: Lang) -> Result<MyAnswers, AppError> {
+    pub async fn answers_of(
+        participant_id: &str,
+        participant_code: &str,
+        lang: Lang,
+    ) -> Result<MyAnswers, AppError> {
         let state = app_state()?;
-        let participant = state
-            .store
-            .participant(participant_id)
-            .await?
-            .ok_or_else(AppError::participant_signed_out)?;
         let mut check_ins = Vec::new();
         for (check_in, answers) in state.store.check_ins_with_answers(participant_id).await? {
             let instrument = state.instrument(&check_in.instrument_version).await?;
-            let language = state
-                .store
-                .check_in_language(&check_in.submission_id)
-                .await?
-                .unwrap_or_default();
             let rows = instrument
                 .items_for(check_in.occasion.kind)
                 .into_iter()
@@ -241,7 +165,7 @@ pub mod ssr {
                         AnswerValue::Declined => (lang.texts().decline.to_owned(), None),
                         AnswerValue::Option(code) => (
                             item.option(code)
-                                .map(|o| in_lang(&o.text, lang))
+                                .map(|o| text_in(&o.text, lang.code()))
                                 .filter(|t| !t.is_empty())
                                 .unwrap_or_else(|| code.clone()),
                             Some(code.clone()),
@@ -249,7 +173,7 @@ pub mod ssr {
                     };
                     Some(MyAnswer {
                         item_id: item.id.clone(),
-                        question: in_lang(&item.text, lang),
+                        question: text_in(&item.text, lang.code()),
                         answer: text,
                         code,
                     })
@@ -257,19 +181,15 @@ pub mod ssr {
                 .collect();
             check_ins.push(MyCheckIn {
                 occasion: occasion_title(lang, check_in.occasion.kind, check_in.occasion.number),
-                answered_on: check_in
-                    .submitted_at
-                    .with_timezone(&chrono::Local)
-                    .date_naive()
-                    .to_string(),
-                answered_in: language,
-                instrument_version: check_in.instrument_version.clone(),
+                answered_on: crate::staff::ssr::local_date(check_in.submitted_at),
+                answered_in: check_in.language,
+                instrument_version: check_in.instrument_version,
                 answers: rows,
             });
         }
         Ok(MyAnswers {
             language: lang.code().into(),
-            participant_code: participant.code,
+            participant_code: participant_code.to_owned(),
             check_ins,
         })
     }
@@ -303,9 +223,9 @@ pub mod ssr {
                     c.answered_in.as_str(),
                     c.instrument_version.as_str(),
                     a.item_id.as_str(),
-                    neutralise(&a.question).as_str(),
+                    guard_text(&a.question).as_ref(),
                     a.code.as_deref().unwrap_or(""),
-                    neutralise(&a.answer).as_str(),
+                    guard_text(&a.answer).as_ref(),
                 ])
                 .map_err(failed)?;
             }
@@ -313,15 +233,6 @@ pub mod ssr {
         let bytes = out.into_inner().map_err(|_| AppError::Internal)?;
         let text = String::from_utf8(bytes).map_err(|_| AppError::Internal)?;
         Ok(format!("\u{feff}{text}"))
-    }
-
-    /// A cell a spreadsheet would read as a formula gets a leading apostrophe.
-    fn neutralise(cell: &str) -> String {
-        if cell.starts_with(['=', '+', '-', '@']) {
-            format!("'{cell}")
-        } else {
-            cell.to_owned()
-        }
     }
 
     /// Makes the response a download with its own type and file name.
@@ -339,85 +250,58 @@ pub mod ssr {
     /// Writes an audit record of something a participant (or a case manager
     /// together with them) did with their own data.
     pub async fn audit_participant(
-        participant_id: &str,
+        participant: &ParticipantRow,
         assisted_by: Option<&str>,
         action: &str,
         detail: &str,
     ) -> Result<(), AppError> {
-        let store = &app_state()?.store;
-        let Some(organisation_id) = store.participant_organisation(participant_id).await? else {
+        let Some(organisation_id) = participant.organisation_id.as_deref() else {
             tracing::warn!(action, "participant without organisation: not audited");
             return Ok(());
         };
-        store
+        app_state()?
+            .store
             .audit(&stegvis_store::NewAuditEntry {
-                organisation_id: &organisation_id,
+                organisation_id,
                 staff_id: assisted_by,
                 action,
-                participant_id: Some(participant_id),
+                participant_id: Some(&participant.id),
                 detail,
             })
             .await?;
         Ok(())
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use stegvis_domain::lix::lix;
+    #[cfg(test)]
+    mod tests {
+        use super::*;
 
-    fn swedish() -> Vec<(&'static str, &'static str)> {
-        let t = &SV;
-        vec![
-            ("heading", t.heading),
-            ("intro", t.intro),
-            ("nothing", t.nothing),
-            ("answered_on", t.answered_on),
-            ("question", t.question),
-            ("answer", t.answer),
-            ("print", t.print),
-            ("save_heading", t.save_heading),
-            ("save_help", t.save_help),
-            ("save_csv", t.save_csv),
-            ("save_json", t.save_json),
-            ("link", t.link),
-            ("back", t.back),
-        ]
-    }
-
-    #[test]
-    fn every_swedish_text_is_easy_to_read() {
-        for (name, text) in swedish() {
-            let value = lix(&text.replace("{date}", "3 mars"));
-            assert!(value <= 30.0, "{name}: \"{text}\" has LIX {value:.1}");
-        }
-        let all: Vec<&str> = swedish().into_iter().map(|(_, t)| t).collect();
-        assert!(lix(&all.join(" ")) <= 30.0);
-    }
-
-    #[test]
-    fn every_language_has_every_text() {
-        for lang in Lang::ALL {
-            let t = texts(lang);
-            for text in [
-                t.heading,
-                t.intro,
-                t.nothing,
-                t.answered_on,
-                t.question,
-                t.answer,
-                t.print,
-                t.save_heading,
-                t.save_help,
-                t.save_csv,
-                t.save_json,
-                t.link,
-                t.back,
-            ] {
-                assert!(!text.is_empty(), "{lang:?}");
+        #[test]
+        fn cells_a_spreadsheet_would_run_stay_text() {
+            let answer = |text: &str| MyAnswer {
+                item_id: "q1".into(),
+                question: text.into(),
+                answer: text.into(),
+                code: None,
+            };
+            let answers = MyAnswers {
+                language: "sv".into(),
+                participant_code: "K7".into(),
+                check_ins: vec![MyCheckIn {
+                    occasion: "Start".into(),
+                    answered_on: "2026-03-03".into(),
+                    answered_in: "sv".into(),
+                    instrument_version: "1".into(),
+                    answers: vec![answer("=1+1"), answer("\t=1+1"), answer("\r=1+1")],
+                }],
+            };
+            let csv = csv(&answers).unwrap_or_default();
+            let mut lines = csv.lines().skip(1);
+            for cell in ["'=1+1", "'\t=1+1"] {
+                let line = lines.next().unwrap_or_default();
+                assert_eq!(line.matches(cell).count(), 2, "{line:?}");
             }
-            assert!(t.answered_on.contains("{date}"));
+            assert!(csv.contains("'\r=1+1"), "{csv:?}");
         }
     }
 }

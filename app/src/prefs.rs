@@ -85,13 +85,19 @@ impl Prefs {
 
     /// Finds the preferences cookie in a `Cookie` request header.
     pub fn from_cookie_header(header: &str) -> Self {
-        header
-            .split(';')
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == COOKIE)
-            .map(|(_, value)| Self::from_cookie_value(value))
+        cookie_value(header, COOKIE)
+            .map(Self::from_cookie_value)
             .unwrap_or_default()
     }
+}
+
+/// The value of cookie `name` in a `Cookie` request header: the one reader
+/// of that header for every cookie the app and server look at.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(key, value)| (key == name).then_some(value))
 }
 
 /// The preferences of the current request (server) or page (browser).

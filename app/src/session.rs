@@ -198,6 +198,67 @@ pub mod ssr {
             .collect()
     }
 
+    /// A secret waiting in the session to be shown: sealed with the store's
+    /// key under a context naming what it is for, and good until a time.
+    /// Sessions are rows of the database, so a secret kept in one in clear
+    /// would be readable by anyone who reads the database.
+    #[derive(Serialize, Deserialize)]
+    struct SealedValue {
+        context: String,
+        sealed: String,
+        until: chrono::DateTime<chrono::Utc>,
+    }
+
+    /// What [`take_sealed`] does with the value it returns.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Afterwards {
+        /// Leave it for another look until its time is up (a sheet printed again).
+        Keep,
+        /// Take it out: it is shown once.
+        Remove,
+    }
+
+    /// Keeps `value` sealed under `context` in this session under `key` for
+    /// `shown_for` (a newer value under the same key replaces it), for
+    /// [`take_sealed`] to open. The context binds the value to what it is
+    /// for, say the one participant or account, so it opens for nothing else.
+    pub async fn keep_sealed(
+        key: &str,
+        context: &str,
+        value: &str,
+        shown_for: chrono::Duration,
+    ) -> Result<(), AppError> {
+        let kept = SealedValue {
+            context: context.to_owned(),
+            sealed: app_state()?.store.seal_value(context, value)?,
+            until: chrono::Utc::now() + shown_for,
+        };
+        insert(&session().await?, key, &kept).await
+    }
+
+    /// The value [`keep_sealed`] kept under `key`, when it was kept for
+    /// `context` and its time is not up at `now`; otherwise nothing (and
+    /// the value stays for its own context).
+    pub async fn take_sealed(
+        key: &str,
+        context: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        afterwards: Afterwards,
+    ) -> Result<Option<stegvis_store::zeroize::Zeroizing<String>>, AppError> {
+        let session = session().await?;
+        let kept: Option<SealedValue> = get(&session, key).await?;
+        let Some(kept) = kept.filter(|k| k.context == context) else {
+            return Ok(None);
+        };
+        if afterwards == Afterwards::Remove || now >= kept.until {
+            remove(&session, key).await?;
+        }
+        if now >= kept.until {
+            return Ok(None);
+        }
+        Ok(Some(app_state()?.store.open_value(context, &kept.sealed)?))
+    }
+
     /// An attempt to check a password or code, already counted as a failure
     /// under every key it falls under. Call [`Attempt::succeeded`] when the
     /// check passes; otherwise it stays counted.

@@ -522,7 +522,7 @@ pub async fn issue_access_code(id: String) -> Result<(), AppError> {
             }
         }
     };
-    ssr::keep_for_sheet(&state, &p.id, &code).await?;
+    ssr::keep_for_sheet(&p.id, &code).await?;
     ssr::audit(&staff, "issue-access-code", Some(&p.id), "").await?;
     leptos_axum::redirect(&sheet_path(&p.id));
     Ok(())
@@ -540,7 +540,7 @@ pub fn sheet_path(id: &str) -> String {
 pub async fn load_access_sheet(id: String) -> Result<AccessSheet, AppError> {
     let (_, state, p) = ssr::own_participant(&id).await?;
     let now = chrono::Utc::now();
-    let shown = match ssr::code_for_sheet(&state, &p.id, now).await? {
+    let shown = match ssr::code_for_sheet(&p.id, now).await? {
         Some(code) => state
             .store
             .access_code(&code)
@@ -680,51 +680,36 @@ pub mod ssr {
     /// Session key of the code waiting to be printed.
     const SHEET_KEY: &str = "access-sheet";
 
-    /// A new code waiting to be printed: sealed, for one participant, until a time.
-    #[derive(serde::Serialize, serde::Deserialize)]
-    struct SheetCode {
-        participant_id: String,
-        sealed: String,
-        until: DateTime<Utc>,
-    }
-
+    /// What a kept code is sealed for: this participant's sheet only.
     fn sheet_context(participant_id: &str) -> String {
         format!("access-sheet/{participant_id}")
     }
 
     /// Keeps a newly issued code, sealed, in this session for the sheet.
-    pub async fn keep_for_sheet(
-        state: &AppState,
-        participant_id: &str,
-        code: &str,
-    ) -> Result<(), AppError> {
-        use crate::session::ssr as session;
-        let kept = SheetCode {
-            participant_id: participant_id.to_owned(),
-            sealed: state
-                .store
-                .seal_value(&sheet_context(participant_id), code)?,
-            until: Utc::now() + SHEET_SHOWN_FOR,
-        };
-        session::insert(&session::session().await?, SHEET_KEY, &kept).await
+    pub async fn keep_for_sheet(participant_id: &str, code: &str) -> Result<(), AppError> {
+        crate::session::ssr::keep_sealed(
+            SHEET_KEY,
+            &sheet_context(participant_id),
+            code,
+            SHEET_SHOWN_FOR,
+        )
+        .await
     }
 
-    /// The code kept by [`keep_for_sheet`] for this participant, while it may be shown.
+    /// The code kept by [`keep_for_sheet`] for this participant, while it may
+    /// be shown (it stays for printing again until then).
     pub async fn code_for_sheet(
-        state: &AppState,
         participant_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<stegvis_store::zeroize::Zeroizing<String>>, AppError> {
-        use crate::session::ssr as session;
-        let kept: Option<SheetCode> = session::get(&session::session().await?, SHEET_KEY).await?;
-        match kept {
-            Some(kept) if kept.participant_id == participant_id && now < kept.until => Ok(Some(
-                state
-                    .store
-                    .open_value(&sheet_context(participant_id), &kept.sealed)?,
-            )),
-            _ => Ok(None),
-        }
+        use crate::session::ssr::{take_sealed, Afterwards};
+        take_sealed(
+            SHEET_KEY,
+            &sheet_context(participant_id),
+            now,
+            Afterwards::Keep,
+        )
+        .await
     }
 
     /// The signed-in case manager and a participant of their organisation, or 404.

@@ -168,6 +168,21 @@ pub struct Texts {
     pub new_version: &'static str,
     pub update_now: &'static str,
     pub leave_waiting: &'static str,
+    /// "Mina svar": the participant's own answers, printed or saved.
+    pub answers_heading: &'static str,
+    pub answers_intro: &'static str,
+    pub answers_nothing: &'static str,
+    /// `{date}`: the day the check-in was answered.
+    pub answers_from: &'static str,
+    pub answers_question: &'static str,
+    pub answers_answer: &'static str,
+    pub answers_print: &'static str,
+    pub answers_save_heading: &'static str,
+    pub answers_save_help: &'static str,
+    pub answers_save_csv: &'static str,
+    pub answers_save_json: &'static str,
+    pub answers_link: &'static str,
+    pub answers_back: &'static str,
     pub months: [&'static str; 12],
 }
 
@@ -345,6 +360,19 @@ static SV: Texts = Texts {
     new_version: "Det finns en ny Stegvis.",
     update_now: "Hämta den nya",
     leave_waiting: "Dina svar finns kvar i telefonen tills vi har fått dem.",
+    answers_heading: "Mina svar",
+    answers_intro: "Här ser du alla svar du har skickat.",
+    answers_nothing: "Du har inte skickat några svar än.",
+    answers_from: "Dina svar från {date}",
+    answers_question: "Fråga",
+    answers_answer: "Ditt svar",
+    answers_print: "Skriv ut",
+    answers_save_heading: "Spara dina svar",
+    answers_save_help: "Du kan spara en fil med dina svar.",
+    answers_save_csv: "Spara som tabell (CSV)",
+    answers_save_json: "Spara som fil för datorer (JSON)",
+    answers_link: "Se mina svar",
+    answers_back: "Till start",
     months: [
         "januari",
         "februari",
@@ -450,6 +478,19 @@ static EN: Texts = Texts {
     new_version: "There is a new Stegvis.",
     update_now: "Get the new one",
     leave_waiting: "Your answers stay on your phone until we have them.",
+    answers_heading: "My answers",
+    answers_intro: "Here you see all the answers you have sent.",
+    answers_nothing: "You have not sent any answers yet.",
+    answers_from: "Answers from {date}",
+    answers_question: "Question",
+    answers_answer: "Your answer",
+    answers_print: "Print",
+    answers_save_heading: "Save your answers",
+    answers_save_help: "You can save a file with your answers.",
+    answers_save_csv: "Save as a table (CSV)",
+    answers_save_json: "Save as a file for computers (JSON)",
+    answers_link: "See my answers",
+    answers_back: "Back to start",
     months: [
         "January",
         "February",
@@ -555,6 +596,19 @@ static AR: Texts = Texts {
     new_version: "توجد نسخة جديدة من Stegvis.",
     update_now: "احصل على النسخة الجديدة",
     leave_waiting: "تبقى إجاباتك في هاتفك حتى نستلمها.",
+    answers_heading: "إجاباتي",
+    answers_intro: "هنا ترى كل الإجابات التي أرسلتها.",
+    answers_nothing: "لم ترسل أي إجابات بعد.",
+    answers_from: "إجابات من {date}",
+    answers_question: "السؤال",
+    answers_answer: "إجابتك",
+    answers_print: "اطبع",
+    answers_save_heading: "احفظ إجاباتك",
+    answers_save_help: "يمكنك حفظ ملف بإجاباتك.",
+    answers_save_csv: "احفظ كجدول (CSV)",
+    answers_save_json: "احفظ كملف للحاسوب (JSON)",
+    answers_link: "انظر إجاباتي",
+    answers_back: "العودة إلى البداية",
     months: [
         "يناير",
         "فبراير",
@@ -675,6 +729,19 @@ mod tests {
             ("new_version", t.new_version),
             ("update_now", t.update_now),
             ("leave_waiting", t.leave_waiting),
+            ("answers_heading", t.answers_heading),
+            ("answers_intro", t.answers_intro),
+            ("answers_nothing", t.answers_nothing),
+            ("answers_from", t.answers_from),
+            ("answers_question", t.answers_question),
+            ("answers_answer", t.answers_answer),
+            ("answers_print", t.answers_print),
+            ("answers_save_heading", t.answers_save_heading),
+            ("answers_save_help", t.answers_save_help),
+            ("answers_save_csv", t.answers_save_csv),
+            ("answers_save_json", t.answers_save_json),
+            ("answers_link", t.answers_link),
+            ("answers_back", t.answers_back),
         ]
         .into_iter()
         .map(|(name, text)| (name, fill(text, &values)))
@@ -723,6 +790,24 @@ mod tests {
             assert_eq!(texts.len(), 18, "{lang:?}: {texts:?}");
             assert_eq!(texts["months"].as_array().map(Vec::len), Some(12));
             assert_eq!(texts["outbox_waiting"], lang.texts().outbox_waiting);
+        }
+    }
+
+    #[test]
+    fn every_language_has_every_text() {
+        for lang in Lang::ALL {
+            let texts = serde_json::to_value(lang.texts()).unwrap();
+            let texts = texts.as_object().unwrap();
+            for (name, value) in texts {
+                let parts = value
+                    .as_array()
+                    .map_or_else(|| vec![value.clone()], Clone::clone);
+                for part in parts {
+                    let text = part.as_str().unwrap_or_default();
+                    assert!(!text.trim().is_empty(), "{lang:?}: {name} is empty");
+                }
+            }
+            assert!(lang.texts().answers_from.contains("{date}"), "{lang:?}");
         }
     }
 

@@ -22,6 +22,17 @@ pub const DECLINED: &str = "declined";
 /// Text in several languages, keyed by a BCP 47 language code ("sv", "en", "ar").
 pub type Texts = BTreeMap<String, String>;
 
+/// The text in language `lang`, else in Swedish, which every instrument has
+/// ([`REQUIRED_LANGUAGE`], checked when it is loaded), so a language added to
+/// the app before an instrument is translated still shows every question.
+pub fn text_in(texts: &Texts, lang: &str) -> String {
+    texts
+        .get(lang)
+        .or_else(|| texts.get(REQUIRED_LANGUAGE))
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// What a participant chooses for one item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "type", content = "code")]

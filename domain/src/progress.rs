@@ -168,13 +168,7 @@ pub fn journey(
     }
     columns.sort_by_key(|(c, _)| c.date);
 
-    let text = |texts: &crate::instrument::Texts| {
-        texts
-            .get(lang)
-            .or_else(|| texts.get(crate::instrument::REQUIRED_LANGUAGE))
-            .cloned()
-            .unwrap_or_default()
-    };
+    let text = |texts: &crate::instrument::Texts| crate::instrument::text_in(texts, lang);
     let indicators = instrument
         .items
         .iter()

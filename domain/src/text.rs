@@ -163,9 +163,31 @@ pub fn escape_char(c: char) -> String {
     out
 }
 
+/// Text written into a spreadsheet cell (CSV or XLSX export, a
+/// participant's own answers) is prefixed with `'` when it starts with a
+/// character a spreadsheet would read as the start of a formula (`=`, `+`,
+/// `-`, `@`, or a tab or carriage return before one), so a name such as
+/// `=HYPERLINK(…)` stays text (OWASP's advice on CSV injection). Codes and
+/// numbers are never passed through it.
+pub fn guard_text(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{text}")),
+        _ => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_starts_are_guarded_including_tab_and_carriage_return() {
+        for cell in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(guard_text(cell), format!("'{cell}"));
+        }
+        assert_eq!(guard_text("Haninge"), "Haninge");
+        assert_eq!(guard_text(""), "");
+    }
 
     #[test]
     fn ordinary_names_pass_trimmed() {

@@ -18,7 +18,7 @@
 //! table, counts and values as numbers (full precision, shares shown as
 //! percent) and hidden counts as the text "färre än k" or "dold".
 
-use crate::format::{decimal, guard_text};
+use crate::format::decimal;
 use crate::table::{distance_table, ndi_table, outcome_table, Table, TableRow, Unit, COLUMNS};
 use crate::{CsvOptions, Result};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
@@ -26,6 +26,7 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use stegvis_domain::instrument::Instrument;
 use stegvis_domain::stats::{Cell, DistanceReport, NdiReport, OutcomeReport};
+use stegvis_domain::text::guard_text;
 
 /// The metadata name of the CSV dialect row.
 const DIALECT: &str = "Avgränsare och decimaltecken";

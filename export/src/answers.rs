@@ -24,7 +24,7 @@
 //! in "Svar 2", "Svar 3", ….
 
 use crate::anonymity::Period;
-use crate::format::{guard_text, is_code};
+use crate::format::is_code;
 use crate::{CsvOptions, ExportError, Result};
 use chrono::NaiveDate;
 use rand::RngCore;
@@ -35,6 +35,7 @@ use std::io::Write;
 use std::path::Path;
 use stegvis_domain::occasion::OccasionKind;
 use stegvis_domain::participant::Gender;
+use stegvis_domain::text::guard_text;
 
 /// The columns of the answer-level file, in order. The names are ASCII so
 /// SPSS and R can use them as variable names unchanged.

@@ -7,7 +7,6 @@
 //! commas, a `,` file always decimal points, so no number ever needs quoting
 //! and no reader has to be told two things.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -152,17 +151,6 @@ pub(crate) fn decimal(value: f64, places: usize, separator: Separator) -> String
     text
 }
 
-/// Text from staff-entered names (programme, municipality) is prefixed with
-/// `'` when it starts with a character a spreadsheet would read as the start
-/// of a formula, so a name such as `=HYPERLINK(…)` stays text (OWASP's
-/// advice on CSV injection). Codes and numbers are never changed.
-pub(crate) fn guard_text(text: &str) -> Cow<'_, str> {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
-        _ => Cow::Borrowed(text),
-    }
-}
-
 /// Whether a text is a code: non-empty, only a–z, 0–9, '-' and '_' (item
 /// ids and option codes are validated to this shape by the instrument).
 pub(crate) fn is_code(text: &str) -> bool {
@@ -175,6 +163,7 @@ pub(crate) fn is_code(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use stegvis_domain::text::guard_text;
 
     #[test]
     fn decimals_follow_the_separator() {

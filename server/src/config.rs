@@ -154,12 +154,20 @@ impl Config {
         let default_window = stegvis_domain::schedule::Window::default();
         let default_limits = crate::serve::Limits::default();
         let window = stegvis_domain::schedule::Window {
-            before_days: days(&lookup, "STEGVIS_WINDOW_BEFORE_DAYS")?
-                .or(file.window_before_days)
-                .unwrap_or(default_window.before_days),
-            after_days: days(&lookup, "STEGVIS_WINDOW_AFTER_DAYS")?
-                .or(file.window_after_days)
-                .unwrap_or(default_window.after_days),
+            before_days: ranged(
+                &lookup,
+                ("STEGVIS_WINDOW_BEFORE_DAYS", "window_before_days"),
+                file.window_before_days,
+                DAYS,
+            )?
+            .unwrap_or(default_window.before_days),
+            after_days: ranged(
+                &lookup,
+                ("STEGVIS_WINDOW_AFTER_DAYS", "window_after_days"),
+                file.window_after_days,
+                DAYS,
+            )?
+            .unwrap_or(default_window.after_days),
         };
         let secure_cookies = match lookup("STEGVIS_SECURE_COOKIES") {
             Some(v) => parse_bool("STEGVIS_SECURE_COOKIES", &v)?,
@@ -208,15 +216,27 @@ impl Config {
                 .map(|u| origin_of("STEGVIS_PUBLIC_URL", &u))
                 .transpose()?,
             limits: crate::serve::Limits {
-                header_read: seconds(&lookup, "STEGVIS_HEADER_TIMEOUT_SECS")?
-                    .or(file.header_timeout_secs.map(std::time::Duration::from_secs))
-                    .unwrap_or(default_limits.header_read),
-                body_read: seconds(&lookup, "STEGVIS_BODY_TIMEOUT_SECS")?
-                    .or(file.body_timeout_secs.map(std::time::Duration::from_secs))
-                    .unwrap_or(default_limits.body_read),
-                max_connections: count(&lookup, "STEGVIS_MAX_CONNECTIONS")?
-                    .or(file.max_connections)
-                    .unwrap_or(default_limits.max_connections),
+                header_read: ranged(
+                    &lookup,
+                    ("STEGVIS_HEADER_TIMEOUT_SECS", "header_timeout_secs"),
+                    file.header_timeout_secs,
+                    SECONDS,
+                )?
+                .map_or(default_limits.header_read, std::time::Duration::from_secs),
+                body_read: ranged(
+                    &lookup,
+                    ("STEGVIS_BODY_TIMEOUT_SECS", "body_timeout_secs"),
+                    file.body_timeout_secs,
+                    SECONDS,
+                )?
+                .map_or(default_limits.body_read, std::time::Duration::from_secs),
+                max_connections: ranged(
+                    &lookup,
+                    ("STEGVIS_MAX_CONNECTIONS", "max_connections"),
+                    file.max_connections,
+                    CONNECTIONS,
+                )?
+                .unwrap_or(default_limits.max_connections),
             },
             window,
             addr,
@@ -297,43 +317,6 @@ pub fn origin_of(name: &'static str, value: &str) -> Result<String, ConfigError>
     Ok(url.origin().ascii_serialization())
 }
 
-fn seconds(
-    lookup: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-) -> Result<Option<std::time::Duration>, ConfigError> {
-    lookup(name)
-        .map(|v| {
-            v.parse::<u64>()
-                .ok()
-                .filter(|s| (1..=3600).contains(s))
-                .map(std::time::Duration::from_secs)
-                .ok_or(ConfigError::Value {
-                    name,
-                    value: v.clone(),
-                    message: "expected a number of seconds from 1 to 3600".into(),
-                })
-        })
-        .transpose()
-}
-
-fn count(
-    lookup: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-) -> Result<Option<usize>, ConfigError> {
-    lookup(name)
-        .map(|v| {
-            v.parse::<usize>()
-                .ok()
-                .filter(|n| (1..=100_000).contains(n))
-                .ok_or(ConfigError::Value {
-                    name,
-                    value: v.clone(),
-                    message: "expected a number from 1 to 100000".into(),
-                })
-        })
-        .transpose()
-}
-
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.to_owned(),
@@ -345,22 +328,40 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
     })
 }
 
-fn days(
+/// Whole-number settings and their allowed ranges, with how the error
+/// message names them.
+type Range<T> = (std::ops::RangeInclusive<T>, &'static str);
+const DAYS: Range<u32> = (0..=366, "a number of days");
+const SECONDS: Range<u64> = (1..=3600, "a number of seconds");
+const CONNECTIONS: Range<usize> = (1..=100_000, "a number");
+
+/// A whole-number setting from the environment (`env`), else from the file
+/// (`key`), checked against `range` wherever it came from: a file must not
+/// slip in what the environment would be refused (0 connections served at
+/// once waits forever, a 0-second timeout cuts every request off). The
+/// error names the setting as it was given.
+fn ranged<T>(
     lookup: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-) -> Result<Option<u32>, ConfigError> {
-    lookup(name)
-        .map(|v| {
-            v.parse::<u32>()
-                .ok()
-                .filter(|d| *d <= 366)
-                .ok_or(ConfigError::Value {
-                    name,
-                    value: v.clone(),
-                    message: "expected a number of days from 0 to 366".into(),
-                })
-        })
-        .transpose()
+    (env, key): (&'static str, &'static str),
+    file: Option<T>,
+    (range, what): Range<T>,
+) -> Result<Option<T>, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
+    let (name, value) = match (lookup(env), file) {
+        (Some(value), _) => (env, value),
+        (None, Some(value)) => (key, value.to_string()),
+        (None, None) => return Ok(None),
+    };
+    match value.parse::<T>() {
+        Ok(n) if range.contains(&n) => Ok(Some(n)),
+        _ => Err(ConfigError::Value {
+            name,
+            message: format!("expected {what} from {} to {}", range.start(), range.end()),
+            value,
+        }),
+    }
 }
 
 /// Reads a secret key, naming the setting but never repeating the value.
@@ -566,6 +567,38 @@ mod tests {
             let err = config(&[("STEGVIS_CONFIG", "/dev/null"), (name, bad)]).unwrap_err();
             assert!(err.to_string().contains(name), "{err}");
         }
+    }
+
+    #[test]
+    fn limits_from_the_file_are_checked_like_the_environment() {
+        let dir = std::env::temp_dir().join(format!("stegvis-limits-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("stegvis.toml");
+        let p = path.to_str().unwrap();
+        for key in [
+            "header_timeout_secs",
+            "body_timeout_secs",
+            "max_connections",
+            "window_after_days",
+        ] {
+            let bad = if key == "window_after_days" {
+                "400"
+            } else {
+                "0"
+            };
+            std::fs::write(&path, format!("{key} = {bad}\n")).unwrap();
+            let err = config(&[("STEGVIS_CONFIG", p)]).unwrap_err();
+            assert!(
+                matches!(&err, ConfigError::Value { name, .. } if *name == key),
+                "{key}: {err}"
+            );
+            assert!(err.to_string().contains(key), "{err}");
+        }
+        std::fs::write(&path, "max_connections = 64\nbody_timeout_secs = 20\n").unwrap();
+        let c = config(&[("STEGVIS_CONFIG", p)]).unwrap();
+        assert_eq!(c.limits.max_connections, 64);
+        assert_eq!(c.limits.body_read, std::time::Duration::from_secs(20));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -135,15 +135,15 @@ fn wants_page(req: &Request) -> bool {
     header("sec-fetch-dest") == "document" || header(header::ACCEPT.as_str()).contains("text/html")
 }
 
+/// The cookie `name` from any of the request's `Cookie` headers (HTTP/2
+/// may send several).
 fn cookie_value(req: &Request, name: &str) -> Option<String> {
     req.headers()
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+        .find_map(|v| app::prefs::cookie_value(v, name))
+        .map(str::to_owned)
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use leptos::nonce::Nonce;
 /// The policy of everything that is not an HTML page (JSON, files,
 /// redirects): nothing may load, nothing may frame it. Opened directly in a
 /// browser, an SVG or JSON file runs nothing.
-pub const NON_DOCUMENT_POLICY: &str =
+pub(crate) const NON_DOCUMENT_POLICY: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /// The service worker's policy: it fetches and caches this origin's files
@@ -31,14 +31,15 @@ pub const WORKER_POLICY: &str =
     "default-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /// Features no page uses, turned off for the page and anything it embeds.
-pub const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+pub(crate) const PERMISSIONS_POLICY: &str =
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
 
 /// Two years, the submission length of the HSTS preload list.
-pub const HSTS: &str = "max-age=63072000; includeSubDomains";
+pub(crate) const HSTS: &str = "max-age=63072000; includeSubDomains";
 
 /// The policy of an HTML page answered with `nonce`. `wasm` allows
 /// compiling WebAssembly, for pages that hydrate (staff pages).
-pub fn page_policy(nonce: &str, wasm: bool) -> String {
+pub(crate) fn page_policy(nonce: &str, wasm: bool) -> String {
     let wasm = if wasm { " 'wasm-unsafe-eval'" } else { "" };
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}'{wasm}; style-src 'self'; \

@@ -566,11 +566,16 @@ fn full_detail(
     if !answers {
         anyhow::bail!("--full-detail applies only to answers and their codebook");
     }
-    let purpose = args.purpose.as_deref().unwrap_or("").trim();
-    if purpose.chars().count() < 10 || purpose.chars().any(char::is_control) {
-        anyhow::bail!("--purpose must say in words (at least 10 characters, one line) why full detail is needed");
-    }
-    let purpose: String = purpose.chars().take(500).collect();
+    // The purpose goes into the audit log: one line of plain text, with no
+    // direction or invisible characters to make it read as something else.
+    let purpose = stegvis_domain::text::plain_text(
+        args.purpose.as_deref().unwrap_or(""),
+        "--purpose",
+        500,
+    )
+    .ok()
+    .filter(|p| p.chars().count() >= 10)
+    .context("--purpose must say in words (at least 10 characters, at most 500, one line of plain text) why full detail is needed")?;
     Ok((Detail::Full, format!(", full detail, purpose: {purpose:?}")))
 }
 

@@ -38,7 +38,8 @@ pub struct Limits {
     /// with 408).
     pub body_read: Duration,
     /// Connections served at once; further ones wait in the listen queue
-    /// until one ends.
+    /// until one ends. At least 1 (the configuration refuses 0, which would
+    /// serve nobody).
     pub max_connections: usize,
 }
 
@@ -61,7 +62,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
     grace: Duration,
 ) -> std::io::Result<()> {
-    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())

@@ -3,7 +3,7 @@
 //! server). `tower-sessions` handles cookies, ids and expiry; this is only
 //! the storage. (Its ready-made sqlx store is built on an older sqlx.)
 
-use app::session::ssr::{LABEL_KEY, STAFF_KEY};
+use app::session::ssr::{LABEL_KEY, PARTICIPANT_KEY, STAFF_KEY};
 use async_trait::async_trait;
 use stegvis_store::{SessionWrite, Store};
 use tower_sessions::session::{Id, Record};
@@ -26,13 +26,24 @@ fn text<'a>(record: &'a Record, key: &str) -> Option<&'a str> {
     record.data.get(key).and_then(serde_json::Value::as_str)
 }
 
+/// The participant a phone's session is signed in as: the id inside the
+/// value under [`PARTICIPANT_KEY`] (a `ParticipantSession`).
+fn participant_id(record: &Record) -> Option<&str> {
+    record
+        .data
+        .get(PARTICIPANT_KEY)
+        .and_then(|v| v.get("participant_id"))
+        .and_then(serde_json::Value::as_str)
+}
+
 /// What the store writes for a record: its data and expiry, the staff
-/// account it is signed in as and the browser's label.
+/// account or participant it is signed in as and the browser's label.
 fn write<'a>(record: &'a Record, data: &'a str) -> SessionWrite<'a> {
     SessionWrite {
         data,
         expires_at: record.expiry_date.unix_timestamp(),
         staff_id: text(record, STAFF_KEY),
+        participant_id: participant_id(record),
         label: text(record, LABEL_KEY),
     }
 }
@@ -106,5 +117,35 @@ pub async fn prune_expired(store: Store) {
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "could not remove expired sessions"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn record(data: serde_json::Value) -> Record {
+        Record {
+            id: Id::default(),
+            data: serde_json::from_value(data).unwrap(),
+            expiry_date: time::OffsetDateTime::now_utc(),
+        }
+    }
+
+    #[test]
+    fn a_phones_session_is_written_with_its_participant_and_a_staff_session_without() {
+        let phone = record(serde_json::json!({
+            PARTICIPANT_KEY: {"participant_id": "p-1", "device_id": "d-1"},
+        }));
+        let written = write(&phone, "{}");
+        assert_eq!(written.participant_id, Some("p-1"));
+        assert_eq!(written.staff_id, None);
+        // A case manager assisting p-1 holds its id, but is not signed in as it.
+        let staff = record(serde_json::json!({STAFF_KEY: "s-1", "assisting": "p-1"}));
+        let written = write(&staff, "{}");
+        assert_eq!(written.participant_id, None);
+        assert_eq!(written.staff_id, Some("s-1"));
     }
 }

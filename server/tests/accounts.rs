@@ -18,10 +18,6 @@ use stegvis_store::{session_key, Role, StaffRow};
 
 const NEW_PASSWORD: &str = "ett-helt-nytt-losenord";
 
-async fn viewer(client: &mut Client) -> Viewer {
-    client.post("/api/me", "").await.json()
-}
-
 fn signed_in(viewer: &Viewer) -> bool {
     matches!(viewer, Viewer::Staff(_))
 }
@@ -84,13 +80,13 @@ async fn the_database_holds_only_a_hash_of_the_session_id_which_cannot_sign_in()
             .get(0)
     };
     assert_eq!(stored, session_key(&cookie));
-    assert!(signed_in(&viewer(&mut browser).await));
+    assert!(signed_in(&browser.viewer().await));
     // Someone who read the table puts what it holds into a cookie: nobody.
     let mut thief = o.app.client();
     thief
         .cookies
         .insert(stegvis_server::http::SESSION_COOKIE.into(), stored);
-    assert_eq!(viewer(&mut thief).await, Viewer::Nobody);
+    assert_eq!(thief.viewer().await, Viewer::Nobody);
 }
 
 #[tokio::test]
@@ -108,11 +104,11 @@ async fn a_new_password_ends_the_other_sessions_of_the_account_only() {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
-    assert!(signed_in(&viewer(&mut here).await));
-    assert_eq!(viewer(&mut elsewhere).await, Viewer::Nobody);
+    assert!(signed_in(&here.viewer().await));
+    assert_eq!(elsewhere.viewer().await, Viewer::Nobody);
     let mut admin = o.admin_browser.clone();
     assert!(
-        signed_in(&viewer(&mut admin).await),
+        signed_in(&admin.viewer().await),
         "another account's session ended"
     );
     assert_eq!(audited(&o.app, "change-password").await, 1);
@@ -166,11 +162,7 @@ async fn a_staff_member_sees_their_sessions_and_ends_one_or_all_others() {
     let res = firefox
         .post_with(
             "/api/login",
-            &format!(
-                "email={}&password={}",
-                encode(&o.cm.email),
-                encode(PASSWORD)
-            ),
+            &common::login_form(&o.cm.email, PASSWORD),
             &[(
                 "user-agent",
                 "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
@@ -191,7 +183,7 @@ async fn a_staff_member_sees_their_sessions_and_ends_one_or_all_others() {
         .post("/api/account/sessions/end", &format!("key={admin_key}"))
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.text);
-    assert!(signed_in(&viewer(&mut o.admin_browser.clone()).await));
+    assert!(signed_in(&o.admin_browser.clone().viewer().await));
     // End the second browser's session by its key.
     let second_key = sessions(&mut second)
         .await
@@ -203,13 +195,13 @@ async fn a_staff_member_sees_their_sessions_and_ends_one_or_all_others() {
         .post("/api/account/sessions/end", &format!("key={second_key}"))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
-    assert_eq!(viewer(&mut second).await, Viewer::Nobody);
-    assert!(signed_in(&viewer(&mut third).await));
+    assert_eq!(second.viewer().await, Viewer::Nobody);
+    assert!(signed_in(&third.viewer().await));
     // All others: only this one is left.
     let res = firefox.post("/api/account/sessions/end", "key=andra").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
-    assert_eq!(viewer(&mut third).await, Viewer::Nobody);
-    assert!(signed_in(&viewer(&mut firefox).await));
+    assert_eq!(third.viewer().await, Viewer::Nobody);
+    assert!(signed_in(&firefox.viewer().await));
     assert_eq!(sessions(&mut firefox).await.len(), 1);
     assert_eq!(audited(&o.app, "end-session").await, 2);
 }
@@ -237,19 +229,8 @@ async fn disabling_an_account_ends_its_sessions_at_once_and_enabling_lets_it_in_
             .await,
         0
     );
-    assert_eq!(viewer(&mut cm).await, Viewer::Nobody);
-    let res = o
-        .app
-        .client()
-        .post(
-            "/api/login",
-            &format!(
-                "email={}&password={}",
-                encode(&o.cm.email),
-                encode(PASSWORD)
-            ),
-        )
-        .await;
+    assert_eq!(cm.viewer().await, Viewer::Nobody);
+    let res = o.app.client().log_in(&o.cm.email, PASSWORD).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
     assert!(account(&mut admin, &o.cm.id).await.disabled);
     let res = admin
@@ -276,7 +257,7 @@ async fn an_admin_cannot_lock_themselves_out_or_touch_another_organisation() {
     }
     let me = o.app.store.staff(&o.admin.id).await.unwrap().unwrap();
     assert!(!me.disabled && me.two_factor);
-    assert!(signed_in(&viewer(&mut admin).await));
+    assert!(signed_in(&admin.viewer().await));
     let other = o.app.organisation("Norrtälje").await;
     let stranger = o
         .app
@@ -394,28 +375,45 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session() {
     let res = holder.post("/api/password-reset", &set).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(res.location(), Some("/logga-in?nytt-losenord=1"));
-    assert_eq!(viewer(&mut cm).await, Viewer::Nobody);
+    assert_eq!(cm.viewer().await, Viewer::Nobody);
     // Once only.
     let res = holder.post("/api/password-reset", &set).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.text);
     // The new password signs in, the old one does not.
-    let login = |password: &str| {
-        format!(
-            "email={}&password={}",
-            encode(&o.cm.email),
-            encode(password)
-        )
-    };
-    let res = o.app.client().post("/api/login", &login(PASSWORD)).await;
+    let res = o.app.client().log_in(&o.cm.email, PASSWORD).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
-    let res = o
-        .app
-        .client()
-        .post("/api/login", &login(NEW_PASSWORD))
-        .await;
+    let res = o.app.client().log_in(&o.cm.email, NEW_PASSWORD).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(audited(&o.app, "password-reset-link").await, 1);
     assert_eq!(audited(&o.app, "password-reset-used").await, 1);
+}
+
+#[tokio::test]
+async fn a_reset_link_waiting_to_be_shown_is_not_stored_in_clear() {
+    let o = office("reset-link-sealed").await;
+    let mut admin = o.admin_browser.clone();
+    let res = admin
+        .post(
+            "/api/admin/staff/reset-password",
+            &format!("id={}", o.cm.id),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    // The link now waits in the admin's session, which is a database row.
+    let stored = o.app.store.all_stored_text().await.unwrap();
+    assert!(stored.iter().any(|(t, _, _)| t == "sessions"));
+    let link = account(&mut admin, &o.cm.id)
+        .await
+        .reset_link
+        .expect("the link is shown");
+    let token = link.split("t=").nth(1).unwrap();
+    assert!(token.len() >= 32, "{link}");
+    let found: Vec<_> = stored
+        .iter()
+        .filter(|(_, _, v)| v.contains(token))
+        .map(|(t, c, _)| (t.clone(), c.clone()))
+        .collect();
+    assert!(found.is_empty(), "token stored in clear in {found:?}");
 }
 
 #[tokio::test]
@@ -466,7 +464,7 @@ async fn a_lost_second_factor_is_reset_and_the_person_signs_in_with_the_password
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
-    assert_eq!(viewer(&mut cm).await, Viewer::Nobody);
+    assert_eq!(cm.viewer().await, Viewer::Nobody);
     assert!(
         !o.app
             .store
@@ -476,18 +474,7 @@ async fn a_lost_second_factor_is_reset_and_the_person_signs_in_with_the_password
             .unwrap()
             .two_factor
     );
-    let res = o
-        .app
-        .client()
-        .post(
-            "/api/login",
-            &format!(
-                "email={}&password={}",
-                encode(&o.cm.email),
-                encode(PASSWORD)
-            ),
-        )
-        .await;
+    let res = o.app.client().log_in(&o.cm.email, PASSWORD).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(res.location(), Some("/personal"));
     assert_eq!(audited(&o.app, "reset-two-factor").await, 1);

@@ -8,27 +8,12 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{app, encode, fresh_code, Client, Reply, TestApp, PASSWORD, PIN};
+use common::{app, encode, fresh_code, TestApp, PASSWORD, PIN, WRONG_PASSWORD};
 use stegvis_domain::throttle::{
     CODE_PER_ADDRESS, LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS, PIN_MAX_FAILURES,
 };
 use stegvis_server::http::SESSION_COOKIE;
 use stegvis_store::{Role, StaffRow};
-
-const WRONG: &str = "fel-losenord-99";
-
-async fn log_in(client: &mut Client, email: &str, password: &str) -> Reply {
-    client
-        .post(
-            "/api/login",
-            &format!("email={}&password={}", encode(email), encode(password)),
-        )
-        .await
-}
-
-async fn viewer(client: &mut Client) -> app::auth::Viewer {
-    client.post("/api/me", "").await.json()
-}
 
 async fn case_manager(app: &TestApp, email: &str) -> StaffRow {
     let org = app.organisation("Södertörn").await;
@@ -53,7 +38,7 @@ fn secrets_are_hashed_with_argon2id_and_a_salt_of_their_own() {
     assert_ne!(first, second, "each hash has its own salt");
     assert!(!first.contains(PASSWORD));
     assert!(verify_secret(PASSWORD, &first) && verify_secret(PASSWORD, &second));
-    assert!(!verify_secret(WRONG, &first));
+    assert!(!verify_secret(WRONG_PASSWORD, &first));
     assert!(!verify_secret(PASSWORD, "not a hash"));
 }
 
@@ -63,7 +48,7 @@ async fn the_right_password_signs_in_and_a_wrong_one_does_not() {
     let cm = case_manager(&app, "anna@sodertorn.se").await;
 
     let mut browser = app.client();
-    let res = log_in(&mut browser, "anna@sodertorn.se", WRONG).await;
+    let res = browser.log_in("anna@sodertorn.se", WRONG_PASSWORD).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
     assert!(
         res.text.contains("Fel e-postadress eller lösenord"),
@@ -71,9 +56,9 @@ async fn the_right_password_signs_in_and_a_wrong_one_does_not() {
         res.text
     );
     assert_eq!(browser.session_id(), None, "no session for a failed login");
-    assert_eq!(viewer(&mut browser).await, app::auth::Viewer::Nobody);
+    assert_eq!(browser.viewer().await, app::auth::Viewer::Nobody);
     // An unknown account is answered exactly like a wrong password.
-    let unknown = log_in(&mut browser, "ingen@sodertorn.se", WRONG).await;
+    let unknown = browser.log_in("ingen@sodertorn.se", WRONG_PASSWORD).await;
     assert_eq!((unknown.status, &unknown.text), (res.status, &res.text));
     let res = browser.post("/api/staff/caseload", "").await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
@@ -89,13 +74,13 @@ async fn the_right_password_signs_in_and_a_wrong_one_does_not() {
     let before = browser.session_id().unwrap().to_owned();
 
     // Any case of the address, the right password.
-    let res = log_in(&mut browser, "Anna@Sodertorn.SE", PASSWORD).await;
+    let res = browser.log_in("Anna@Sodertorn.SE", PASSWORD).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(res.location(), Some("/personal"));
     let after = browser.session_id().unwrap().to_owned();
     assert_ne!(before, after);
     assert!(!session_exists(&app, &before).await);
-    let app::auth::Viewer::Staff(me) = viewer(&mut browser).await else {
+    let app::auth::Viewer::Staff(me) = browser.viewer().await else {
         panic!("not signed in");
     };
     assert_eq!(me.email, "anna@sodertorn.se");
@@ -110,7 +95,7 @@ async fn the_right_password_signs_in_and_a_wrong_one_does_not() {
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(browser.session_id(), None, "{:?}", browser.cookies);
     assert!(!session_exists(&app, &after).await);
-    assert_eq!(viewer(&mut stolen).await, app::auth::Viewer::Nobody);
+    assert_eq!(stolen.viewer().await, app::auth::Viewer::Nobody);
     let res = stolen.post("/api/staff/caseload", "").await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
 }
@@ -141,12 +126,12 @@ async fn with_two_factor_the_password_leads_to_the_code_and_the_code_signs_in() 
     let secret = app.enable_totp(&cm).await;
 
     let mut browser = app.client();
-    let res = log_in(&mut browser, "bo@sodertorn.se", PASSWORD).await;
+    let res = browser.log_in("bo@sodertorn.se", PASSWORD).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(res.location(), Some("/logga-in/kod"));
     let pending = browser.session_id().unwrap().to_owned();
     // The password alone signs nobody in.
-    assert_eq!(viewer(&mut browser).await, app::auth::Viewer::Nobody);
+    assert_eq!(browser.viewer().await, app::auth::Viewer::Nobody);
     let res = browser.post("/api/staff/caseload", "").await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
 
@@ -165,7 +150,7 @@ async fn with_two_factor_the_password_leads_to_the_code_and_the_code_signs_in() 
             res.text
         );
         assert!(res.text.contains("Koden stämmer inte"), "{}", res.text);
-        assert_eq!(viewer(&mut browser).await, app::auth::Viewer::Nobody);
+        assert_eq!(browser.viewer().await, app::auth::Viewer::Nobody);
     }
     let code = common::current_code(&secret, &cm.email);
     // Spaces, as people copy them from the app, are fine.
@@ -176,7 +161,7 @@ async fn with_two_factor_the_password_leads_to_the_code_and_the_code_signs_in() 
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(res.location(), Some("/personal"));
     assert_ne!(browser.session_id(), Some(pending.as_str()));
-    let app::auth::Viewer::Staff(me) = viewer(&mut browser).await else {
+    let app::auth::Viewer::Staff(me) = browser.viewer().await else {
         panic!("not signed in");
     };
     assert!(me.two_factor);
@@ -194,7 +179,7 @@ async fn wrong_two_factor_codes_count_towards_the_accounts_lockout() {
     let cm = case_manager(&app, "cia@sodertorn.se").await;
     let secret = app.enable_totp(&cm).await;
     let mut browser = app.client();
-    let res = log_in(&mut browser, &cm.email, PASSWORD).await;
+    let res = browser.log_in(&cm.email, PASSWORD).await;
     assert_eq!(res.status, StatusCode::OK);
     let wrong = wrong_code(&secret, &cm.email);
     for n in 1..=LOGIN_PER_ACCOUNT.max_failures {
@@ -213,9 +198,9 @@ async fn wrong_two_factor_codes_count_towards_the_accounts_lockout() {
         .post("/api/login/code", &format!("code={code}"))
         .await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.text);
-    assert_eq!(viewer(&mut browser).await, app::auth::Viewer::Nobody);
+    assert_eq!(browser.viewer().await, app::auth::Viewer::Nobody);
     // The password step is locked for the account too.
-    let res = log_in(&mut app.client(), &cm.email, PASSWORD).await;
+    let res = app.client().log_in(&cm.email, PASSWORD).await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.text);
 }
 
@@ -236,7 +221,7 @@ async fn login_locks_at_the_fifth_failure_per_account_and_the_twentieth_per_addr
     // Anna: the fifth wrong password is still answered as wrong; then the
     // account is locked, even for the right password.
     for n in 1..=5 {
-        let res = log_in(&mut office(), &anna.email, WRONG).await;
+        let res = office().log_in(&anna.email, WRONG_PASSWORD).await;
         assert_eq!(
             res.status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -245,7 +230,7 @@ async fn login_locks_at_the_fifth_failure_per_account_and_the_twentieth_per_addr
         );
     }
     let mut locked = office();
-    let res = log_in(&mut locked, &anna.email, PASSWORD).await;
+    let res = locked.log_in(&anna.email, PASSWORD).await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.text);
     assert!(
         res.text.contains("För många misslyckade försök"),
@@ -254,25 +239,26 @@ async fn login_locks_at_the_fifth_failure_per_account_and_the_twentieth_per_addr
     );
     assert_eq!(locked.session_id(), None);
     // From any address: the lock is the account's.
-    let res = log_in(
-        &mut app.client().at_address("192.0.2.7"),
-        &anna.email,
-        PASSWORD,
-    )
-    .await;
+    let res = app
+        .client()
+        .at_address("192.0.2.7")
+        .log_in(&anna.email, PASSWORD)
+        .await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.text);
 
     // Bo, from the same office address, is not affected.
-    let res = log_in(&mut office(), &bo.email, PASSWORD).await;
+    let res = office().log_in(&bo.email, PASSWORD).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
 
     // The address: 5 failures so far; 14 more (on accounts that do not
     // exist, so no account lock gets in the way) make 19: still open.
     for n in 0..14 {
-        let res = log_in(&mut office(), &format!("gissning{n}@sodertorn.se"), WRONG).await;
+        let res = office()
+            .log_in(&format!("gissning{n}@sodertorn.se"), WRONG_PASSWORD)
+            .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
     }
-    let res = log_in(&mut office(), &bo.email, PASSWORD).await;
+    let res = office().log_in(&bo.email, PASSWORD).await;
     assert_eq!(
         res.status,
         StatusCode::OK,
@@ -280,17 +266,18 @@ async fn login_locks_at_the_fifth_failure_per_account_and_the_twentieth_per_addr
         res.text
     );
     // The 20th failure locks the address, for every account.
-    let res = log_in(&mut office(), "gissning-sista@sodertorn.se", WRONG).await;
+    let res = office()
+        .log_in("gissning-sista@sodertorn.se", WRONG_PASSWORD)
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
-    let res = log_in(&mut office(), &bo.email, PASSWORD).await;
+    let res = office().log_in(&bo.email, PASSWORD).await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.text);
     // Another address is not.
-    let res = log_in(
-        &mut app.client().at_address("10.0.0.2"),
-        &bo.email,
-        PASSWORD,
-    )
-    .await;
+    let res = app
+        .client()
+        .at_address("10.0.0.2")
+        .log_in(&bo.email, PASSWORD)
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
 }
 
@@ -620,7 +607,7 @@ async fn posts_from_another_site_are_refused_and_change_nothing() {
     let res = victim
         .post_with(
             "/api/login",
-            &format!("email=cm%40sodertorn.se&password={}", encode(PASSWORD)),
+            &common::login_form("cm@sodertorn.se", PASSWORD),
             &[("sec-fetch-site", "cross-site")],
         )
         .await;
@@ -782,15 +769,15 @@ async fn a_successful_sign_in_starts_the_count_over() {
     let app = app("bug-reset").await;
     let cm = case_manager(&app, "cm@sodertorn.se").await;
     for _ in 0..4 {
-        let res = log_in(&mut app.client(), &cm.email, WRONG).await;
+        let res = app.client().log_in(&cm.email, WRONG_PASSWORD).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let res = log_in(&mut app.client(), &cm.email, PASSWORD).await;
+    let res = app.client().log_in(&cm.email, PASSWORD).await;
     assert_eq!(res.status, StatusCode::OK);
     // One typo later in the day must not lock the account for 15 minutes.
-    let res = log_in(&mut app.client(), &cm.email, WRONG).await;
+    let res = app.client().log_in(&cm.email, WRONG_PASSWORD).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let res = log_in(&mut app.client(), &cm.email, PASSWORD).await;
+    let res = app.client().log_in(&cm.email, PASSWORD).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
 }
 
@@ -801,12 +788,12 @@ async fn a_two_factor_code_signs_in_once() {
     let secret = app.enable_totp(&cm).await;
     let code = common::current_code(&secret, &cm.email);
     let mut first = app.client();
-    log_in(&mut first, &cm.email, PASSWORD).await;
+    first.log_in(&cm.email, PASSWORD).await;
     let res = first.post("/api/login/code", &format!("code={code}")).await;
     assert_eq!(res.status, StatusCode::OK);
     // Someone who saw the code (over a shoulder, in a proxy log) and knows the password.
     let mut second = app.client();
-    log_in(&mut second, &cm.email, PASSWORD).await;
+    second.log_in(&cm.email, PASSWORD).await;
     let res = second
         .post("/api/login/code", &format!("code={code}"))
         .await;
@@ -836,7 +823,7 @@ async fn signing_in_leaves_nothing_of_the_previous_account_in_the_session() {
     };
     // The next person signs in on the same computer without signing out first.
     shared.sign_in(&second.email, None).await;
-    let app::auth::Viewer::Staff(me) = viewer(&mut shared).await else {
+    let app::auth::Viewer::Staff(me) = shared.viewer().await else {
         panic!("not signed in");
     };
     assert_eq!(me.email, second.email);

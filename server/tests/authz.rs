@@ -154,6 +154,7 @@ fn today() -> String {
 
 /// One row of the matrix: an endpoint, the form it is sent, and the status
 /// each kind of visitor gets, in [`EVERYONE`] order.
+#[derive(Clone, Copy)]
 struct Row {
     endpoint: &'static str,
     body: fn(&Targets, Who) -> String,
@@ -184,6 +185,19 @@ fn row(endpoint: &'static str, body: fn(&Targets, Who) -> String, expect: [u16; 
 impl Row {
     fn sent_as(self, sent_as: SentAs) -> Self {
         Self { sent_as, ..self }
+    }
+
+    /// Sends `body` to the row's function the way the app's own client does.
+    async fn send(&self, client: &mut Client, body: &str) -> common::Reply {
+        let path = format!("/api/{}", self.endpoint);
+        match self.sent_as {
+            SentAs::Form => client.post(&path, body).await,
+            SentAs::Get => client.get(&format!("{path}?{body}")).await,
+            SentAs::Json => {
+                let json: serde_json::Value = serde_json::from_str(body).unwrap();
+                client.post_json(&path, &json).await
+            }
+        }
     }
 }
 
@@ -477,15 +491,7 @@ async fn every_server_function_answers_each_kind_of_visitor_as_the_matrix_says()
         for (i, who) in EVERYONE.into_iter().enumerate() {
             let mut client = world.client(who).await;
             let body = (row.body)(&t, who);
-            let path = format!("/api/{}", row.endpoint);
-            let res = match row.sent_as {
-                SentAs::Form => client.post(&path, &body).await,
-                SentAs::Get => client.get(&format!("{path}?{body}")).await,
-                SentAs::Json => {
-                    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-                    client.post_json(&path, &json).await
-                }
-            };
+            let res = row.send(&mut client, &body).await;
             if res.status.as_u16() != row.expect[i] {
                 wrong.push(format!(
                     "{:<28} {:<13} expected {} got {}: {}",
@@ -564,32 +570,9 @@ async fn every_server_function_answers_each_kind_of_visitor_as_the_matrix_says()
     assert_eq!(drafts, 0);
 }
 
-/// Every `endpoint = "..."` in the app's source.
-fn endpoints_in_source() -> BTreeSet<String> {
-    fn walk(dir: &std::path::Path, found: &mut BTreeSet<String>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, found);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let source = std::fs::read_to_string(&path).unwrap();
-                for part in source.split("endpoint = \"").skip(1) {
-                    found.insert(part.split('"').next().unwrap().to_owned());
-                }
-            }
-        }
-    }
-    let mut found = BTreeSet::new();
-    walk(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"),
-        &mut found,
-    );
-    found
-}
-
 #[test]
 fn the_matrix_names_every_server_function_once() {
-    let in_source = endpoints_in_source();
+    let in_source: BTreeSet<String> = common::arguments_in_source().into_keys().collect();
     assert!(in_source.len() > 30, "{in_source:?}");
     let names: Vec<&str> = matrix().iter().map(|r| r.endpoint).collect();
     let in_matrix: BTreeSet<String> = names.iter().map(|n| (*n).to_owned()).collect();
@@ -959,15 +942,7 @@ async fn admin_work_needs_two_factor_sign_in() {
     let res = admin.post("/api/admin/staff", "").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     let mut again = app.client();
-    let res = again
-        .post(
-            "/api/login",
-            &format!(
-                "email=admin2%40sodertorn.se&password={}",
-                encode(common::PASSWORD)
-            ),
-        )
-        .await;
+    let res = again.log_in("admin2@sodertorn.se", common::PASSWORD).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(res.location(), Some("/logga-in/kod"));
     let res = again.post("/api/admin/staff", "").await;
@@ -978,63 +953,6 @@ async fn admin_work_needs_two_factor_sign_in() {
     assert!(staff
         .iter()
         .any(|s| s.email == "admin2@sodertorn.se" && s.two_factor));
-}
-
-/// Every server function's arguments, `(name, type)`, by endpoint, read from
-/// the app's source: the fields a hostile client can fill in.
-fn arguments_in_source() -> std::collections::BTreeMap<String, Vec<(String, String)>> {
-    fn walk(
-        dir: &std::path::Path,
-        found: &mut std::collections::BTreeMap<String, Vec<(String, String)>>,
-    ) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, found);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let source = std::fs::read_to_string(&path).unwrap();
-                for part in source.split("endpoint = \"").skip(1) {
-                    let endpoint = part.split('"').next().unwrap().to_owned();
-                    let after = &part[part.find("async fn").expect("a server function")..];
-                    let open = after.find('(').unwrap();
-                    let mut depth = 0;
-                    let mut args = Vec::new();
-                    let mut current = String::new();
-                    for c in after[open + 1..].chars() {
-                        match c {
-                            '(' | '<' | '[' | '{' => depth += 1,
-                            ')' if depth == 0 => break,
-                            ')' | '>' | ']' | '}' => depth -= 1,
-                            ',' if depth == 0 => {
-                                args.push(std::mem::take(&mut current));
-                                continue;
-                            }
-                            _ => {}
-                        }
-                        current.push(c);
-                    }
-                    args.push(current);
-                    let args = args
-                        .iter()
-                        .filter_map(|a| a.split_once(':'))
-                        .map(|(name, ty)| {
-                            (
-                                name.trim().to_owned(),
-                                ty.split_whitespace().collect::<String>(),
-                            )
-                        })
-                        .collect();
-                    found.insert(endpoint, args);
-                }
-            }
-        }
-    }
-    let mut found = std::collections::BTreeMap::new();
-    walk(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"),
-        &mut found,
-    );
-    found
 }
 
 /// Text no field may store and no message may repeat: every C0 control
@@ -1070,7 +988,7 @@ fn with_field(body: &str, name: &str, value: &str) -> String {
 async fn no_control_or_direction_character_in_any_field_of_any_server_function_breaks_the_server() {
     let world = world("hostile").await;
     let app = &world.app;
-    let arguments = arguments_in_source();
+    let arguments = common::arguments_in_source();
     let hostile = hostile_values();
     // Close to the body limit once percent-encoded: never echoed back whole.
     let huge = format!("{}\u{202E}", "å".repeat(9_000));
@@ -1097,9 +1015,7 @@ async fn no_control_or_direction_character_in_any_field_of_any_server_function_b
         for (name, ty) in args {
             for value in hostile.iter().chain([&huge]) {
                 let mut client = world.client(who).await;
-                let path = format!("/api/{}", row.endpoint);
-                let sent_as = row.sent_as;
-                let body = match sent_as {
+                let body = match row.sent_as {
                     SentAs::Json => {
                         let mut json: serde_json::Value = serde_json::from_str(&base).unwrap();
                         json[name.as_str()] = if ty.contains("Map") {
@@ -1113,16 +1029,7 @@ async fn no_control_or_direction_character_in_any_field_of_any_server_function_b
                     }
                     SentAs::Form | SentAs::Get => with_field(&base, name, value),
                 };
-                let task = tokio::spawn(async move {
-                    match sent_as {
-                        SentAs::Form => client.post(&path, &body).await,
-                        SentAs::Get => client.get(&format!("{path}?{body}")).await,
-                        SentAs::Json => {
-                            let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-                            client.post_json(&path, &json).await
-                        }
-                    }
-                });
+                let task = tokio::spawn(async move { row.send(&mut client, &body).await });
                 sent += 1;
                 let shown = value
                     .escape_unicode()

@@ -322,12 +322,7 @@ async fn listening(name: &str, limits: Limits) -> (common::TestApp, std::net::So
     let app = app(name).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name(app::OUTPUT_NAME)
-        .site_root(app.dir.join("site").display().to_string())
-        .build();
-    let state = app::state::AppState::new(app.store.clone(), options, app.instrument.clone());
-    let router = stegvis_server::http::router_with_limits(state, &limits);
+    let router = stegvis_server::http::router_with_limits(app.state.clone(), &limits);
     tokio::spawn(stegvis_server::serve::serve(
         listener,
         router,

@@ -457,25 +457,10 @@ async fn a_submission_id_of_another_participants_draft_is_a_conflict() {
     assert!(res.text.contains("Börja om"), "{}", res.text);
     assert_eq!(app.store.draft(&other, INTAKE).await.unwrap(), None);
 
-    let answers: serde_json::Map<String, serde_json::Value> = app
-        .instrument
-        .items_for(OccasionKind::Intake)
-        .iter()
-        .map(|item| (item.id.clone(), item.options[0].code.clone().into()))
-        .collect();
     let res = other_phone
         .post_json(
             "/api/check-in/send",
-            &serde_json::json!({
-                "submission_id": SID,
-                "participant": other,
-                "occasion_kind": "intake",
-                "occasion_number": 0,
-                "instrument_version": app.instrument.version(),
-                "language": "sv",
-                "answers": answers,
-                "answered_at": chrono::Utc::now().to_rfc3339(),
-            }),
+            &common::intake(&app, SID, &other, &chrono::Utc::now().to_rfc3339()),
         )
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);

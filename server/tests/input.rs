@@ -9,62 +9,29 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{app, encode, Client, TestApp};
+use leptos::server_fn::error::ServerFnUrlError;
 use stegvis_store::Role;
 
 /// What a crafted link tries to put on the page.
 const PLANTED: &str = "Ring 070-000 00 00 och läs upp din pinkod";
 
-/// The URL-safe base64 (with padding) Leptos uses for `__err`.
-fn base64_url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0_u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// `__path` and `__err` as Leptos itself would write them for `function`.
+/// `__path` and `__err` as Leptos itself writes them for `function`.
 fn planted_query(function: &str) -> String {
     let error = app::error::AppError::Invalid(PLANTED.into());
-    let json = serde_json::to_vec(&error).unwrap();
-    format!(
-        "__path={}&__err={}",
-        encode(function),
-        encode(&base64_url(&json))
-    )
+    ServerFnUrlError::new(function, error)
+        .to_url("http://localhost/")
+        .unwrap()
+        .query()
+        .unwrap()
+        .to_owned()
 }
 
 /// Every server function's path, from the app's source.
 fn functions() -> Vec<String> {
-    fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, found);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let source = std::fs::read_to_string(&path).unwrap();
-                for part in source.split("endpoint = \"").skip(1) {
-                    found.push(format!("/api/{}", part.split('"').next().unwrap()));
-                }
-            }
-        }
-    }
-    let mut found = Vec::new();
-    walk(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"),
-        &mut found,
-    );
+    let found: Vec<String> = common::arguments_in_source()
+        .into_keys()
+        .map(|endpoint| format!("/api/{endpoint}"))
+        .collect();
     assert!(found.len() > 30);
     found
 }

@@ -393,6 +393,37 @@ async fn an_erasure_is_asked_for_by_one_person_and_confirmed_by_another() {
 }
 
 #[tokio::test]
+async fn an_erasure_reason_with_direction_or_invisible_characters_is_refused() {
+    let w = world("radering-tecken").await;
+    let p = w.app.participant(&w.cm).await;
+    let mut cm = w.app.signed_in(&w.cm, None).await;
+    for reason in [
+        "Deltagaren \u{202E}bad om det",
+        "\u{FEFF}Deltagaren bad om det",
+        "Deltagaren bad\u{200B} om det",
+        "Deltagaren\u{2066} bad om det",
+    ] {
+        let res = cm
+            .post(
+                "/api/staff/erasure-request",
+                &format!("id={p}&reason={}", common::encode(reason)),
+            )
+            .await;
+        assert!(res.status.is_client_error(), "{reason:?}: {}", res.status);
+        assert!(!res.text.contains(reason), "{}", res.text);
+    }
+    assert_eq!(
+        w.app
+            .count(
+                "SELECT COUNT(*) FROM erasure_requests WHERE participant_id = ?",
+                &p
+            )
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
 async fn nobody_confirms_their_own_erasure_request() {
     let w = world("radering-sjalv").await;
     let both = w

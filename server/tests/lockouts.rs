@@ -9,7 +9,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{app, encode, fresh_code, Client, TestApp, PASSWORD, PIN};
+use common::{app, encode, fresh_code, login_form, Client, TestApp, PASSWORD, PIN, WRONG_PASSWORD};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use stegvis_domain::throttle::{
@@ -17,8 +17,6 @@ use stegvis_domain::throttle::{
 };
 use stegvis_store::Role;
 use tokio::sync::Barrier;
-
-const WRONG: &str = "fel-losenord-99";
 
 /// Sends `bodies` to `path` at the same moment, each from its own copy of
 /// `client` (made by `copy`); returns how many got each status.
@@ -60,10 +58,6 @@ async fn failures(app: &TestApp, kind: &str, key: &str) -> i64 {
         .get(0)
 }
 
-fn login(email: &str, password: &str) -> String {
-    format!("email={}&password={}", encode(email), encode(password))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_parallel_wrong_passwords_get_exactly_the_limit_checked() {
     let app = app("race-password").await;
@@ -73,7 +67,7 @@ async fn twenty_parallel_wrong_passwords_get_exactly_the_limit_checked() {
         .await;
     let seen = at_once(
         "/api/login",
-        vec![login(&anna.email, WRONG); 20],
+        vec![login_form(&anna.email, WRONG_PASSWORD); 20],
         |_| async { app.client().at_address("10.1.0.1") },
     )
     .await;
@@ -87,7 +81,7 @@ async fn twenty_parallel_wrong_passwords_get_exactly_the_limit_checked() {
     let res = app
         .client()
         .at_address("10.1.0.2")
-        .post("/api/login", &login(&anna.email, PASSWORD))
+        .log_in(&anna.email, PASSWORD)
         .await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.text);
 }
@@ -101,7 +95,7 @@ async fn parallel_guesses_from_one_address_stop_at_its_limit() {
         .await;
     // One guess per (unknown) account, so only the address limit applies.
     let bodies = (0..26)
-        .map(|n| login(&format!("gissning{n}@sodertorn.se"), WRONG))
+        .map(|n| login_form(&format!("gissning{n}@sodertorn.se"), WRONG_PASSWORD))
         .collect();
     let seen = at_once("/api/login", bodies, |_| async {
         app.client().at_address("10.1.0.3")
@@ -116,7 +110,7 @@ async fn parallel_guesses_from_one_address_stop_at_its_limit() {
     let res = app
         .client()
         .at_address("10.1.0.3")
-        .post("/api/login", &login(&bo.email, PASSWORD))
+        .log_in(&bo.email, PASSWORD)
         .await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.text);
 }
@@ -130,9 +124,7 @@ async fn parallel_wrong_two_factor_codes_get_exactly_the_limit_checked() {
         .await;
     let secret = app.enable_totp(&cia).await;
     let mut browser = app.client();
-    let res = browser
-        .post("/api/login", &login(&cia.email, PASSWORD))
-        .await;
+    let res = browser.log_in(&cia.email, PASSWORD).await;
     assert_eq!(res.location(), Some("/logga-in/kod"), "{}", res.text);
     // A code that is none of the three accepted steps.
     let right = common::current_code(&secret, &cia.email);
@@ -179,7 +171,7 @@ async fn parallel_wrong_current_passwords_get_exactly_the_limit_checked() {
     };
     let seen = at_once(
         "/api/account/password",
-        vec![change(WRONG); 12],
+        vec![change(WRONG_PASSWORD); 12],
         |_| async move { browser.fork().await },
     )
     .await;

@@ -8,7 +8,7 @@ mod common;
 
 use axum::http::StatusCode;
 use chrono::{Duration, Local, Utc};
-use common::{app, Client, TestApp};
+use common::{app, intake, Client, TestApp};
 use serde_json::{json, Value};
 use stegvis_domain::occasion::OccasionKind;
 use stegvis_store::Role;
@@ -22,26 +22,6 @@ async fn phone_of_participant(app: &TestApp, days_ago: i64) -> (String, Client) 
     let participant = app.participant_from(&cm, start, None).await;
     let phone = app.phone(&participant, &cm).await;
     (participant, phone)
-}
-
-/// The intake as the phone sends it: the first option everywhere.
-fn intake(app: &TestApp, submission_id: &str, participant: &str, answered_at: &str) -> Value {
-    let answers: serde_json::Map<String, Value> = app
-        .instrument
-        .items_for(OccasionKind::Intake)
-        .iter()
-        .map(|item| (item.id.clone(), json!(item.options[0].code)))
-        .collect();
-    json!({
-        "submission_id": submission_id,
-        "participant": participant,
-        "occasion_kind": "intake",
-        "occasion_number": 0,
-        "instrument_version": app.instrument.version(),
-        "language": "sv",
-        "answers": answers,
-        "answered_at": answered_at,
-    })
 }
 
 /// The same check-in sent by two copies of the phone at the same moment.

@@ -10,14 +10,22 @@
 DELETE FROM sessions;
 
 -- The staff account a session is signed in as (NULL for participants and
--- visitors), so an account's sessions can be listed and ended; when it was
--- started and last used, and a short label of the browser it came from.
+-- visitors), so an account's sessions can be listed and ended; the
+-- participant a phone's session is signed in as (NULL for staff and
+-- visitors), so erasure and withdrawal end exactly that participant's
+-- sessions (searching the JSON data for the id would also end a staff
+-- member's session that only mentions them); when it was started and last
+-- used, and a short label of the browser it came from. `participant_id` has
+-- no foreign key: erasure deletes the sessions itself, table by table, and a
+-- session saved just after an erasure must not fail on a missing row.
 ALTER TABLE sessions ADD COLUMN staff_id TEXT REFERENCES staff(id) ON DELETE CASCADE;
+ALTER TABLE sessions ADD COLUMN participant_id TEXT;
 ALTER TABLE sessions ADD COLUMN created_at TEXT;
 ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
 ALTER TABLE sessions ADD COLUMN user_agent TEXT;
 
 CREATE INDEX sessions_by_staff ON sessions (staff_id);
+CREATE INDEX sessions_by_participant ON sessions (participant_id);
 
 -- A failed-attempt row is written before the password, code or PIN is
 -- checked (the attempt is reserved in the same transaction that counts the

@@ -127,6 +127,8 @@ pub const POOL_SIZE: u32 = 8;
 pub struct ParticipantRow {
     pub id: String,
     pub code: String,
+    /// `None` only for participants added without one by tests and tools.
+    pub organisation_id: Option<String>,
     pub intake_date: NaiveDate,
     pub exit_date: Option<NaiveDate>,
     /// The check-in window of the participant's programme, when they have one.
@@ -364,6 +366,7 @@ impl Store {
         Ok(ParticipantRow {
             id,
             code: code.to_owned(),
+            organisation_id: None,
             intake_date,
             exit_date: None,
             window: None,
@@ -430,7 +433,7 @@ impl Store {
     /// A participant as the check-in flow needs them, by id.
     pub async fn participant(&self, id: &str) -> StoreResult<Option<ParticipantRow>> {
         let row = sqlx::query(
-            "SELECT p.id, p.code, p.intake_date, p.exit_date,
+            "SELECT p.id, p.code, p.organisation_id, p.intake_date, p.exit_date,
                     g.window_before_days, g.window_after_days
              FROM participants p LEFT JOIN programmes g ON g.id = p.programme_id
              WHERE p.id = ?",
@@ -442,6 +445,7 @@ impl Store {
             Ok(ParticipantRow {
                 id: r.get("id"),
                 code: r.get("code"),
+                organisation_id: r.get("organisation_id"),
                 intake_date: r.get("intake_date"),
                 exit_date: r.get("exit_date"),
                 window: window_from_row(&r)?,

@@ -140,6 +140,7 @@ async fn erase_in(
         "access_codes",
         "participant_identities",
         "erasure_requests",
+        "sessions",
     ] {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "DELETE FROM {table} WHERE participant_id = ?"
@@ -148,11 +149,6 @@ async fn erase_in(
         .execute(&mut **tx)
         .await?;
     }
-    // A phone's session names the participant in its data; it ends with the record.
-    sqlx::query("DELETE FROM sessions WHERE instr(data, ?) > 0")
-        .bind(participant_id)
-        .execute(&mut **tx)
-        .await?;
     sqlx::query("UPDATE audit_log SET participant_id = NULL WHERE participant_id = ?")
         .bind(participant_id)
         .execute(&mut **tx)
@@ -185,28 +181,6 @@ const REQUEST_SELECT: &str = "SELECT e.id, e.participant_id, p.code, e.reason, e
     LEFT JOIN staff s ON s.id = e.requested_by";
 
 impl Store {
-    /// The organisation a participant belongs to, for auditing what a
-    /// participant does with their own data.
-    pub async fn participant_organisation(
-        &self,
-        participant_id: &str,
-    ) -> StoreResult<Option<String>> {
-        let row = sqlx::query("SELECT organisation_id FROM participants WHERE id = ?")
-            .bind(participant_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.and_then(|r| r.get("organisation_id")))
-    }
-
-    /// The language a check-in was answered in.
-    pub async fn check_in_language(&self, submission_id: &str) -> StoreResult<Option<String>> {
-        let row = sqlx::query("SELECT language FROM check_ins WHERE submission_id = ?")
-            .bind(submission_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| r.get("language")))
-    }
-
     /// The organisation's retention and withdrawal settings.
     pub async fn lifecycle_settings(
         &self,
@@ -307,6 +281,7 @@ impl Store {
             "access_codes",
             "participant_identities",
             "erasure_requests",
+            "sessions",
         ] {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "DELETE FROM {table} WHERE participant_id = ?"
@@ -315,10 +290,6 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query("DELETE FROM sessions WHERE instr(data, ?) > 0")
-            .bind(participant_id)
-            .execute(&mut *tx)
-            .await?;
         // A new code, so a printed sheet or a note with the old one no longer
         // leads to these answers.
         let mut attempts = 0;

@@ -67,6 +67,8 @@ pub struct ParticipantCheckIn {
     pub occasion: OccasionRef,
     pub submitted_at: DateTime<Utc>,
     pub instrument_version: String,
+    /// The language it was answered in (a code such as `sv`).
+    pub language: String,
     /// Name of the staff member who answered together with the participant.
     pub assisted_by: Option<String>,
 }
@@ -248,7 +250,7 @@ impl Store {
         .await?;
         let check_ins = sqlx::query(
             "SELECT c.participant_id, c.submission_id, c.occasion_kind, c.occasion_number,
-                    c.submitted_at, c.instrument_version, s.name AS assisted_by
+                    c.submitted_at, c.instrument_version, c.language, s.name AS assisted_by
              FROM check_ins c JOIN participants p ON p.id = c.participant_id
              LEFT JOIN staff s ON s.id = c.assisted_by
              WHERE p.organisation_id = ? AND (? IS NULL OR p.case_manager_id = ?)
@@ -283,7 +285,7 @@ impl Store {
     pub async fn check_ins_of(&self, participant_id: &str) -> StoreResult<Vec<ParticipantCheckIn>> {
         let rows = sqlx::query(
             "SELECT c.submission_id, c.occasion_kind, c.occasion_number, c.submitted_at,
-                    c.instrument_version, s.name AS assisted_by
+                    c.instrument_version, c.language, s.name AS assisted_by
              FROM check_ins c LEFT JOIN staff s ON s.id = c.assisted_by
              WHERE c.participant_id = ? ORDER BY c.submitted_at",
         )
@@ -388,6 +390,7 @@ fn check_in_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<ParticipantChec
         occasion: crate::occasion_from_row(r)?,
         submitted_at: r.get("submitted_at"),
         instrument_version: r.get("instrument_version"),
+        language: r.get("language"),
         assisted_by: r.get("assisted_by"),
     })
 }

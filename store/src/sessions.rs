@@ -31,6 +31,9 @@ pub struct SessionWrite<'a> {
     pub expires_at: i64,
     /// The staff account it is signed in as, if any.
     pub staff_id: Option<&'a str>,
+    /// The participant it is signed in as (a phone), if any: erasure and
+    /// withdrawal end the participant's sessions by this column.
+    pub participant_id: Option<&'a str>,
     /// A short label of the browser (e.g. "Firefox på Windows").
     pub label: Option<&'a str>,
 }
@@ -61,14 +64,16 @@ impl Store {
     pub async fn create_session(&self, id: &str, session: &SessionWrite<'_>) -> StoreResult<bool> {
         let now = Utc::now();
         let done = sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at, staff_id, created_at, last_seen_at, user_agent)
-             VALUES (?, ?, ?, ?, ?, ?, ?)
+            "INSERT INTO sessions
+               (id, data, expires_at, staff_id, participant_id, created_at, last_seen_at, user_agent)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (id) DO NOTHING",
         )
         .bind(session_key(id))
         .bind(session.data)
         .bind(session.expires_at)
         .bind(session.staff_id)
+        .bind(session.participant_id)
         .bind(now)
         .bind(now)
         .bind(session.label)
@@ -84,13 +89,14 @@ impl Store {
     /// inserts: new sessions come from [`Store::create_session`].
     pub async fn save_session(&self, id: &str, session: &SessionWrite<'_>) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE sessions SET data = ?, expires_at = ?, staff_id = ?, last_seen_at = ?,
-               user_agent = COALESCE(?, user_agent)
+            "UPDATE sessions SET data = ?, expires_at = ?, staff_id = ?, participant_id = ?,
+               last_seen_at = ?, user_agent = COALESCE(?, user_agent)
              WHERE id = ?",
         )
         .bind(session.data)
         .bind(session.expires_at)
         .bind(session.staff_id)
+        .bind(session.participant_id)
         .bind(Utc::now())
         .bind(session.label)
         .bind(session_key(id))

@@ -165,6 +165,7 @@ async fn a_session_is_stored_only_under_the_hash_of_its_id(pool: SqlitePool) {
         data: "{}",
         expires_at: i64::MAX / 2,
         staff_id: Some(&o.staff),
+        participant_id: None,
         label: Some("Firefox på Linux"),
     };
     assert!(o
@@ -206,6 +207,7 @@ async fn sessions_of(o: &Org, staff: &str, ids: &[&str]) {
                     data: "{}",
                     expires_at: i64::MAX / 2,
                     staff_id: Some(staff),
+                    participant_id: None,
                     label: None,
                 },
             )

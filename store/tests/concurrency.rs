@@ -255,6 +255,7 @@ async fn a_session_deleted_by_one_request_is_not_brought_back_by_another() {
         data,
         expires_at,
         staff_id: None,
+        participant_id: None,
         label: None,
     };
     assert!(db

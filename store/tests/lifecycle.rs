@@ -17,7 +17,8 @@ use stegvis_domain::retention::{RetentionPolicy, RetentionReason};
 use stegvis_domain::stats::ItemIndex;
 use stegvis_store::{
     Consent, DraftRow, ErasureDecision, Keyring, LifecycleSettings, NewAuditEntry, NewCheckIn,
-    NewParticipant, NewStaff, OccasionRef, Role, Store, WithdrawalHow, WithdrawalOutcome,
+    NewParticipant, NewStaff, OccasionRef, Role, SessionWrite, Store, WithdrawalHow,
+    WithdrawalOutcome,
 };
 
 const SOURCE: &str = include_str!("../../instruments/stegvis-bas.toml");
@@ -177,13 +178,18 @@ impl World {
         .execute(&self.pool)
         .await
         .unwrap();
-        sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?)")
-            .bind(format!("session-{id}"))
-            .bind(format!(
-                r#"{{"participant":{{"participant_id":"{id}","device_id":"d"}}}}"#
-            ))
-            .bind(now.timestamp() + 3600)
-            .execute(&self.pool)
+        let data = format!(r#"{{"participant":{{"participant_id":"{id}","device_id":"d"}}}}"#);
+        self.store
+            .create_session(
+                &format!("session-{id}"),
+                &SessionWrite {
+                    data: &data,
+                    expires_at: now.timestamp() + 3600,
+                    staff_id: None,
+                    participant_id: Some(&id),
+                    label: None,
+                },
+            )
             .await
             .unwrap();
         for action in ["register-participant", "read-answers"] {
@@ -202,8 +208,8 @@ impl World {
     }
 
     /// Rows naming the participant in every table with a `participant_id`
-    /// column (found from the schema, so a new table is counted too), their
-    /// answers, their sessions and their own row.
+    /// column (found from the schema, so a new table is counted too; their
+    /// sessions among them), their answers and their own row.
     async fn rows_of(&self, participant_id: &str) -> BTreeMap<String, i64> {
         let tables: Vec<String> = sqlx::query(
             "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
@@ -231,10 +237,6 @@ impl World {
                 "answers",
                 "SELECT COUNT(*) FROM answers WHERE submission_id IN
                    (SELECT submission_id FROM check_ins WHERE participant_id = ?)",
-            ),
-            (
-                "sessions",
-                "SELECT COUNT(*) FROM sessions WHERE instr(data, ?) > 0",
             ),
             (
                 "participants",
@@ -350,6 +352,89 @@ async fn withdrawal_erases_by_default(pool: SqlitePool) {
     assert_eq!(outcome, WithdrawalOutcome::Erased);
     assert!(w.rows_of(&id).await.values().all(|n| *n == 0));
     assert_eq!(w.rows_of(&other).await, other_before);
+}
+
+/// A case manager's session holds a participant's id (the participant they
+/// assist, the sheet code they keep for them): erasing or withdrawing that
+/// participant ends the participant's phone session, not the case manager's.
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn erasure_and_withdrawal_end_the_participants_sessions_not_staff_sessions_naming_them(
+    pool: SqlitePool,
+) {
+    let w = world(pool).await;
+    let staff_session = |participant: &str| {
+        format!(
+            r#"{{"staff":"{}","assisting":"{participant}"}}"#,
+            w.case_manager
+        )
+    };
+    let erased = w
+        .full_participant("ERA-S12", "Tyresö", "198401019806")
+        .await;
+    let withdrawn = w
+        .full_participant("WIT-D34", "Haninge", "198502029822")
+        .await;
+    for (key, participant) in [("staff-1", &erased), ("staff-2", &withdrawn)] {
+        let data = staff_session(participant);
+        assert!(w
+            .store
+            .create_session(
+                key,
+                &SessionWrite {
+                    data: &data,
+                    expires_at: i64::MAX / 2,
+                    staff_id: Some(&w.case_manager),
+                    participant_id: None,
+                    label: None,
+                },
+            )
+            .await
+            .unwrap());
+    }
+    let phone = |id: &str| format!("session-{id}");
+    assert!(w
+        .store
+        .load_session(&phone(&erased), 0)
+        .await
+        .unwrap()
+        .is_some());
+
+    assert!(w.store.erase_participant(&w.org, &erased).await.unwrap());
+    let outcome = w
+        .store
+        .withdraw_consent(
+            &w.org,
+            &withdrawn,
+            start(),
+            WithdrawalHow::Verbally,
+            &w.case_manager,
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome, WithdrawalOutcome::Pseudonymised);
+
+    for id in [&erased, &withdrawn] {
+        assert!(
+            w.store.load_session(&phone(id), 0).await.unwrap().is_none(),
+            "the participant's phone session ended"
+        );
+    }
+    for (key, participant) in [("staff-1", &erased), ("staff-2", &withdrawn)] {
+        assert_eq!(
+            w.store.load_session(key, 0).await.unwrap(),
+            Some(staff_session(participant)),
+            "the case manager's session naming the participant stays"
+        );
+    }
+    assert_eq!(
+        w.store
+            .staff_sessions(&w.case_manager, 0)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]

@@ -452,6 +452,7 @@ async fn sessions_expire(pool: SqlitePool) {
         data,
         expires_at,
         staff_id: None,
+        participant_id: None,
         label: None,
     };
     assert!(o

@@ -46,7 +46,7 @@ fn SignedIn(t: &'static Texts, leave: ServerAction<Leave>) -> impl IntoView {
         </p>
         <p>
             <a class="button" href=crate::my_answers::MY_ANSWERS_PATH>
-                {crate::my_answers::texts(use_context::<crate::prefs::Prefs>().unwrap_or_default().lang).link}
+                {t.answers_link}
             </a>
         </p>
         <ActionForm action=leave>

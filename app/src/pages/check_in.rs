@@ -337,7 +337,7 @@ fn ThanksContent(t: &'static Texts, next_opens: Option<String>) -> impl IntoView
         </p>
         <p>
             <a class="button" href=crate::my_answers::MY_ANSWERS_PATH>
-                {crate::my_answers::texts(use_lang()).link}
+                {t.answers_link}
             </a>
         </p>
     }

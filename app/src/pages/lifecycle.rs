@@ -8,12 +8,10 @@ use crate::lifecycle::{
     load_lifecycle_admin, load_participant_lifecycle, ConfirmErasure, DeclineErasure,
     RequestErasure, SaveLifecycleSettings, WithdrawConsent, MAX_REASON_CHARS,
 };
-use crate::my_answers::{
-    download_path, load_my_answers, load_participant_answers, texts, MyAnswers, MyAnswersTexts,
-};
+use crate::my_answers::{download_path, load_my_answers, load_participant_answers, MyAnswers};
 use crate::prefs::Prefs;
 use crate::staff::participant_path;
-use crate::texts::fill;
+use crate::texts::{fill, Lang, Texts};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,9 +19,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Every check-in with its questions and answers.
 #[component]
-fn AnswerList(answers: MyAnswers, t: &'static MyAnswersTexts) -> impl IntoView {
+fn AnswerList(answers: MyAnswers, t: &'static Texts) -> impl IntoView {
     if answers.check_ins.is_empty() {
-        return view! { <p>{t.nothing}</p> }.into_any();
+        return view! { <p>{t.answers_nothing}</p> }.into_any();
     }
     answers
         .check_ins
@@ -35,7 +33,7 @@ fn AnswerList(answers: MyAnswers, t: &'static MyAnswersTexts) -> impl IntoView {
             view! {
                 <section class="my-check-in" aria-labelledby=labelled_by>
                     <h2 id=heading>{c.occasion}</h2>
-                    <p>{fill(t.answered_on, &[("date", &c.answered_on)])}</p>
+                    <p>{fill(t.answers_from, &[("date", &c.answered_on)])}</p>
                     <dl class="my-answers">
                         {c.answers.into_iter().map(|a| view! {
                             <dt>{a.question}</dt>
@@ -54,26 +52,26 @@ fn AnswerList(answers: MyAnswers, t: &'static MyAnswersTexts) -> impl IntoView {
 #[component]
 pub fn MyAnswersPage() -> impl IntoView {
     let lang = use_context::<Prefs>().unwrap_or_default().lang;
-    let t = texts(lang);
+    let t = lang.texts();
     let answers = Resource::new(|| (), |_| load_my_answers());
     view! {
-        <Title text=t.heading />
-        <h1>{t.heading}</h1>
+        <Title text=t.answers_heading />
+        <h1>{t.answers_heading}</h1>
         {loaded(answers, move |answers| view! {
-            <p>{t.intro}</p>
+            <p>{t.answers_intro}</p>
             <p class="no-print">
-                <button type="button" class="button" data-print hidden>{t.print}</button>
+                <button type="button" class="button" data-print hidden>{t.answers_print}</button>
             </p>
             <AnswerList answers t />
             <section class="no-print" aria-labelledby="spara-heading">
-                <h2 id="spara-heading">{t.save_heading}</h2>
-                <p>{t.save_help}</p>
-                <p><a class="button" href=download_path("csv") download="mina-svar.csv">{t.save_csv}</a></p>
-                <p><a class="button" href=download_path("json") download="mina-svar.json">{t.save_json}</a></p>
+                <h2 id="spara-heading">{t.answers_save_heading}</h2>
+                <p>{t.answers_save_help}</p>
+                <p><a class="button" href=download_path("csv") download="mina-svar.csv">{t.answers_save_csv}</a></p>
+                <p><a class="button" href=download_path("json") download="mina-svar.json">{t.answers_save_json}</a></p>
             </section>
         })}
         <p class="no-print">
-            <a class="button" href="/">{t.back}</a>
+            <a class="button" href="/">{t.answers_back}</a>
         </p>
     }
 }
@@ -97,7 +95,7 @@ pub fn StaffAnswersCopyPage() -> impl IntoView {
                 " · "
                 <button type="button" class="button button-small" on:click=|_| print_page()>"Skriv ut"</button>
             </p>
-            <AnswerList answers t=texts(crate::texts::Lang::Sv) />
+            <AnswerList answers t=Lang::Sv.texts() />
         }
     })
 }

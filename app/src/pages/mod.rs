@@ -18,9 +18,9 @@ pub use caseload::{AnswersPage, CaseloadPage, ParticipantPage, RegisterPage, She
 pub use check_in::{
     CheckInStart, OfflinePage, QuestionPage, ReviewPage, SettingsPanel, ThanksPage,
 };
-pub use common::{NavigationWatcher, NotFound};
 #[cfg(not(feature = "ssr"))]
 pub use common::ServerRendered;
+pub use common::{NavigationWatcher, NotFound};
 pub use lifecycle::{
     LifecycleAdminPage, MyAnswersPage, ParticipantLifecycleSection, StaffAnswersCopyPage,
 };

@@ -33,6 +33,9 @@ pub const SOURCE: &str = include_str!("../../../instruments/stegvis-bas.toml");
 /// The password of every staff account the tests create.
 pub const PASSWORD: &str = "rätt-lösenord-123";
 
+/// A password no test account has.
+pub const WRONG_PASSWORD: &str = "fel-losenord-99";
+
 /// The PIN every test phone chooses.
 pub const PIN: &str = "4821";
 
@@ -45,6 +48,8 @@ pub const SID: &str = "5b0b7f55-2a53-4a8e-9a53-61b7f0c2d9aa";
 /// One router over one database in a temporary directory, removed on drop.
 pub struct TestApp {
     pub router: Router,
+    /// The state the router was built from, for a router with other limits.
+    pub state: AppState,
     pub store: Store,
     /// The same database for raw queries the store has no method for.
     pub pool: SqlitePool,
@@ -105,7 +110,8 @@ pub async fn app_with(name: &str, adjust: impl FnOnce(AppState) -> AppState) -> 
         .build();
     let state = adjust(AppState::new(store.clone(), options, instrument.clone()));
     TestApp {
-        router: router(state),
+        router: router(state.clone()),
+        state,
         store,
         pool,
         instrument,
@@ -530,14 +536,19 @@ impl Client {
         );
     }
 
+    /// Posts the sign-in form once, whatever the answer.
+    pub async fn log_in(&mut self, email: &str, password: &str) -> Reply {
+        self.post("/api/login", &login_form(email, password)).await
+    }
+
+    /// Who the server says this client is (`/api/me`).
+    pub async fn viewer(&mut self) -> app::auth::Viewer {
+        self.post("/api/me", "").await.json()
+    }
+
     /// Signs in with [`PASSWORD`], and the current TOTP code when a secret is given.
     pub async fn sign_in(&mut self, email: &str, totp_secret: Option<&str>) {
-        let res = self
-            .post(
-                "/api/login",
-                &format!("email={}&password={}", encode(email), encode(PASSWORD)),
-            )
-            .await;
+        let res = self.log_in(email, PASSWORD).await;
         assert_eq!(res.status, StatusCode::OK, "login {email}: {}", res.text);
         if let Some(secret) = totp_secret {
             assert_eq!(res.location(), Some("/logga-in/kod"));
@@ -548,12 +559,99 @@ impl Client {
     }
 }
 
+/// Every server function's arguments, `(name, type)`, by endpoint (each
+/// `endpoint = "..."`), read from the app's source: the fields a hostile
+/// client can fill in, and with its keys the list of every server function,
+/// so no test keeps a list of its own that could fall behind.
+pub fn arguments_in_source() -> BTreeMap<String, Vec<(String, String)>> {
+    fn walk(dir: &std::path::Path, found: &mut BTreeMap<String, Vec<(String, String)>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let source = std::fs::read_to_string(&path).unwrap();
+                for part in source.split("endpoint = \"").skip(1) {
+                    let endpoint = part.split('"').next().unwrap().to_owned();
+                    let after = &part[part.find("async fn").expect("a server function")..];
+                    let open = after.find('(').unwrap();
+                    let mut depth = 0;
+                    let mut args = Vec::new();
+                    let mut current = String::new();
+                    for c in after[open + 1..].chars() {
+                        match c {
+                            '(' | '<' | '[' | '{' => depth += 1,
+                            ')' if depth == 0 => break,
+                            ')' | '>' | ']' | '}' => depth -= 1,
+                            ',' if depth == 0 => {
+                                args.push(std::mem::take(&mut current));
+                                continue;
+                            }
+                            _ => {}
+                        }
+                        current.push(c);
+                    }
+                    args.push(current);
+                    let args = args
+                        .iter()
+                        .filter_map(|a| a.split_once(':'))
+                        .map(|(name, ty)| {
+                            (
+                                name.trim().to_owned(),
+                                ty.split_whitespace().collect::<String>(),
+                            )
+                        })
+                        .collect();
+                    found.insert(endpoint, args);
+                }
+            }
+        }
+    }
+    let mut found = BTreeMap::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src"),
+        &mut found,
+    );
+    found
+}
+
+/// The intake as the phone's outbox sends it to `/api/check-in/send`: the
+/// first option everywhere.
+pub fn intake(
+    app: &TestApp,
+    submission_id: &str,
+    participant: &str,
+    answered_at: &str,
+) -> serde_json::Value {
+    let answers: serde_json::Map<String, serde_json::Value> = app
+        .instrument
+        .items_for(OccasionKind::Intake)
+        .iter()
+        .map(|item| (item.id.clone(), serde_json::json!(item.options[0].code)))
+        .collect();
+    serde_json::json!({
+        "submission_id": submission_id,
+        "participant": participant,
+        "occasion_kind": "intake",
+        "occasion_number": 0,
+        "instrument_version": app.instrument.version(),
+        "language": "sv",
+        "answers": answers,
+        "answered_at": answered_at,
+    })
+}
+
 /// The code an authenticator app shows now for the secret.
 pub fn current_code(secret: &str, email: &str) -> String {
     app::auth::ssr::totp(secret, email)
         .unwrap()
         .generate_current()
         .unwrap()
+}
+
+/// The sign-in form's body.
+pub fn login_form(email: &str, password: &str) -> String {
+    format!("email={}&password={}", encode(email), encode(password))
 }
 
 /// Percent-encodes a form value.
