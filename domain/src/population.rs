@@ -88,8 +88,12 @@ pub struct OccasionPlan {
     pub kind: OccasionKind,
     /// 0 for intake and exit, n for follow-up n, as in [`crate::schedule`].
     pub number: u32,
-    /// The due date; answers are dated on it.
+    /// The due date; answers are dated on it or a little after.
     pub date: NaiveDate,
+    /// The last day the app accepts an answer to it (its window's close, from
+    /// [`Schedule`]): a follow-up answered later would fall after the exit
+    /// and be a check-in the app itself never allows.
+    pub last_day: NaiveDate,
     /// Whether the person answered; `false` leaves the occasion missed.
     pub answered: bool,
     /// How far along each scale this person's answers sit, 0.0 (lowest option)
@@ -152,14 +156,24 @@ fn person(rng: &mut StdRng, today: NaiveDate) -> PersonPlan {
         .checked_sub_days(Days::new(PAST_MARGIN_DAYS))
         .unwrap_or(today);
     let mut occasions = Vec::new();
+    let scheduled = Schedule {
+        exit: exit.map(|(date, _)| date),
+        ..Schedule::new(start_date)
+    }
+    .occasions_through(today);
     let mut plan =
         |rng: &mut StdRng, kind: OccasionKind, number: u32, date: NaiveDate, share: f64| {
             let quarters = (date - start_date).num_days() as f64 / 91.3;
             let noise = rng.random_range(-0.04..0.04);
+            let last_day = scheduled
+                .iter()
+                .find(|o| o.matches(kind, number))
+                .map_or(date, |o| o.closes);
             occasions.push(OccasionPlan {
                 kind,
                 number,
                 date,
+                last_day,
                 answered: chance(rng, share + engagement),
                 progress: (start_progress + drift * quarters + noise).clamp(0.0, 1.0),
             });

@@ -35,7 +35,9 @@ pub const FOLLOW_UP_SHOWCASE: usize = 3;
 /// … with an open exit check-in.
 pub const EXIT_SHOWCASE: usize = 2;
 /// … with intake and two follow-ups answered and nothing open: a journey to look at.
-pub const JOURNEY_SHOWCASE: usize = 6;
+pub const JOURNEY_SHOWCASE: usize = 7;
+/// Showcase check-ins are answered up to a week after they fell due.
+const ANSWER_DELAY: chrono::Days = chrono::Days::new(7);
 /// The password of every demo account. Demo only: printed at start.
 pub const DEMO_PASSWORD: &str = "stegvis-demo-2026";
 /// The demo admin's TOTP secret (base32), printed so it can be added to an
@@ -189,7 +191,7 @@ pub async fn seed_sized(
                     kind: occasion.kind,
                     number: occasion.number,
                 },
-                occasion.date,
+                (occasion.date, occasion.last_day),
                 occasion.progress,
             )
             .await?;
@@ -234,7 +236,16 @@ pub async fn seed_sized(
         )
         .await?;
         if open != "intake" {
-            answer(store, &mut rng, instrument, &id, intake(), start, 0.3).await?;
+            answer(
+                store,
+                &mut rng,
+                instrument,
+                &id,
+                intake(),
+                (start, start + ANSWER_DELAY),
+                0.3,
+            )
+            .await?;
         }
         let follow_ups = match open {
             "exit" => 1,
@@ -250,7 +261,8 @@ pub async fn seed_sized(
                 .checked_add_months(Months::new(3 * number))
                 .unwrap_or(start);
             let progress = 0.3 + 0.2 * f64::from(number);
-            answer(store, &mut rng, instrument, &id, occasion, due, progress).await?;
+            let days = (due, due + ANSWER_DELAY);
+            answer(store, &mut rng, instrument, &id, occasion, days, progress).await?;
         }
         if open == "exit" {
             store.record_exit(&org.id, &id, today, "arbete").await?;
@@ -350,11 +362,13 @@ async fn answer(
     instrument: &Instrument,
     participant_id: &str,
     occasion: OccasionRef,
-    date: NaiveDate,
+    (date, last_day): (NaiveDate, NaiveDate),
     progress: f64,
 ) -> Result<(), StoreError> {
-    // Answered within a week or so of the occasion, during office hours.
-    let day = date + chrono::Days::new(rng.random_range(0..8));
+    // Answered within a week or so of the occasion, during office hours, and
+    // never after the last day the app would take it (a follow-up answered
+    // after the exit check-in is not something the app allows).
+    let day = (date + chrono::Days::new(rng.random_range(0..8))).min(last_day.max(date));
     let submitted_at = day
         .and_hms_opt(rng.random_range(9..16), rng.random_range(0..60), 0)
         .map_or_else(Utc::now, |t| t.and_utc())

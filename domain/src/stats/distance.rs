@@ -279,6 +279,21 @@ mod tests {
         assert_eq!(change(&r, "halsa"), Some(2));
     }
 
+    /// The comparison is with the exit when it was answered, as the rule
+    /// says, even when a follow-up is dated after the exit check-in.
+    #[test]
+    fn the_exit_is_the_latest_reading_whatever_the_dates() {
+        let r = with(
+            Gender::Man,
+            vec![
+                intake(date(2025, 1, 10), &[("halsa", Some(2))]),
+                check_in(Exit, 0, date(2025, 6, 1), &[("halsa", Some(5))]),
+                check_in(FollowUp, 2, date(2025, 6, 8), &[("halsa", Some(1))]),
+            ],
+        );
+        assert_eq!(change(&r, "halsa"), Some(3));
+    }
+
     #[test]
     fn gaps_are_skipped_never_read_as_zero() {
         let r = with(

@@ -149,9 +149,14 @@ impl CheckInScores {
         self.scores.get(position).copied().flatten()
     }
 
-    /// Orders check-ins in time: by date, then intake, follow-up, exit, then number.
-    pub fn order_key(&self) -> (NaiveDate, OccasionKind, u32) {
-        (self.date, self.kind, self.number)
+    /// Orders check-ins as the programme runs: the intake first and the exit
+    /// last whatever their dates, follow-ups by date and then number. "The
+    /// first answered" is then the intake when it was answered and "the
+    /// latest" the exit when it was answered, as the stated rules say, even
+    /// for data where a follow-up is dated after the exit check-in (the app
+    /// never allows one, but imported or corrected data may hold one).
+    pub fn order_key(&self) -> (OccasionKind, NaiveDate, u32) {
+        (self.kind, self.date, self.number)
     }
 }
 

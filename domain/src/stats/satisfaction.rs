@@ -352,6 +352,33 @@ mod tests {
         assert_eq!(NdiBand::of(100.0), NdiBand::From75);
     }
 
+    /// The stated rule takes the exit when it gave an index, even when a
+    /// follow-up is dated after it (data the app never makes, but an import
+    /// or a corrected date can hold): taking the latest by date alone gave
+    /// another figure than the rule the export states.
+    #[test]
+    fn the_exit_counts_before_a_follow_up_dated_after_it() {
+        let mut r = person(Gender::Woman);
+        r.check_ins = vec![
+            intake(date(2025, 1, 10), &[]),
+            // Exit: 9, 9, 9.
+            ndi_check_in(Exit, 0, date(2025, 6, 1), [Some(9); 3]),
+            // Follow-up 2 dated a week after the exit: 3, 3, 3.
+            ndi_check_in(FollowUp, 2, date(2025, 6, 8), [Some(3); 3]),
+        ];
+        let items = index();
+        let all = Filter::default();
+        let (index_value, from) = respondent_ndi(&items, &r, &all, NdiSelection::Latest).unwrap();
+        assert_eq!(from.kind, Exit);
+        assert!(close(index_value, 88.889), "{index_value}");
+        let report = ndi_report(&items, &[r], &all, NdiSelection::Latest, 0);
+        assert!(report
+            .figures
+            .total
+            .mean
+            .is_some_and(|m| close(m.value, 88.889)));
+    }
+
     #[test]
     fn the_latest_check_in_with_an_index_counts_once() {
         let mut r = person(Gender::Man);
