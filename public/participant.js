@@ -299,7 +299,7 @@ function startScreen() {
   setTitle(text('start_heading'));
   return [
     h('h1', { tabindex: '-1' }, text('start_heading')),
-    h('p', {}, fill(text('start_occasion'), { occasion: lang.occasion })),
+    h('p', {}, lang.occasion),
     h('p', {}, fill(text('start_count'), { total: items.length })),
     h('p', {}, text('no_right_answers')),
     h('p', {}, fill(text('answer_until'), { date: lang.closes })),
@@ -341,6 +341,13 @@ function questionScreen(step) {
   const form = h(
     'form',
     { method: 'post', action: ANSWER_URL, novalidate: true },
+    // The first submit button is the one Enter uses: Next, out of sight and
+    // out of the tab order (as on the server's page).
+    h(
+      'button',
+      { type: 'submit', name: 'go', value: 'next', class: 'visually-hidden', tabindex: '-1', 'aria-hidden': 'true' },
+      text('next'),
+    ),
     fieldset,
     h(
       'div',
@@ -349,6 +356,13 @@ function questionScreen(step) {
       h('button', { type: 'submit', name: 'go', value: 'next', class: 'button button-primary' }, text('next')),
     ),
   );
+  // Once an answer is chosen the question is no longer in error.
+  fieldset.addEventListener('change', () => {
+    if (!fieldset.hasAttribute('aria-invalid')) return;
+    errorBox.replaceChildren();
+    fieldset.setAttribute('aria-describedby', 'progress');
+    for (const el of [fieldset, ...fieldset.querySelectorAll('[aria-invalid]')]) el.removeAttribute('aria-invalid');
+  });
   let busy = false;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -356,8 +370,13 @@ function questionScreen(step) {
     const go = event.submitter?.value ?? 'next';
     const value = form.querySelector('input[name="answer"]:checked')?.value;
     if (go === 'next' && !value) {
+      // The app's own message in the participant's language, announced and
+      // tied to the question; invalid only from now on.
       errorBox.replaceChildren(h('p', { class: 'field-error', id: 'answer-error' }, text('choose_answer')));
       fieldset.setAttribute('aria-describedby', 'progress answer-error');
+      for (const el of [fieldset, ...fieldset.querySelectorAll('input[name="answer"]')]) {
+        el.setAttribute('aria-invalid', 'true');
+      }
       fieldset.querySelector('input')?.focus();
       return;
     }
@@ -549,6 +568,43 @@ function wireLeave(form) {
   });
 }
 
+// ---------------------------------------------------------------- focus
+
+// Set when a participant page is left in this tab: the next page is then an
+// arrival from the flow (a link, a form post, Back) and not a first visit.
+const ARRIVING = 'stegvis-arriving';
+
+function leavingPage() {
+  try {
+    sessionStorage.setItem(ARRIVING, '1');
+  } catch {
+    // No session storage (a locked-down browser): focus starts at the top.
+  }
+}
+
+function arrivedFromFlow() {
+  try {
+    const arriving = sessionStorage.getItem(ARRIVING) === '1';
+    sessionStorage.removeItem(ARRIVING);
+    return arriving;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every participant page is a document of its own (code, PIN, start, Min
+ * resa, ...), so the browser leaves focus on <body> and a screen reader
+ * starts nowhere in particular. Focus goes to what the page is about: its
+ * error when a form came back with one, otherwise its heading.
+ */
+function focusPageStart() {
+  const target = main?.querySelector('.notice-error, .field-error') ?? main?.querySelector('h1');
+  if (!target) return;
+  if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+  target.focus();
+}
+
 // ---------------------------------------------------------------- updates
 
 function showUpdateNotice(worker) {
@@ -609,6 +665,9 @@ function wirePrintButtons() {
 }
 
 async function start() {
+  const arriving = arrivedFromFlow();
+  window.addEventListener('pagehide', leavingPage);
+  if (arriving) focusPageStart();
   wireListenButtons(document);
   wirePrintButtons();
   if (!box.supported() || !main) return;
@@ -648,6 +707,8 @@ async function start() {
   if (!state.active && drawable && (state.pkg || entries.some((e) => e.state !== 'draft'))) await takeOver();
   else if (offlinePage && state.pkg) relabel();
   await refreshStatus();
+  // Drawing the kept check-in replaced the heading that had focus.
+  if (arriving && (document.activeElement === document.body || !document.activeElement)) focusPageStart();
   await sendNow({ retryStuck: true });
 }
 

@@ -22,7 +22,7 @@ const NETWORK_TIMEOUT_MS = 6000;
 // Used only if even the offline page was never kept.
 const LAST_RESORT = `<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Stegvis</title></head>
-<body><main><h1>Du har inget internet nu</h1><p>Öppna Stegvis när du har internet.</p></main></body></html>`;
+<body><main><h1>Du är utan internet nu</h1><p>Öppna Stegvis när du har internet.</p></main></body></html>`;
 
 async function keepOfflinePage() {
   try {

@@ -103,7 +103,7 @@ pub async fn choose_pin(pin: String, repeat: String) -> Result<(), AppError> {
     stegvis_domain::access::check_pin(&pin).map_err(|e| AppError::Invalid(e.to_string()))?;
     if pin != repeat {
         return Err(AppError::Invalid(
-            "Koderna är olika. Skriv samma kod två gånger.".into(),
+            "Du skrev två olika pinkoder. Skriv samma pinkod två gånger.".into(),
         ));
     }
     let token = stegvis_store::ids::device_token();
@@ -162,7 +162,7 @@ pub async fn enter_pin(pin: String) -> Result<(), AppError> {
         }
         let left = PIN_MAX_FAILURES - failures;
         return Err(AppError::Invalid(format!(
-            "Fel kod. Försök igen. Du kan försöka {left} gånger till."
+            "Fel pinkod. Försök igen. Du kan försöka {left} gånger till."
         )));
     }
     state.store.record_pin_success(&device.id).await?;

@@ -20,6 +20,7 @@ pub const GO_BACK: &str = "back";
 pub enum Overview {
     /// An occasion is open: how far the participant has come.
     Open {
+        /// What the check-in is, in whole sentences (`texts::occasion_sentence`).
         occasion: String,
         closes: String,
         total: usize,
@@ -83,7 +84,7 @@ pub fn question_path(step: usize) -> String {
 /// What the start screen of a link shows.
 #[server(prefix = "/api", endpoint = "check-in/overview")]
 pub async fn check_in_overview() -> Result<Overview, AppError> {
-    use crate::texts::{format_date, occasion_name};
+    use crate::texts::{format_date, occasion_sentence};
     let flow = ssr::Flow::load().await?;
     let today = flow.state.today();
     let Some(open) = flow.open_check_in().await? else {
@@ -99,7 +100,7 @@ pub async fn check_in_overview() -> Result<Overview, AppError> {
         .position(|i| !answers.contains_key(&i.id))
         .map_or(items.len() + 1, |p| p + 1);
     Ok(Overview::Open {
-        occasion: occasion_name(flow.lang, open.occasion.kind, open.occasion.number),
+        occasion: occasion_sentence(flow.lang, open.occasion.kind, open.occasion.number),
         closes: format_date(flow.lang, open.occasion.closes, today),
         total: items.len(),
         answered,

@@ -45,8 +45,10 @@ pub const OFFLINE_PATH: &str = "/offline";
 /// and enhanced by [`PARTICIPANT_SCRIPT`] instead of hydrated, so a
 /// participant's phone never downloads the staff side's WASM bundle.
 pub fn is_participant_path(path: &str) -> bool {
-    matches!(path, "/" | "/kod" | "/ny-pin" | "/pin" | OFFLINE_PATH)
-        || path == check_in::START_PATH
+    matches!(
+        path,
+        "/" | "/kod" | "/ny-pin" | "/pin" | OFFLINE_PATH | pages::STATEMENT_PATH
+    ) || path == check_in::START_PATH
         || path == my_answers::MY_ANSWERS_PATH
         || path.starts_with("/svara/")
 }
@@ -123,6 +125,26 @@ macro_rules! participant_page {
     };
 }
 
+/// The skip link moves focus into the page, not only the view. Without
+/// JavaScript (and on participant pages, which never hydrate) the browser does
+/// that itself; in the hydrated app the router takes the `#main` click as a
+/// navigation and left focus in the header, so the next Tab went there.
+fn skip_to_main(ev: leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(main) = document()
+            .get_element_by_id("main")
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            ev.prevent_default();
+            let _ = main.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
+
 /// The routes. Participant routes render fully on the server before sending
 /// (`SsrMode::Async`) so they work with JavaScript turned off.
 #[component]
@@ -138,7 +160,9 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|page: String| format!("{page} – Stegvis") />
         <Router>
-            <a class="skip-link" href="#main" data-t="skip_to_content">{t.skip_to_content}</a>
+            <a class="skip-link" href="#main" data-t="skip_to_content" on:click=skip_to_main>
+                {t.skip_to_content}
+            </a>
             <header class="site-header">
                 <a href="/" class="brand">"Stegvis"</a>
                 <pages::SettingsPanel />
@@ -162,6 +186,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/svara/tack") view=participant_page!(pages::ThanksPage) ssr=SsrMode::Async />
                     <Route path=path!("/svara/min-resa") view=participant_page!(pages::JourneyPage) ssr=SsrMode::Async />
                     <Route path=path!("/mina-svar") view=participant_page!(pages::MyAnswersPage) ssr=SsrMode::Async />
+                    <Route path=path!("/tillganglighet") view=participant_page!(pages::AccessibilityPage) ssr=SsrMode::Async />
                     <Route path=path!("/logga-in") view=pages::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/logga-in/kod") view=pages::TwoFactorPage ssr=SsrMode::Async />
                     <Route path=path!("/konto") view=pages::AccountPage ssr=SsrMode::Async />
@@ -212,6 +237,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/utvardering") view=pages::StatisticsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
+            <pages::SiteFooter />
         </Router>
     }
 }

@@ -56,7 +56,8 @@ pub struct PackageLanguage {
     pub name: String,
     /// Voice language for "Lyssna".
     pub speech: String,
-    /// The occasion as a sentence names it ("uppföljning 2").
+    /// The occasion said as the start screen says it, whole sentences
+    /// ("Nu svarar du igen. Det är uppföljning 2.").
     pub occasion: String,
     /// The last day to answer, as people say it.
     pub closes: String,
@@ -180,7 +181,7 @@ pub(crate) mod ssr {
     use super::{CheckInPackage, PackageLanguage, SendReceipt, CLOCK_SKEW_MINUTES, LATE_DAYS};
     use crate::check_in::ssr::{Flow, OpenCheckIn};
     use crate::error::AppError;
-    use crate::texts::{format_date, occasion_name, Lang};
+    use crate::texts::{format_date, occasion_sentence, Lang};
     use chrono::{DateTime, Duration, Utc};
     use std::collections::BTreeMap;
     use stegvis_domain::instrument::AnswerValue;
@@ -212,7 +213,7 @@ pub(crate) mod ssr {
                 dir: lang.dir().into(),
                 name: lang.native_name().into(),
                 speech: lang.speech_code().into(),
-                occasion: occasion_name(lang, open.occasion.kind, open.occasion.number),
+                occasion: occasion_sentence(lang, open.occasion.kind, open.occasion.number),
                 closes: format_date(lang, open.occasion.closes, today),
                 texts: serde_json::to_value(lang.texts()).unwrap_or_default(),
                 questions: items

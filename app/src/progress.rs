@@ -20,6 +20,8 @@ pub struct DataTable {
 /// A chart with its data table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChartView {
+    /// The chart's markup: an inline SVG, or for "Min resa" HTML rows with
+    /// small SVG tracks (see `stegvis_charts::start_now_chart`).
     pub svg: String,
     pub table: DataTable,
 }
@@ -27,10 +29,21 @@ pub struct ChartView {
 /// "Min resa".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyJourney {
-    /// The star chart of start and now, once there is something to draw.
+    /// The chart of start and now, once there is something to draw.
     pub chart: Option<ChartView>,
+    /// The chart's visible legend: each marker's shape and what it stands for.
+    pub legend: Vec<LegendEntry>,
     /// One short sentence per indicator.
     pub sentences: Vec<String>,
+}
+
+/// One entry of a chart's visible legend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegendEntry {
+    /// The marker as a small decorative SVG (`aria-hidden`).
+    pub mark: String,
+    /// What it stands for, e.g. "Nu (Uppföljning 2)".
+    pub text: String,
 }
 
 /// One row of the meeting view's rating table.
@@ -76,11 +89,9 @@ pub fn meeting_path(id: &str) -> String {
 /// The signed-in participant's own journey, in their language.
 #[server(prefix = "/api", endpoint = "journey")]
 pub async fn load_my_journey() -> Result<MyJourney, AppError> {
-    use stegvis_domain::progress::Change;
     let (participant_id, _) = crate::check_in::ssr::whose_check_in().await?;
     let state = crate::state::app_state()?;
     let lang = crate::prefs::current_prefs().lang;
-    let t = lang.texts();
     let participant = state
         .store
         .participant(&participant_id)
@@ -95,23 +106,20 @@ pub async fn load_my_journey() -> Result<MyJourney, AppError> {
     let sentences = journey
         .indicators
         .iter()
-        .map(|i| {
-            let how = match i.change() {
-                Change::Better => t.journey_better,
-                Change::Same => t.journey_same,
-                Change::Worse => t.journey_worse,
-                Change::Unknown => t.journey_once,
-            };
-            format!("{}: {how}", i.name)
-        })
+        .map(|i| format!("{}: {}", i.name, ssr::sentence(i, lang)))
         .collect();
     let answered = journey.columns.iter().filter(|c| !c.missed).count();
-    let chart = if answered == 0 {
-        None
+    let (chart, legend) = if answered == 0 {
+        (None, Vec::new())
     } else {
-        Some(ssr::start_and_now(&journey, lang)?)
+        let (chart, legend) = ssr::start_and_now(&journey, lang)?;
+        (Some(chart), legend)
     };
-    Ok(MyJourney { chart, sentences })
+    Ok(MyJourney {
+        chart,
+        legend,
+        sentences,
+    })
 }
 
 /// The meeting view of a participant. Opening it is written to the audit log.
@@ -224,14 +232,14 @@ pub async fn save_staff_rating(
 pub mod ssr {
     //! Building chart data and drawing the charts for both views.
 
-    use super::{ChartView, DataTable, RatingRow};
+    use super::{ChartView, DataTable, LegendEntry, RatingRow};
     use crate::error::AppError;
     use crate::staff::Choice;
     use crate::state::AppState;
-    use crate::texts::{occasion_title, Lang};
+    use crate::texts::{fill, occasion_title, Lang};
     use std::collections::BTreeMap;
     use stegvis_charts::{ChartText, SeriesStyle, StarSeries};
-    use stegvis_domain::progress::{self, CheckInRecord, Indicator, Journey, Reading};
+    use stegvis_domain::progress::{self, Change, CheckInRecord, Indicator, Journey, Reading};
     use stegvis_domain::schedule::Schedule;
 
     fn chart_error(e: stegvis_charts::ChartError) -> AppError {
@@ -293,29 +301,82 @@ pub mod ssr {
         }
     }
 
-    /// "Hälsa: från 2 till 4 av 5" — the change in words, for `<desc>`.
-    fn change_in_words(indicator: &Indicator) -> String {
-        let n = indicator.levels.len();
-        match indicator.first_and_latest() {
-            Some((a, b)) => format!(
-                "{}: från {} till {} av {} ({} → {}).",
-                indicator.name,
-                a + 1,
-                b + 1,
-                n,
-                indicator.label(a),
-                indicator.label(b)
-            ),
-            None => match indicator.readings.iter().find_map(|r| r.level()) {
-                Some(l) => format!(
-                    "{}: {} av {} ({}), ett svar.",
-                    indicator.name,
-                    l + 1,
-                    n,
-                    indicator.label(l)
+    /// What "Min resa" says about an indicator, in the participant's
+    /// language: better, the same or worse when there are two answers to
+    /// compare; otherwise how many times they answered, counting "Vill inte
+    /// svara" as an answer and saying how often they chose it.
+    pub fn sentence(indicator: &Indicator, lang: Lang) -> String {
+        let t = lang.texts();
+        match indicator.change() {
+            Change::Better => return t.journey_better.into(),
+            Change::Same => return t.journey_same.into(),
+            Change::Worse => return t.journey_worse.into(),
+            Change::Unknown => {}
+        }
+        let counts = indicator.answer_counts();
+        let times = |n: usize, one: &str, two: &str, many: &str| match n {
+            1 => one.to_owned(),
+            2 => two.to_owned(),
+            n => fill(many, &[("n", &n.to_string())]),
+        };
+        match (counts.answered, counts.declined) {
+            (0, 0) => t.journey_later.into(),
+            (1, 0) => t.journey_once.into(),
+            (0, 1) => t.journey_declined_only.into(),
+            (_, declined) => format!(
+                "{} {}",
+                times(
+                    counts.times(),
+                    t.journey_once,
+                    t.journey_twice,
+                    t.journey_times
                 ),
-                None => format!("{}: inga svar än.", indicator.name),
-            },
+                times(
+                    declined,
+                    t.journey_declined_once,
+                    t.journey_declined_twice,
+                    t.journey_declined_times
+                )
+            ),
+        }
+    }
+
+    /// "Hälsa: från 2 till 4 av 5 (Dåligt → Bra)." — the change in words,
+    /// for `<desc>`, in `lang`.
+    fn change_in_words(indicator: &Indicator, lang: Lang) -> String {
+        let t = lang.texts();
+        let of = indicator.levels.len().to_string();
+        match indicator.first_and_latest() {
+            Some((a, b)) => fill(
+                t.chart_change,
+                &[
+                    ("name", &indicator.name),
+                    ("from", &(a + 1).to_string()),
+                    ("to", &(b + 1).to_string()),
+                    ("of", &of),
+                    ("from_label", indicator.label(a)),
+                    ("to_label", indicator.label(b)),
+                ],
+            ),
+            None => {
+                let level = indicator.readings.iter().find_map(|r| r.level());
+                let said = level.map(|l| {
+                    fill(
+                        t.chart_one,
+                        &[
+                            ("name", &indicator.name),
+                            ("level", &(l + 1).to_string()),
+                            ("of", &of),
+                            ("label", indicator.label(l)),
+                        ],
+                    )
+                });
+                let how = sentence(indicator, lang);
+                match said {
+                    Some(said) => format!("{said} {how}"),
+                    None => format!("{}: {how}", indicator.name),
+                }
+            }
         }
     }
 
@@ -373,7 +434,7 @@ pub mod ssr {
         let desc = journey
             .indicators
             .iter()
-            .map(change_in_words)
+            .map(|i| change_in_words(i, lang))
             .collect::<Vec<_>>()
             .join(" ");
         let legend = picks
@@ -442,8 +503,12 @@ pub mod ssr {
     }
 
     /// The participant's chart: each indicator's first and latest answer on
-    /// a row from worst (left) to best (right), drawn at phone width.
-    pub fn start_and_now(journey: &Journey, lang: Lang) -> Result<ChartView, AppError> {
+    /// a row from worst to best (mirrored for a right-to-left language), and
+    /// its visible legend.
+    pub fn start_and_now(
+        journey: &Journey,
+        lang: Lang,
+    ) -> Result<(ChartView, Vec<LegendEntry>), AppError> {
         let t = lang.texts();
         let answered = answered_columns(journey);
         let first = answered.first().copied();
@@ -461,17 +526,27 @@ pub mod ssr {
         let labels = column_labels(journey, lang);
         let mut picks = vec![];
         if let Some(c) = first {
-            picks.push((c, t.journey_start, t.journey_legend_first));
+            picks.push((
+                c,
+                SeriesStyle::First,
+                t.journey_start,
+                t.journey_legend_first,
+            ));
         }
         if let Some(c) = latest {
-            picks.push((c, t.journey_now, t.journey_legend_latest));
+            picks.push((
+                c,
+                SeriesStyle::Latest,
+                t.journey_now,
+                t.journey_legend_latest,
+            ));
         }
         let legend = picks
             .iter()
-            .map(|(c, name, how)| format!("{name} ({}): {how}", labels[*c]))
+            .map(|(c, _, name, how)| format!("{name} ({}): {how}", labels[*c]))
             .collect::<Vec<_>>()
             .join(". ");
-        let svg = stegvis_charts::start_now_chart(
+        let html = stegvis_charts::start_now_chart(
             &rows,
             &ChartText {
                 id: "min-resa".into(),
@@ -479,21 +554,40 @@ pub mod ssr {
                 desc: journey
                     .indicators
                     .iter()
-                    .map(change_in_words)
+                    .map(|i| change_in_words(i, lang))
                     .collect::<Vec<_>>()
                     .join(" "),
             },
-        )
-        .map_err(chart_error)?;
-        Ok(ChartView {
-            svg,
-            table: compared_table(
-                journey,
-                &picks.iter().map(|(c, n, _)| (*c, *n)).collect::<Vec<_>>(),
-                &labels,
-                lang,
-            ),
-        })
+            lang.dir() == "rtl",
+        );
+        // The visible legend names the occasion only when it says more
+        // than the series name ("Nu (Uppföljning 2)", but "Start").
+        let visible = picks
+            .iter()
+            .map(|(c, style, name, _)| LegendEntry {
+                mark: stegvis_charts::legend_mark(*style),
+                text: if labels[*c] == *name {
+                    (*name).to_owned()
+                } else {
+                    format!("{name} ({})", labels[*c])
+                },
+            })
+            .collect();
+        Ok((
+            ChartView {
+                svg: html,
+                table: compared_table(
+                    journey,
+                    &picks
+                        .iter()
+                        .map(|(c, _, n, _)| (*c, *n))
+                        .collect::<Vec<_>>(),
+                    &labels,
+                    lang,
+                ),
+            },
+            visible,
+        ))
     }
 
     /// One indicator's line chart.
@@ -513,7 +607,7 @@ pub mod ssr {
             &ChartText {
                 id: format!("diagram-{}", indicator.item_id),
                 title: format!("{}: {}", indicator.name, indicator.question),
-                desc: format!("{}{direction}", change_in_words(indicator)),
+                desc: format!("{}{direction}", change_in_words(indicator, Lang::Sv)),
             },
         )
         .map_err(chart_error)?;
@@ -624,5 +718,98 @@ pub mod ssr {
             )),
             rows,
         ))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn indicator(name: &str, readings: Vec<Reading>) -> Indicator {
+            Indicator {
+                item_id: "livet".into(),
+                question: "?".into(),
+                name: name.into(),
+                higher_is_better: true,
+                codes: ["1", "2", "3", "4", "5"].map(String::from).to_vec(),
+                levels: ["A", "B", "C", "D", "E"].map(String::from).to_vec(),
+                readings,
+            }
+        }
+
+        #[test]
+        fn a_declined_answer_is_counted_and_said() {
+            let livet = indicator("Livet", vec![Reading::Level(2), Reading::Declined]);
+            assert_eq!(
+                sentence(&livet, Lang::Sv),
+                "Du har svarat 2 gånger. En gång valde du ”Vill inte svara”."
+            );
+            assert_eq!(
+                sentence(&livet, Lang::En),
+                "You have answered twice. Once you chose “I do not want to answer”."
+            );
+            assert_eq!(
+                sentence(&livet, Lang::Ar),
+                "أجبت مرتين. مرة واحدة اخترت «لا أريد الإجابة»."
+            );
+            let more = indicator(
+                "Livet",
+                vec![Reading::Declined, Reading::Level(1), Reading::Declined],
+            );
+            assert_eq!(
+                sentence(&more, Lang::Sv),
+                "Du har svarat 3 gånger. 2 gånger valde du ”Vill inte svara”."
+            );
+            let only = indicator("Livet", vec![Reading::Declined, Reading::Missed]);
+            assert_eq!(sentence(&only, Lang::Sv), "Du valde ”Vill inte svara”.");
+            let once = indicator("Livet", vec![Reading::Level(1), Reading::Missed]);
+            assert_eq!(sentence(&once, Lang::Sv), "Du har svarat en gång.");
+            let none = indicator("Livet", vec![Reading::NotAsked]);
+            assert_eq!(sentence(&none, Lang::Sv), "Du får den här frågan senare.");
+            let better = indicator(
+                "Livet",
+                vec![Reading::Level(1), Reading::Declined, Reading::Level(3)],
+            );
+            assert_eq!(sentence(&better, Lang::Sv), "Det har blivit bättre.");
+        }
+
+        /// Swedish words the chart texts used to mix into other languages.
+        const SWEDISH: [&str; 6] = ["från", "till", "av", "svar", "ett", "inga"];
+
+        fn words(text: &str) -> Vec<String> {
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect()
+        }
+
+        #[test]
+        fn chart_descriptions_are_in_the_participants_language() {
+            let cases = [
+                indicator("الصحة", vec![Reading::Level(1), Reading::Level(3)]),
+                indicator("الصحة", vec![Reading::Level(1), Reading::Declined]),
+                indicator("الصحة", vec![Reading::Level(1)]),
+                indicator("الصحة", vec![Reading::NotAsked]),
+            ];
+            for lang in [Lang::Ar, Lang::En] {
+                for case in &cases {
+                    let desc = change_in_words(case, lang);
+                    for word in words(&desc) {
+                        assert!(!SWEDISH.contains(&word.as_str()), "{lang:?}: {desc}");
+                    }
+                }
+            }
+            assert_eq!(
+                change_in_words(&cases[0], Lang::Ar),
+                "الصحة: من 2 إلى 4 من 5 (من B إلى D)."
+            );
+            assert_eq!(
+                change_in_words(&cases[0], Lang::Sv),
+                "الصحة: från 2 till 4 av 5 (B → D)."
+            );
+            assert_eq!(
+                change_in_words(&cases[2], Lang::En),
+                "الصحة: 2 of 5 (B). You have answered once."
+            );
+        }
     }
 }

@@ -32,6 +32,9 @@ pub struct AppState {
     /// Whether to take the client's address from `X-Forwarded-For` (behind a
     /// reverse proxy) instead of the connection, for lockouts.
     pub trust_proxy: bool,
+    /// How to report an accessibility problem, from the operator's
+    /// configuration; `None` shows the default text on the statement.
+    pub accessibility_contact: Option<String>,
     instruments: Arc<Instruments>,
 }
 
@@ -54,6 +57,7 @@ impl AppState {
             secure_cookies: true,
             public_url: DEFAULT_PUBLIC_URL.into(),
             trust_proxy: false,
+            accessibility_contact: None,
             instruments: Arc::new(Instruments {
                 current,
                 by_version: RwLock::new(by_version),
@@ -76,6 +80,13 @@ impl AppState {
     /// Trusts `X-Forwarded-For` for the client's address.
     pub fn with_trust_proxy(mut self, trust: bool) -> Self {
         self.trust_proxy = trust;
+        self
+    }
+
+    /// Sets how to report an accessibility problem (see
+    /// [`AppState::accessibility_contact`]).
+    pub fn with_accessibility_contact(mut self, contact: Option<String>) -> Self {
+        self.accessibility_contact = contact;
         self
     }
 

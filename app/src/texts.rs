@@ -79,8 +79,13 @@ impl Lang {
 pub struct Texts {
     pub loading: &'static str,
     pub start_heading: &'static str,
-    /// `{occasion}`: see the `occasion_*` texts.
-    pub start_occasion: &'static str,
+    /// What the check-in is, as whole sentences per occasion (see
+    /// [`occasion_sentence`]): an occasion name inside one template read oddly
+    /// ("Nu är det dags för slut.").
+    pub start_intake: &'static str,
+    /// `{n}`: the follow-up's number.
+    pub start_follow_up: &'static str,
+    pub start_exit: &'static str,
     pub start_count: &'static str,
     pub no_right_answers: &'static str,
     pub answer_until: &'static str,
@@ -153,6 +158,24 @@ pub struct Texts {
     pub journey_same: &'static str,
     pub journey_worse: &'static str,
     pub journey_once: &'static str,
+    /// "Min resa", an indicator answered `{n}` times in all ("Vill inte svara" included).
+    pub journey_times: &'static str,
+    /// … twice (Arabic has a word of its own for two).
+    pub journey_twice: &'static str,
+    /// … of which once "Vill inte svara".
+    pub journey_declined_once: &'static str,
+    /// … of which `{n}` times "Vill inte svara".
+    pub journey_declined_times: &'static str,
+    /// … twice "Vill inte svara".
+    pub journey_declined_twice: &'static str,
+    /// An indicator answered only with "Vill inte svara", once.
+    pub journey_declined_only: &'static str,
+    /// An indicator not asked yet at any answered check-in.
+    pub journey_later: &'static str,
+    /// Chart description: `{name}` went from level `{from}` to `{to}` of `{of}`.
+    pub chart_change: &'static str,
+    /// Chart description: one answer, level `{level}` of `{of}`.
+    pub chart_one: &'static str,
     /// Answers wait on the phone for a network: never said of sent answers.
     pub outbox_waiting: &'static str,
     pub outbox_sending: &'static str,
@@ -256,7 +279,8 @@ pub fn occasion_title(
         .unwrap_or_default()
 }
 
-/// The occasion as the start screen names it.
+/// The occasion as a label names it ("uppföljning 2"); sentences use
+/// [`occasion_sentence`].
 pub fn occasion_name(
     lang: Lang,
     kind: stegvis_domain::occasion::OccasionKind,
@@ -271,17 +295,36 @@ pub fn occasion_name(
     }
 }
 
+/// The occasion as the start screen says it, as whole sentences ("Det här är
+/// första gången du svarar."): an occasion name put into one sentence frame
+/// read oddly for some occasions.
+pub fn occasion_sentence(
+    lang: Lang,
+    kind: stegvis_domain::occasion::OccasionKind,
+    number: u32,
+) -> String {
+    use stegvis_domain::occasion::OccasionKind as K;
+    let t = lang.texts();
+    match kind {
+        K::Intake => t.start_intake.to_owned(),
+        K::FollowUp => fill(t.start_follow_up, &[("n", &number.to_string())]),
+        K::Exit => t.start_exit.to_owned(),
+    }
+}
+
 static SV: Texts = Texts {
     loading: "Vänta lite.",
     start_heading: "Hej! Nu är det dags att svara",
-    start_occasion: "Nu är det dags för {occasion}.",
+    start_intake: "Det här är första gången du svarar.",
+    start_follow_up: "Nu svarar du igen. Det är uppföljning {n}.",
+    start_exit: "Ditt stöd slutar. Det här är sista gången du svarar.",
     start_count: "Det är {total} frågor. Det tar några minuter.",
-    no_right_answers: "Det finns inga rätt eller fel svar.",
-    answer_until: "Du kan svara till och med {date}.",
+    no_right_answers: "Svara som du tycker. Alla svar är bra.",
+    answer_until: "Sista dagen att svara är {date}.",
     resume_count: "Du har svarat på {answered} av {total} frågor.",
     begin: "Börja",
     resume: "Svara mer",
-    nothing_due_heading: "Du har inget att svara på nu",
+    nothing_due_heading: "Du är klar för nu",
     next_from: "Nästa gång kan du svara från {date}.",
     occasion_intake: "start",
     occasion_follow_up: "uppföljning {n}",
@@ -295,11 +338,11 @@ static SV: Texts = Texts {
     review_heading: "Dina svar",
     review_intro: "Titta på dina svar. Du kan ändra ett svar innan du skickar.",
     change_answer: "Ändra svar på fråga {n}",
-    no_answer_yet: "Inget svar än",
+    no_answer_yet: "Väntar på ditt svar",
     send: "Skicka svaren",
     answer_all_first: "Svara på alla frågor först. Du kan välja Vill inte svara.",
     keep_answering: "Svara mer",
-    not_sent_heading: "Dina svar är inte skickade än",
+    not_sent_heading: "Skicka dina svar först",
     thanks_heading: "Tack för dina svar!",
     thanks_received: "Vi har fått dina svar.",
     thanks_next: "Du och din handläggare kan titta på svaren ihop.",
@@ -316,15 +359,15 @@ static SV: Texts = Texts {
     save: "Spara",
     skip_to_content: "Gå förbi menyn",
     code_heading: "Skriv din kod",
-    code_help: "Du har fått en lapp med en kod. Koden har åtta tecken.",
+    code_help: "Du har fått en lapp med en kod. Skriv koden som den står på lappen.",
     code_label: "Kod",
     go_on: "Gå vidare",
     pin_new_heading: "Välj en pinkod",
     pin_new_help: "Välj 4 till 6 siffror. Du ska skriva dem nästa gång.",
     pin_label: "Pinkod",
-    pin_repeat_label: "Skriv samma kod igen",
+    pin_repeat_label: "Skriv samma pinkod igen",
     pin_heading: "Skriv din pinkod",
-    pin_help: "Det är koden du valde själv.",
+    pin_help: "Det är pinkoden du valde själv.",
     new_code_link: "Jag har fått en ny kod",
     signed_in_heading: "Du är inne",
     start_answering: "Börja svara",
@@ -347,6 +390,15 @@ static SV: Texts = Texts {
     journey_same: "Det är som förut.",
     journey_worse: "Det har blivit sämre.",
     journey_once: "Du har svarat en gång.",
+    journey_times: "Du har svarat {n} gånger.",
+    journey_twice: "Du har svarat 2 gånger.",
+    journey_declined_once: "En gång valde du ”Vill inte svara”.",
+    journey_declined_times: "{n} gånger valde du ”Vill inte svara”.",
+    journey_declined_twice: "2 gånger valde du ”Vill inte svara”.",
+    journey_declined_only: "Du valde ”Vill inte svara”.",
+    journey_later: "Du får den här frågan senare.",
+    chart_change: "{name}: från {from} till {to} av {of} ({from_label} → {to_label}).",
+    chart_one: "{name}: {level} av {of} ({label}).",
     outbox_waiting: "Dina svar finns i telefonen. Vi får dem när du har internet.",
     outbox_sending: "Vi tar emot dina svar nu.",
     outbox_sent: "Klart! Vi har fått dina svar.",
@@ -355,14 +407,14 @@ static SV: Texts = Texts {
     outbox_stuck_body: "Dina svar finns kvar i telefonen.",
     outbox_stuck_help: "Visa den här sidan för din handläggare.",
     outbox_stuck_code: "Koden är {code}.",
-    offline_heading: "Du har inget internet nu",
+    offline_heading: "Du är utan internet nu",
     offline_body: "Öppna Stegvis när du har internet. Då kan du svara.",
     new_version: "Det finns en ny Stegvis.",
     update_now: "Hämta den nya",
     leave_waiting: "Dina svar finns kvar i telefonen tills vi har fått dem.",
     answers_heading: "Mina svar",
     answers_intro: "Här ser du alla svar du har skickat.",
-    answers_nothing: "Du har inte skickat några svar än.",
+    answers_nothing: "Här ser du dina svar när du har skickat dem.",
     answers_from: "Dina svar från {date}",
     answers_question: "Fråga",
     answers_answer: "Ditt svar",
@@ -392,14 +444,16 @@ static SV: Texts = Texts {
 static EN: Texts = Texts {
     loading: "Please wait.",
     start_heading: "Hello! It is time to answer",
-    start_occasion: "It is time for {occasion}.",
+    start_intake: "This is the first time you answer.",
+    start_follow_up: "You answer again now. This is follow-up {n}.",
+    start_exit: "Your support is ending. This is the last time you answer.",
     start_count: "There are {total} questions. It takes a few minutes.",
-    no_right_answers: "There are no right or wrong answers.",
-    answer_until: "You can answer until {date}.",
+    no_right_answers: "Answer what you think. Every answer is fine.",
+    answer_until: "The last day to answer is {date}.",
     resume_count: "You have answered {answered} of {total} questions.",
     begin: "Start",
     resume: "Continue",
-    nothing_due_heading: "You have nothing to answer now",
+    nothing_due_heading: "You are done for now",
     next_from: "Next time you can answer from {date}.",
     occasion_intake: "the start",
     occasion_follow_up: "follow-up {n}",
@@ -413,11 +467,11 @@ static EN: Texts = Texts {
     review_heading: "Your answers",
     review_intro: "Look at your answers. You can change an answer before you send.",
     change_answer: "Change answer to question {n}",
-    no_answer_yet: "No answer yet",
+    no_answer_yet: "Waiting for your answer",
     send: "Send the answers",
     answer_all_first: "Answer all questions first. You can choose I do not want to answer.",
     keep_answering: "Keep answering",
-    not_sent_heading: "Your answers are not sent yet",
+    not_sent_heading: "Send your answers first",
     thanks_heading: "Thank you for your answers!",
     thanks_received: "We have your answers.",
     thanks_next: "You and your case manager can look at the answers together.",
@@ -434,7 +488,7 @@ static EN: Texts = Texts {
     save: "Save",
     skip_to_content: "Skip the menu",
     code_heading: "Type your code",
-    code_help: "You got a note with a code. The code has eight characters.",
+    code_help: "You got a note with a code. Type the code as it is on the note.",
     code_label: "Code",
     go_on: "Continue",
     pin_new_heading: "Choose a PIN",
@@ -465,6 +519,15 @@ static EN: Texts = Texts {
     journey_same: "It is the same as before.",
     journey_worse: "It has got worse.",
     journey_once: "You have answered once.",
+    journey_times: "You have answered {n} times.",
+    journey_twice: "You have answered twice.",
+    journey_declined_once: "Once you chose “I do not want to answer”.",
+    journey_declined_times: "{n} times you chose “I do not want to answer”.",
+    journey_declined_twice: "Twice you chose “I do not want to answer”.",
+    journey_declined_only: "You chose “I do not want to answer”.",
+    journey_later: "You will get this question later.",
+    chart_change: "{name}: from {from} to {to} of {of} ({from_label} → {to_label}).",
+    chart_one: "{name}: {level} of {of} ({label}).",
     outbox_waiting: "Your answers are on your phone. We get them when you have internet.",
     outbox_sending: "We are getting your answers now.",
     outbox_sent: "Done! We have your answers.",
@@ -473,14 +536,14 @@ static EN: Texts = Texts {
     outbox_stuck_body: "Your answers are still on your phone.",
     outbox_stuck_help: "Show this page to your case manager.",
     outbox_stuck_code: "The code is {code}.",
-    offline_heading: "You have no internet now",
+    offline_heading: "You are without internet now",
     offline_body: "Open Stegvis when you have internet. Then you can answer.",
     new_version: "There is a new Stegvis.",
     update_now: "Get the new one",
     leave_waiting: "Your answers stay on your phone until we have them.",
     answers_heading: "My answers",
     answers_intro: "Here you see all the answers you have sent.",
-    answers_nothing: "You have not sent any answers yet.",
+    answers_nothing: "Here you see your answers after you send them.",
     answers_from: "Answers from {date}",
     answers_question: "Question",
     answers_answer: "Your answer",
@@ -510,14 +573,16 @@ static EN: Texts = Texts {
 static AR: Texts = Texts {
     loading: "انتظر قليلًا.",
     start_heading: "مرحبًا! حان وقت الإجابة",
-    start_occasion: "حان وقت {occasion}.",
+    start_intake: "هذه أول مرة تجيب فيها.",
+    start_follow_up: "الآن تجيب مرة أخرى. هذه هي المتابعة {n}.",
+    start_exit: "دعمك ينتهي. هذه آخر مرة تجيب فيها.",
     start_count: "هناك {total} أسئلة. يستغرق ذلك بضع دقائق.",
-    no_right_answers: "لا توجد إجابات صحيحة أو خاطئة.",
-    answer_until: "يمكنك الإجابة حتى {date}.",
+    no_right_answers: "أجب بما تراه. كل الإجابات مقبولة.",
+    answer_until: "آخر يوم للإجابة هو {date}.",
     resume_count: "أجبت عن {answered} من {total} أسئلة.",
     begin: "ابدأ",
     resume: "تابع",
-    nothing_due_heading: "ليس عليك الإجابة عن شيء الآن",
+    nothing_due_heading: "انتهيت في الوقت الحالي",
     next_from: "في المرة القادمة يمكنك الإجابة من {date}.",
     occasion_intake: "البداية",
     occasion_follow_up: "المتابعة {n}",
@@ -531,11 +596,11 @@ static AR: Texts = Texts {
     review_heading: "إجاباتك",
     review_intro: "انظر إلى إجاباتك. يمكنك تغيير إجابة قبل الإرسال.",
     change_answer: "غيّر الإجابة عن السؤال {n}",
-    no_answer_yet: "لا توجد إجابة بعد",
+    no_answer_yet: "بانتظار إجابتك",
     send: "أرسل الإجابات",
     answer_all_first: "أجب عن كل الأسئلة أولًا. يمكنك اختيار لا أريد الإجابة.",
     keep_answering: "تابع الإجابة",
-    not_sent_heading: "لم تُرسل إجاباتك بعد",
+    not_sent_heading: "أرسل إجاباتك أولًا",
     thanks_heading: "شكرًا على إجاباتك!",
     thanks_received: "وصلتنا إجاباتك.",
     thanks_next: "يمكنك أنت ومسؤول حالتك النظر في الإجابات معًا.",
@@ -552,7 +617,7 @@ static AR: Texts = Texts {
     save: "احفظ",
     skip_to_content: "تخطَّ القائمة",
     code_heading: "اكتب الرمز",
-    code_help: "حصلت على ورقة عليها رمز. الرمز ثمانية أحرف.",
+    code_help: "حصلت على ورقة عليها رمز. اكتب الرمز كما هو على الورقة.",
     code_label: "الرمز",
     go_on: "متابعة",
     pin_new_heading: "اختر رقمًا سريًا",
@@ -571,7 +636,7 @@ static AR: Texts = Texts {
     journey_link: "انظر رحلتي",
     journey_nothing: "سترى رحلتك هنا بعد أن تجيب.",
     journey_star_title: "البداية والآن",
-    journey_outward: "كلما كان إلى اليمين كان أفضل.",
+    journey_outward: "كلما كان إلى اليسار كان أفضل.",
     journey_table: "اعرض كجدول",
     journey_start: "البداية",
     journey_before: "المرة الماضية",
@@ -583,22 +648,31 @@ static AR: Texts = Texts {
     journey_same: "كما كان من قبل.",
     journey_worse: "أصبح أسوأ.",
     journey_once: "أجبت مرة واحدة.",
+    journey_times: "أجبت {n} مرات.",
+    journey_twice: "أجبت مرتين.",
+    journey_declined_once: "مرة واحدة اخترت «لا أريد الإجابة».",
+    journey_declined_times: "{n} مرات اخترت «لا أريد الإجابة».",
+    journey_declined_twice: "مرتين اخترت «لا أريد الإجابة».",
+    journey_declined_only: "اخترت «لا أريد الإجابة».",
+    journey_later: "سيأتيك هذا السؤال لاحقًا.",
+    chart_change: "{name}: من {from} إلى {to} من {of} (من {from_label} إلى {to_label}).",
+    chart_one: "{name}: {level} من {of} ({label}).",
     outbox_waiting: "إجاباتك محفوظة في هاتفك. نستلمها عندما يكون لديك إنترنت.",
     outbox_sending: "نستلم إجاباتك الآن.",
     outbox_sent: "تم! استلمنا إجاباتك.",
-    outbox_sign_in: "اكتب رمزك الشخصي مرة أخرى. بعدها نستلم إجاباتك.",
+    outbox_sign_in: "اكتب رقمك السري مرة أخرى. بعدها نستلم إجاباتك.",
     outbox_stuck_heading: "حدث خطأ في إجاباتك",
     outbox_stuck_body: "إجاباتك ما زالت في هاتفك.",
     outbox_stuck_help: "أرِ هذه الصفحة لمسؤول حالتك.",
     outbox_stuck_code: "الرمز هو {code}.",
-    offline_heading: "ليس لديك إنترنت الآن",
+    offline_heading: "أنت بدون إنترنت الآن",
     offline_body: "افتح Stegvis عندما يكون لديك إنترنت. بعدها يمكنك الإجابة.",
     new_version: "توجد نسخة جديدة من Stegvis.",
     update_now: "احصل على النسخة الجديدة",
     leave_waiting: "تبقى إجاباتك في هاتفك حتى نستلمها.",
     answers_heading: "إجاباتي",
     answers_intro: "هنا ترى كل الإجابات التي أرسلتها.",
-    answers_nothing: "لم ترسل أي إجابات بعد.",
+    answers_nothing: "سترى إجاباتك هنا بعد أن ترسلها.",
     answers_from: "إجابات من {date}",
     answers_question: "السؤال",
     answers_answer: "إجابتك",
@@ -643,10 +717,12 @@ mod tests {
             ("size", "Stor"),
             ("code", "3F2A9C1B"),
         ];
-        let mut all = vec![
+        vec![
             ("loading", t.loading),
             ("start_heading", t.start_heading),
-            ("start_occasion", t.start_occasion),
+            ("start_intake", t.start_intake),
+            ("start_follow_up", t.start_follow_up),
+            ("start_exit", t.start_exit),
             ("start_count", t.start_count),
             ("no_right_answers", t.no_right_answers),
             ("answer_until", t.answer_until),
@@ -716,6 +792,15 @@ mod tests {
             ("journey_same", t.journey_same),
             ("journey_worse", t.journey_worse),
             ("journey_once", t.journey_once),
+            ("journey_times", t.journey_times),
+            ("journey_twice", t.journey_twice),
+            ("journey_declined_once", t.journey_declined_once),
+            ("journey_declined_times", t.journey_declined_times),
+            ("journey_declined_twice", t.journey_declined_twice),
+            ("journey_declined_only", t.journey_declined_only),
+            ("journey_later", t.journey_later),
+            ("chart_change", t.chart_change),
+            ("chart_one", t.chart_one),
             ("outbox_waiting", t.outbox_waiting),
             ("outbox_sending", t.outbox_sending),
             ("outbox_sent", t.outbox_sent),
@@ -745,15 +830,93 @@ mod tests {
         ]
         .into_iter()
         .map(|(name, text)| (name, fill(text, &values)))
-        .collect::<Vec<_>>();
-        for kind in stegvis_domain::occasion::OccasionKind::ALL {
-            let occasion = occasion_name(Lang::Sv, kind, 2);
-            all.push((
-                "start_occasion",
-                fill(t.start_occasion, &[("occasion", &occasion)]),
-            ));
+        .collect::<Vec<_>>()
+    }
+
+    /// The text with the declined option's own name ("Vill inte svara") left
+    /// out: the one negation the screens need, since the option is a refusal,
+    /// and texts that tell about the option name it by its label.
+    fn without_the_declined_label(text: &str) -> String {
+        text.replace(Lang::Sv.texts().decline, "")
+    }
+
+    #[test]
+    fn swedish_screen_texts_avoid_negations_idioms_long_and_abstract_words() {
+        let mut problems = Vec::new();
+        for (name, text) in swedish_as_shown() {
+            let checked = without_the_declined_label(&text);
+            for problem in stegvis_domain::easy_read::problems(&checked, &[]) {
+                problems.push(format!("{name}: \"{text}\" has the {problem}"));
+            }
         }
-        all
+        assert!(
+            problems.is_empty(),
+            "easy-read texts avoid negations, idioms, words over 14 letters and abstract nouns:\n{}",
+            problems.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_easy_read_check_fails_on_the_old_wording() {
+        for old in [
+            "Det finns inga rätt eller fel svar.",
+            "Du har inget att svara på nu",
+            "Dina svar är inte skickade än",
+            "Inget svar än",
+            "Du kan svara till och med 20 december.",
+        ] {
+            let checked = without_the_declined_label(old);
+            assert!(
+                !stegvis_domain::easy_read::problems(&checked, &[]).is_empty(),
+                "{old:?} passes the check"
+            );
+            assert!(
+                swedish_as_shown().iter().all(|(_, t)| t != old),
+                "{old:?} is still shown"
+            );
+        }
+        // Only the option's own name is let through, not a negation beside it.
+        assert!(!stegvis_domain::easy_read::problems(
+            &without_the_declined_label("Du kan inte välja Vill inte svara."),
+            &[]
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn the_start_screen_says_each_occasion_as_a_whole_sentence() {
+        use stegvis_domain::occasion::OccasionKind as K;
+        assert_eq!(
+            occasion_sentence(Lang::Sv, K::Intake, 0),
+            "Det här är första gången du svarar."
+        );
+        assert_eq!(
+            occasion_sentence(Lang::Sv, K::FollowUp, 1),
+            "Nu svarar du igen. Det är uppföljning 1."
+        );
+        assert!(occasion_sentence(Lang::Ar, K::FollowUp, 3).contains('3'));
+        for lang in Lang::ALL {
+            for kind in K::ALL {
+                let sentence = occasion_sentence(lang, kind, 2);
+                assert!(!sentence.contains('{'), "{lang:?} {kind}: {sentence}");
+                // The label alone is no sentence: "Nu är det dags för slut."
+                assert_ne!(sentence, occasion_name(lang, kind, 2));
+            }
+        }
+    }
+
+    #[test]
+    fn the_access_code_and_the_pin_keep_their_own_names() {
+        // "Kod" is the access code on the note; "pinkod" the digits the person chose.
+        let t = Lang::Sv.texts();
+        for pin_text in [t.pin_repeat_label, t.pin_help, t.pin_heading, t.pin_label] {
+            assert!(
+                pin_text.to_lowercase().contains("pinkod"),
+                "{pin_text:?} is about the PIN"
+            );
+        }
+        // The printed code has a dash: no letter count the reader must check.
+        assert!(!t.code_help.contains("åtta"), "{}", t.code_help);
     }
 
     #[test]

@@ -354,78 +354,106 @@ pub struct StartNow {
     pub levels: usize,
 }
 
-/// The participant's chart: one row per indicator, the first answer (round
-/// orange marker) and the latest (blue square) on a line from worst (left) to
-/// best (right), joined by a line. Narrow on purpose: it is drawn at the
-/// width of a phone, so its text stays at reading size there.
-pub fn start_now_chart(rows: &[StartNow], text: &ChartText) -> Result<String, ChartError> {
-    const ROW_PX: u32 = 44;
-    let n = rows.len().max(1);
-    let height = 24 + ROW_PX * u32::try_from(n).map_err(draw_err)?;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (360, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        let y_max = i32::try_from(n).map_err(draw_err)? - 1;
-        let mut chart = ChartBuilder::on(&root)
-            .margin_top(8)
-            .margin_bottom(8)
-            .margin_right(14)
-            .y_label_area_size(128)
-            .build_cartesian_2d(-0.08..1.08_f64, (0..y_max).into_segmented())
-            .map_err(draw_err)?;
-        // The first row at the top.
-        let row_of = |i: usize| SegmentValue::CenterOf(y_max - i32::try_from(i).unwrap_or(0));
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .disable_x_axis()
-            .max_light_lines(0)
-            .bold_line_style(GRID)
-            .axis_style(WHITE)
-            .y_labels(n)
-            .label_style((FONT, 16).into_font().color(&INK))
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => usize::try_from(y_max - *i)
-                    .ok()
-                    .and_then(|i| rows.get(i))
-                    .map(|r| r.name.clone())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            })
-            .draw()
-            .map_err(draw_err)?;
-        for (i, row) in rows.iter().enumerate() {
-            let top = row.levels.saturating_sub(1).max(1) as f64;
-            let at = |level: usize| (level as f64 / top, row_of(i));
-            // The scale itself, worst to best, as a light track.
-            chart
-                .draw_series(LineSeries::new(
-                    vec![(0.0, row_of(i)), (1.0, row_of(i))],
-                    GRID.stroke_width(6),
-                ))
-                .map_err(draw_err)?;
-            if let (Some(a), Some(b)) = (row.first, row.latest) {
-                chart
-                    .draw_series(LineSeries::new(vec![at(a), at(b)], BLUE.stroke_width(3)))
-                    .map_err(draw_err)?;
-            }
-            if let Some(a) = row.first {
-                chart
-                    .draw_series(std::iter::once(Circle::new(at(a), 8, ORANGE.filled())))
-                    .map_err(draw_err)?;
-            }
-            if let Some(b) = row.latest {
-                chart
-                    .draw_series(std::iter::once(
-                        EmptyElement::at(at(b)) + Rectangle::new([(-8, -8), (8, 8)], BLUE.filled()),
-                    ))
-                    .map_err(draw_err)?;
-            }
+/// The marker of a series as a small inline SVG, the same shape and colour
+/// as in the charts, for a visible legend in words and shapes beside a chart.
+/// Decorative (`aria-hidden`): the legend's words say the same.
+pub fn legend_mark(style: SeriesStyle) -> String {
+    let shape = match style {
+        SeriesStyle::First => format!(
+            r##"<circle cx="10" cy="10" r="8" fill="{}"/>"##,
+            hex(ORANGE)
+        ),
+        SeriesStyle::Previous => format!(
+            r##"<polygon points="10,2 18,17 2,17" fill="{}"/>"##,
+            hex(GREY)
+        ),
+        SeriesStyle::Latest => format!(
+            r##"<rect x="3" y="3" width="14" height="14" fill="{}"/>"##,
+            hex(BLUE)
+        ),
+    };
+    format!(
+        r#"<svg class="legend-mark" aria-hidden="true" focusable="false" viewBox="0 0 20 20" width="20" height="20">{shape}</svg>"#
+    )
+}
+
+/// `#RRGGBB` of a colour, as SVG attributes take it.
+fn hex(colour: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", colour.0, colour.1, colour.2)
+}
+
+/// The participant's chart ("Min resa"): one row per indicator, its name as
+/// HTML text and beside it (or above it, when the screen is narrow) a track
+/// from worst to best with the first answer (round orange marker) and the
+/// latest (blue square), joined by a line.
+///
+/// Unlike the other charts this is HTML with one small SVG per row, and the
+/// SVGs hold no text: the names are page text, so they follow the text-size
+/// setting and zoom and wrap instead of shrinking with the picture, and the
+/// rows flow with the page's direction. For a right-to-left language (`rtl`)
+/// the tracks are mirrored too: worst at the right, best at the left, the
+/// name on the right. Marker positions are percentages of the track and the
+/// marker sizes are in `em`, so the tracks stretch to any width and the
+/// markers grow with the text.
+///
+/// The whole is one `role="img"`, named by `text.title` and described by
+/// `text.desc` (both in the participant's language).
+pub fn start_now_chart(rows: &[StartNow], text: &ChartText, rtl: bool) -> String {
+    let id = escape(&text.id);
+    let dir = if rtl { "rtl" } else { "ltr" };
+    let mut html = format!(
+        r#"<div class="start-now" dir="{dir}" role="img" aria-labelledby="{id}-title" aria-describedby="{id}-desc"><span id="{id}-title" hidden>{}</span><span id="{id}-desc" hidden>{}</span>"#,
+        escape(&text.title),
+        escape(&text.desc),
+    );
+    for row in rows {
+        let top = row.levels.saturating_sub(1).max(1) as f64;
+        // Where a level sits on the track, in percent from the left.
+        let at = |level: usize| {
+            let share = (level as f64 / top).clamp(0.0, 1.0) * 100.0;
+            let x = if rtl { 100.0 - share } else { share };
+            format!("{x:.1}%")
+        };
+        html.push_str(&format!(
+            r#"<div class="start-now-row"><span class="start-now-label">{}</span>"#,
+            escape(&row.name)
+        ));
+        html.push_str(
+            r#"<svg class="start-now-track" aria-hidden="true" focusable="false" width="100%" height="2em" overflow="visible">"#,
+        );
+        // The scale itself, worst to best, as a light track.
+        html.push_str(&format!(
+            r##"<line x1="0%" y1="50%" x2="100%" y2="50%" stroke="{}" stroke-width="6" stroke-linecap="round"/>"##,
+            hex(GRID)
+        ));
+        if let (Some(a), Some(b)) = (row.first, row.latest) {
+            html.push_str(&format!(
+                r##"<line x1="{}" y1="50%" x2="{}" y2="50%" stroke="{}" stroke-width="3"/>"##,
+                at(a),
+                at(b),
+                hex(BLUE)
+            ));
         }
-        root.present().map_err(draw_err)?;
+        // The start circle is a little larger than the square, so both
+        // show when the answer stayed the same.
+        if let Some(a) = row.first {
+            html.push_str(&format!(
+                r##"<circle class="mark-first" cx="{}" cy="50%" r="0.6em" fill="{}"/>"##,
+                at(a),
+                hex(ORANGE)
+            ));
+        }
+        if let Some(b) = row.latest {
+            html.push_str(&format!(
+                r##"<svg class="mark-latest" x="{}" y="50%" width="1" height="1" overflow="visible"><rect x="-0.4em" y="-0.4em" width="0.8em" height="0.8em" fill="{}" stroke="#FFFFFF" stroke-width="1.5"/></svg>"##,
+                at(b),
+                hex(BLUE)
+            ));
+        }
+        html.push_str("</svg></div>");
     }
-    Ok(accessible(&svg, text))
+    html.push_str("</div>");
+    html
 }
 
 /// One bar of a bar chart with its 95 % interval.
@@ -703,9 +731,8 @@ mod tests {
         assert!(svg.contains("<title id=\"halsa-title\">A &amp; &lt;B&gt;</title>"));
     }
 
-    #[test]
-    fn start_and_now_marks_each_row_once_per_answer() {
-        let rows = [
+    fn start_now_rows() -> [StartNow; 3] {
+        [
             StartNow {
                 name: "Hälsa".into(),
                 first: Some(1),
@@ -724,16 +751,71 @@ mod tests {
                 latest: None,
                 levels: 5,
             },
-        ];
-        let svg = start_now_chart(&rows, &text()).unwrap();
-        assert!(svg.contains(r#"role="img""#));
-        assert!(svg.contains("viewBox=\"0 0 360 "));
+        ]
+    }
+
+    #[test]
+    fn start_and_now_marks_each_row_once_per_answer() {
+        let html = start_now_chart(&start_now_rows(), &text(), false);
+        assert!(html.starts_with(r#"<div class="start-now" dir="ltr" role="img""#));
+        assert!(html.contains(r#"aria-labelledby="halsa-title" aria-describedby="halsa-desc""#));
+        assert!(html.contains(r#"<span id="halsa-title" hidden>Hälsa</span>"#));
         // First answers: two round markers; latest: one square.
-        assert_eq!(svg.matches("<circle").count(), 2);
-        assert_eq!(svg.matches("fill=\"#1D4E89\"").count(), 1, "{svg}");
+        assert_eq!(html.matches("<circle").count(), 2);
+        assert_eq!(html.matches("<rect").count(), 1);
+        // Names are page text beside the tracks, never inside a picture.
         for name in ["Hälsa", "Livet", "Kontakt"] {
-            assert!(svg.contains(name));
+            assert!(html.contains(&format!(r#"<span class="start-now-label">{name}</span>"#)));
         }
+        assert!(!html.contains("<text"));
+        // Health: from level 1 to level 3 of 0..=4, left to right.
+        assert!(
+            html.contains(r#"<circle class="mark-first" cx="25.0%""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<svg class="mark-latest" x="75.0%""#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn start_and_now_is_mirrored_right_to_left() {
+        let html = start_now_chart(&start_now_rows(), &text(), true);
+        assert!(html.starts_with(r#"<div class="start-now" dir="rtl""#));
+        // Worst at the right, best at the left.
+        assert!(
+            html.contains(r#"<circle class="mark-first" cx="75.0%""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<svg class="mark-latest" x="25.0%""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<line x1="75.0%" y1="50%" x2="25.0%""#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn start_and_now_escapes_names_and_texts() {
+        let mut rows = start_now_rows();
+        rows[0].name = "A & <B>".into();
+        let mut t = text();
+        t.desc = "\"x\" < y".into();
+        let html = start_now_chart(&rows, &t, false);
+        assert!(html.contains("A &amp; &lt;B&gt;"));
+        assert!(html.contains("&quot;x&quot; &lt; y"));
+    }
+
+    #[test]
+    fn legend_marks_have_the_chart_shapes() {
+        assert!(legend_mark(SeriesStyle::First).contains("<circle"));
+        assert!(legend_mark(SeriesStyle::Latest).contains("<rect"));
+        assert!(legend_mark(SeriesStyle::Previous).contains("<polygon"));
+        assert!(legend_mark(SeriesStyle::First).contains(r#"aria-hidden="true""#));
+        assert!(legend_mark(SeriesStyle::First).contains("#A34A00"));
     }
 
     #[test]

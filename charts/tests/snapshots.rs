@@ -7,7 +7,8 @@
 mod common;
 
 use stegvis_charts::{
-    indicator_chart, ndi_chart, star_chart, star_value, ChartText, SeriesStyle, StarSeries,
+    indicator_chart, ndi_chart, star_chart, star_value, start_now_chart, ChartText, SeriesStyle,
+    StarSeries, StartNow,
 };
 
 fn text(id: &str, desc: &str) -> ChartText {
@@ -66,4 +67,43 @@ fn the_ndi_over_follow_ups_and_exit() {
     assert_eq!(journey.ndi[0], None, "no NDI at intake");
     let svg = ndi_chart(&journey.ndi, &labels, &text("ndi", "NDI.")).unwrap();
     insta::assert_snapshot!("ndi", svg);
+}
+
+/// "Min resa" rows: better, same, worse, one answer, none.
+fn start_now_rows(names: [&str; 5]) -> Vec<StartNow> {
+    let levels = [
+        (Some(1), Some(3)),
+        (Some(2), Some(2)),
+        (Some(4), Some(0)),
+        (Some(2), None),
+        (None, None),
+    ];
+    names
+        .iter()
+        .zip(levels)
+        .map(|(name, (first, latest))| StartNow {
+            name: (*name).to_owned(),
+            first,
+            latest,
+            levels: 5,
+        })
+        .collect()
+}
+
+#[test]
+fn start_and_now_left_to_right() {
+    let rows = start_now_rows(["Hälsa", "Livet", "Kontakt", "Påverka", "Nästa steg"]);
+    let html = start_now_chart(
+        &rows,
+        &text("min-resa", "Hälsa: från 2 till 4 av 5."),
+        false,
+    );
+    insta::assert_snapshot!("start_now_ltr", html);
+}
+
+#[test]
+fn start_and_now_right_to_left() {
+    let rows = start_now_rows(["الصحة", "الحياة", "التواصل", "التأثير", "الخطوة التالية"]);
+    let html = start_now_chart(&rows, &text("min-resa", "الصحة: من 2 إلى 4 من 5."), true);
+    insta::assert_snapshot!("start_now_rtl", html);
 }

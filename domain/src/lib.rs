@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod check_in;
+pub mod easy_read;
 pub mod instrument;
 pub mod lix;
 pub mod ndi;

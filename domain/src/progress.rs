@@ -233,7 +233,37 @@ pub enum Change {
     Unknown,
 }
 
+/// How often a participant met an indicator's question: answers with a
+/// level, and "Vill inte svara". Both are times they answered, so a sentence
+/// that counts answers counts both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AnswerCounts {
+    pub answered: usize,
+    pub declined: usize,
+}
+
+impl AnswerCounts {
+    /// Every time the question was answered, "Vill inte svara" included.
+    pub fn times(self) -> usize {
+        self.answered + self.declined
+    }
+}
+
 impl Indicator {
+    /// How many answers with a level and how many "Vill inte svara" there are.
+    pub fn answer_counts(&self) -> AnswerCounts {
+        self.readings
+            .iter()
+            .fold(AnswerCounts::default(), |mut counts, r| {
+                match r {
+                    Reading::Level(_) => counts.answered += 1,
+                    Reading::Declined => counts.declined += 1,
+                    Reading::Missed | Reading::NotAsked => {}
+                }
+                counts
+            })
+    }
+
     /// Better, same or worse, from the first answer to the latest.
     pub fn change(&self) -> Change {
         match self.first_and_latest() {
@@ -421,6 +451,29 @@ options = [{ text = { sv = "Inte alls" } }, { text = { sv = "Helt" } }]
         assert_eq!(j.indicators[0].first_and_latest(), Some((1, 3)));
         // Only one answer (the other declined): nothing to compare.
         assert_eq!(j.indicators[1].change(), Change::Unknown);
+    }
+
+    #[test]
+    fn declined_answers_are_counted_apart_from_missed_occasions() {
+        let j = sample();
+        // Health: answered twice (the missed follow-up 1 is no answer).
+        assert_eq!(
+            j.indicators[0].answer_counts(),
+            AnswerCounts {
+                answered: 2,
+                declined: 0
+            }
+        );
+        // Worry: one answer and one "Vill inte svara": two times in all.
+        let oro = j.indicators[1].answer_counts();
+        assert_eq!(
+            oro,
+            AnswerCounts {
+                answered: 1,
+                declined: 1
+            }
+        );
+        assert_eq!(oro.times(), 2);
     }
 
     #[test]

@@ -458,6 +458,140 @@ fn swedish_questions_are_questions_without_numbers() {
     }
 }
 
+// ---- (c2) no idioms, long compounds or abstract nouns, in any text shown ----
+
+/// Words the easy-read checks flag that a text truly needs: (item, word, why).
+const EASY_READ_ALLOWED: [(&str, &str, &str); 1] = [(
+    "nasta-steg",
+    "inte",
+    "\"Jag vet inte än\" is a real answer about the next step, and the plain way to say it",
+)];
+
+/// Every Swedish question, help text, option label and short name (charts and
+/// Min resa show the short names), with what it is.
+fn every_swedish_text(instrument: &Instrument) -> Vec<Shown> {
+    let mut texts = swedish_texts(instrument);
+    for item in &instrument.items {
+        if let Some(short) = sv(&item.short) {
+            texts.push(Shown {
+                item: item.id.clone(),
+                what: "short name".into(),
+                text: short.to_owned(),
+            });
+        }
+    }
+    texts
+}
+
+/// One line per negation, idiom, long compound word or abstract noun.
+fn easy_read_problems(texts: &[Shown]) -> Vec<String> {
+    texts
+        .iter()
+        .flat_map(|s| {
+            let allowed: Vec<&str> = EASY_READ_ALLOWED
+                .iter()
+                .filter(|(item, _, _)| *item == s.item)
+                .map(|(_, word, _)| *word)
+                .collect();
+            stegvis_domain::easy_read::problems(&s.text, &allowed)
+                .into_iter()
+                .map(|problem| {
+                    format!(
+                        "item \"{}\", {}: {:?} has the {problem}",
+                        s.item, s.what, s.text
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn swedish_texts_and_short_names_avoid_idioms_long_and_abstract_words() {
+    let texts = every_swedish_text(&instrument());
+    assert!(texts.iter().any(|s| s.what == "short name"));
+    let problems = easy_read_problems(&texts);
+    assert!(
+        problems.is_empty(),
+        "easy-read texts avoid negations, idioms, words over 14 letters and abstract nouns \
+         (or allow one in EASY_READ_ALLOWED with a reason):\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_easy_read_check_catches_the_old_wording() {
+    let old = |item: &str, what: &str, text: &str| Shown {
+        item: item.into(),
+        what: what.into(),
+        text: text.into(),
+    };
+    let problems = easy_read_problems(&[
+        old("vet-nasta", "option 3", "Både och"),
+        old("styra", "option 5", "Helt och hållet"),
+        old("hall-ihop", "short name", "Stöd i ett"),
+        old(
+            "hall-ihop",
+            "question",
+            "Hur mycket känner du att någon håller ihop ditt stöd?",
+        ),
+        old("ndi-helhet", "short name", "Nöjd helhet"),
+        old("nasta-steg", "option annat", "Jag vet inte än"),
+    ]);
+    assert_eq!(problems.len(), 5, "{problems:#?}");
+    assert!(problems[0].contains("\"vet-nasta\", option 3") && problems[0].contains("både och"));
+}
+
+#[test]
+fn the_nested_questions_are_asked_in_plain_words() {
+    // The wording of 2026-11 (a sentence inside a sentence, "håller ihop",
+    // "det du hade tänkt dig") is gone; the satisfaction items still ask about
+    // the support as a whole, the expectations and the best support there is.
+    let instrument = instrument();
+    let question = |id: &str| {
+        sv(&item(&instrument, id).text)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for (id, old) in [
+        (
+            "hall-ihop",
+            "Hur mycket känner du att någon håller ihop ditt stöd?",
+        ),
+        (
+            "ndi-forvantningar",
+            "Hur väl stämmer stödet med det du hade tänkt dig?",
+        ),
+        (
+            "ndi-basta",
+            "Tänk dig det bästa stöd du kan få. Hur nära det bästa är stödet du har fått?",
+        ),
+        (
+            "chans",
+            "Hur stor chans tror du att du har att få jobb eller börja studera?",
+        ),
+        (
+            "aktiva-timmar",
+            "Hur många timmar i veckan gör du något som du tycker är bra?",
+        ),
+    ] {
+        assert_ne!(question(id), old, "item \"{id}\"");
+    }
+    assert!(question("ndi-helhet").contains("nöjd"));
+    assert!(question("ndi-helhet").contains("allt stöd"));
+    assert!(question("ndi-forvantningar").contains("väntade dig"));
+    assert!(question("ndi-basta").contains("bästa"));
+    // One "att"-clause at most: "tror du att du har att få" nested two.
+    for item in &instrument.items {
+        let text = sv(&item.text).unwrap_or_default();
+        let atts = stegvis_domain::easy_read::words(text)
+            .iter()
+            .filter(|w| *w == "att")
+            .count();
+        assert!(atts <= 1, "item \"{}\": {text:?} nests clauses", item.id);
+    }
+}
+
 // ---- (d) every text in Swedish, English and Arabic ----
 
 #[test]

@@ -64,6 +64,12 @@ pub struct Config {
     /// attempts and spent codes (`STEGVIS_RETENTION_HOURS`, default 24;
     /// `off` or `0` when `stegvis retention` runs from cron instead).
     pub retention_every: Option<std::time::Duration>,
+    /// How people report an accessibility problem, shown on the
+    /// accessibility statement (`STEGVIS_ACCESSIBILITY_CONTACT`, e.g.
+    /// `tillganglighet@forbundet.se eller 08-123 45 67`). DOS-lagen asks every
+    /// public body to give one; without it the statement tells people to ask
+    /// their case manager. One line of plain text, at most 300 characters.
+    pub accessibility_contact: Option<String>,
 }
 
 /// Why the configuration could not be read.
@@ -110,6 +116,7 @@ struct FileConfig {
     secret_key_file: Option<PathBuf>,
     /// 0 turns the server's own retention run off.
     retention_hours: Option<u64>,
+    accessibility_contact: Option<String>,
 }
 
 impl Config {
@@ -203,7 +210,24 @@ impl Config {
                 .or(file.retention_hours.map(|h| h.to_string()))
                 .as_deref(),
         )?;
+        let accessibility_contact = lookup("STEGVIS_ACCESSIBILITY_CONTACT")
+            .or(file.accessibility_contact)
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                if c.chars().count() > 300 || c.chars().any(char::is_control) {
+                    Err(ConfigError::Value {
+                        name: "STEGVIS_ACCESSIBILITY_CONTACT",
+                        value: c,
+                        message: "one line of at most 300 characters".into(),
+                    })
+                } else {
+                    Ok(c)
+                }
+            })
+            .transpose()?;
         Ok(Self {
+            accessibility_contact,
             retention_every,
             secret_key,
             secret_key_file,
@@ -422,6 +446,32 @@ mod tests {
         assert_eq!(c.addr, "127.0.0.1:3000".parse().unwrap());
         assert_eq!(c.database_url, "sqlite://data/stegvis.db");
         assert!(!c.demo);
+    }
+
+    #[test]
+    fn the_accessibility_contact_is_one_trimmed_line() {
+        let c = config(&[("STEGVIS_CONFIG", "/dev/null")]).unwrap();
+        assert_eq!(c.accessibility_contact, None);
+        let c = config(&[
+            ("STEGVIS_CONFIG", "/dev/null"),
+            (
+                "STEGVIS_ACCESSIBILITY_CONTACT",
+                "  tillganglighet@forbundet.se  ",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.accessibility_contact.as_deref(),
+            Some("tillganglighet@forbundet.se")
+        );
+        for bad in ["rad ett\nrad två".to_owned(), "x".repeat(301)] {
+            let err = config(&[
+                ("STEGVIS_CONFIG", "/dev/null"),
+                ("STEGVIS_ACCESSIBILITY_CONTACT", &bad),
+            ])
+            .unwrap_err();
+            assert!(err.to_string().contains("STEGVIS_ACCESSIBILITY_CONTACT"));
+        }
     }
 
     #[test]

@@ -357,7 +357,8 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
     let state = AppState::new(store.clone(), leptos_options, instrument)
         .with_window(config.window)
         .with_secure_cookies(config.secure_cookies)
-        .with_trust_proxy(config.trust_proxy);
+        .with_trust_proxy(config.trust_proxy)
+        .with_accessibility_contact(config.accessibility_contact.clone());
 
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

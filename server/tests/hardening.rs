@@ -29,6 +29,7 @@ const PAGES: &[&str] = &[
     "/svara/granska",
     "/svara/tack",
     "/svara/min-resa",
+    "/tillganglighet",
     "/logga-in",
     "/logga-in/kod",
     "/konto",
@@ -126,6 +127,49 @@ async fn every_page_has_a_csp_with_a_fresh_nonce_that_its_scripts_carry() {
         assert!(!first.text.contains(" style=\""), "{path}: inline style");
         assert!(!first.text.contains("<style"), "{path}: inline stylesheet");
     }
+}
+
+/// DOS-lagen: the accessibility statement is linked from the footer of every
+/// page, works without JavaScript, and says how to report a problem: the
+/// operator's configured contact, or the case manager by default.
+#[tokio::test]
+async fn every_page_links_the_accessibility_statement_with_its_contact() {
+    let app = app("statement").await;
+    let mut client = app.client();
+    for path in PAGES {
+        let page = client.get(path).await;
+        let footer = page
+            .text
+            .split("<footer class=\"site-footer\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</footer>").next())
+            .unwrap_or_else(|| panic!("{path}: no footer"));
+        assert!(
+            footer.contains("href=\"/tillganglighet\""),
+            "{path}: no link to the accessibility statement in the footer: {footer}"
+        );
+    }
+    let page = client.get("/tillganglighet").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text.contains("Säg till om något är svårt"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("Berätta för din handläggare."));
+
+    let configured = app_with("statement-contact", |state| {
+        state.with_accessibility_contact(Some("tillganglighet@forbundet.se".into()))
+    })
+    .await;
+    let page = configured.client().get("/tillganglighet").await;
+    assert!(
+        page.text
+            .contains("Kontakta oss: tillganglighet@forbundet.se"),
+        "{}",
+        page.text
+    );
+    assert!(!page.text.contains("Berätta för din handläggare."));
 }
 
 #[tokio::test]

@@ -29,8 +29,9 @@ async fn min_resa_has_one_sentence_per_indicator_and_a_chart_once_answered() {
     let after: MyJourney = phone.post("/api/journey", "").await.json();
     let chart = after.chart.expect("a chart once the intake is answered");
     assert!(chart.svg.contains(r#"role="img""#));
-    assert!(chart.svg.contains("<title"));
-    assert!(chart.svg.contains("<desc"));
+    // Named and described (Min resa's chart is HTML rows with SVG tracks).
+    assert!(chart.svg.contains(r#"aria-labelledby="min-resa-title""#));
+    assert!(chart.svg.contains(r#"aria-describedby="min-resa-desc""#));
     // One sentence per scale indicator (11 in the default instrument), each
     // saying there is one answer so far.
     assert_eq!(after.sentences.len(), 11);

@@ -1,8 +1,10 @@
 /**
- * Accessibility check for the Stegvis end-to-end tests: axe-core, run at a
- * phone and a desktop viewport, because layout-dependent problems (contrast
- * of a collapsed menu, targets that overlap on small screens, content that
- * only exists in one layout) show at one width and not the other.
+ * Accessibility check for the Stegvis end-to-end tests: axe-core, run at the
+ * smallest phone, our design phone, that phone at 200 % zoom and a desktop,
+ * because layout-dependent problems (contrast of a collapsed menu, targets
+ * that overlap on small screens, content that only exists in one layout,
+ * reflow at 200 % zoom) show at one width and not the other. One page load,
+ * resized between the checks, keeps it fast.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
@@ -12,12 +14,18 @@ import type { Result } from 'axe-core';
 export const PHONE = { width: 360, height: 740 } as const;
 /** A common laptop screen. */
 export const DESKTOP = { width: 1280, height: 800 } as const;
+/** The smallest phone still in use (WCAG 1.4.10 reflow width). */
+export const SMALL_PHONE = { width: 320, height: 568 } as const;
+/** The 360 px phone at 200 % zoom: 180 CSS px wide. */
+export const ZOOMED = { width: 180, height: 370 } as const;
 
 /** WCAG 2.0 and 2.1, levels A and AA, plus axe's best practices. */
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
 const VIEWPORTS = [
+  { name: 'small phone', size: SMALL_PHONE },
   { name: 'phone', size: PHONE },
+  { name: 'phone at 200 % zoom', size: ZOOMED },
   { name: 'desktop', size: DESKTOP },
 ] as const;
 
@@ -66,7 +74,8 @@ function describe(violation: Result): string {
 }
 
 /**
- * Runs axe on the page as it is now at 360×740 and at 1280×800 and fails
+ * Runs axe on the page as it is now at 320×568, 360×740, 180×370 (200 %
+ * zoom) and 1280×800 and fails
  * the test with a list of every violation (rule id, impact, help, the first
  * offending elements) naming `label` and the viewport. The page's original
  * viewport is restored afterwards, also when the check fails.

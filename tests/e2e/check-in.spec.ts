@@ -39,7 +39,7 @@ test('with JavaScript: code and PIN, then a full check-in without a page reload,
   await expect(page.getByRole('heading', { level: 1, name: 'Välj en pinkod' })).toBeVisible();
   await expectAccessible(page, 'choose a PIN');
   await page.getByLabel('Pinkod', { exact: true }).fill('4711');
-  await page.getByLabel('Skriv samma kod igen').fill('4711');
+  await page.getByLabel('Skriv samma pinkod igen').fill('4711');
   await page.getByRole('button', { name: 'Gå vidare' }).click();
 
   await expect(page).toHaveURL(/\/svara$/);

@@ -182,7 +182,7 @@ export async function choosePin(page: Page, pin: string = PIN): Promise<void> {
   await expect(page.getByRole('heading', { level: 1, name: 'Välj en pinkod' })).toBeVisible();
   await expect(page).toHaveURL(/\/ny-pin$/);
   await page.getByLabel('Pinkod', { exact: true }).fill(pin);
-  await page.getByLabel('Skriv samma kod igen').fill(pin);
+  await page.getByLabel('Skriv samma pinkod igen').fill(pin);
   await page.getByRole('button', { name: 'Gå vidare' }).click();
   await expect(page).toHaveURL(/\/svara$/);
 }

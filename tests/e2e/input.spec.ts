@@ -54,9 +54,9 @@ for (const js of [false, true]) {
       await page.getByRole('button', { name: 'Gå vidare' }).click();
       await expect(page.getByRole('heading', { level: 1, name: 'Välj en pinkod' })).toBeVisible();
       await page.getByLabel('Pinkod', { exact: true }).fill('1234');
-      await page.getByLabel('Skriv samma kod igen').fill('4321');
+      await page.getByLabel('Skriv samma pinkod igen').fill('4321');
       await page.getByRole('button', { name: 'Gå vidare' }).click();
-      await expect(page.getByRole('alert')).toHaveText('Koderna är olika. Skriv samma kod två gånger.');
+      await expect(page.getByRole('alert')).toHaveText('Du skrev två olika pinkoder. Skriv samma pinkod två gånger.');
       await choosePin(page);
 
       // A wrong PIN next time.
@@ -65,7 +65,7 @@ for (const js of [false, true]) {
       await expect(page.getByText(PLANTED)).toHaveCount(0);
       await page.getByLabel('Pinkod', { exact: true }).fill('0000');
       await page.getByRole('button', { name: 'Gå vidare' }).click();
-      await expect(page.getByRole('alert')).toHaveText('Fel kod. Försök igen. Du kan försöka 4 gånger till.');
+      await expect(page.getByRole('alert')).toHaveText('Fel pinkod. Försök igen. Du kan försöka 4 gånger till.');
       if (js) await expectAccessible(page, 'wrong PIN');
     } finally {
       await context.close();

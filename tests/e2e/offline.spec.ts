@@ -166,7 +166,7 @@ test.describe('a check-in without network', () => {
 
     // Opening the app again online: still one check-in, nothing waits.
     await page.goto('/svara');
-    await expect(page.getByRole('heading', { level: 1, name: 'Du har inget att svara på nu' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Du är klar för nu' })).toBeVisible();
     expect(await storedAnswers(staffPage, participant.participant)).toHaveLength(1);
     await context.close();
   });
@@ -263,7 +263,7 @@ test.describe('a check-in without network', () => {
     await fresh.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
     await context.setOffline(true);
     await fresh.goto('/svara');
-    await expect(fresh.getByRole('heading', { level: 1, name: 'Du har inget internet nu' })).toBeVisible();
+    await expect(fresh.getByRole('heading', { level: 1, name: 'Du är utan internet nu' })).toBeVisible();
     await expectAccessible(fresh, 'offline with nothing kept');
     await context.setOffline(false);
     await fresh.close();

@@ -32,7 +32,7 @@ async function connectWithKeyboard(page: import('@playwright/test').Page, access
   await tabTo(page, page.getByLabel('Pinkod', { exact: true }));
   await page.keyboard.type(PIN);
   await page.keyboard.press('Tab');
-  await expect(page.getByLabel('Skriv samma kod igen')).toBeFocused();
+  await expect(page.getByLabel('Skriv samma pinkod igen')).toBeFocused();
   await page.keyboard.type(PIN);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'Hej! Nu är det dags att svara' })).toBeVisible();
@@ -89,19 +89,19 @@ test('the way in: code, PIN, PIN again next time; wrong entries are announced; f
   await page.goto(`/kod?k=${accessCode}`);
   await expect(page.getByRole('heading', { level: 1, name: 'Skriv din kod' })).toBeVisible();
   await expect(page.getByLabel('Kod', { exact: true })).toHaveValue(accessCode);
-  await expect(page.getByLabel('Kod', { exact: true })).toHaveAccessibleDescription(/Koden har åtta tecken/);
+  await expect(page.getByLabel('Kod', { exact: true })).toHaveAccessibleDescription(/Skriv koden som den står på lappen/);
   await expectAccessible(page, 'access code from the QR code');
   await page.getByRole('button', { name: 'Gå vidare' }).click();
 
   // Two different PINs are refused, with the reason.
   await expect(page.getByRole('heading', { level: 1, name: 'Välj en pinkod' })).toBeVisible();
   await page.getByLabel('Pinkod', { exact: true }).fill('1234');
-  await page.getByLabel('Skriv samma kod igen').fill('4321');
+  await page.getByLabel('Skriv samma pinkod igen').fill('4321');
   await page.getByRole('button', { name: 'Gå vidare' }).click();
-  await expect(page.getByRole('alert')).toHaveText('Koderna är olika. Skriv samma kod två gånger.');
+  await expect(page.getByRole('alert')).toHaveText('Du skrev två olika pinkoder. Skriv samma pinkod två gånger.');
   await expectAccessible(page, 'PINs that differ');
   await page.getByLabel('Pinkod', { exact: true }).fill(PIN);
-  await page.getByLabel('Skriv samma kod igen').fill(PIN);
+  await page.getByLabel('Skriv samma pinkod igen').fill(PIN);
   await page.getByRole('button', { name: 'Gå vidare' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Hej! Nu är det dags att svara' })).toBeVisible();
 
@@ -123,7 +123,7 @@ test('the way in: code, PIN, PIN again next time; wrong entries are announced; f
   for (let left = 4; left >= 1; left--) {
     await page.getByLabel('Pinkod', { exact: true }).fill('0000');
     await page.getByRole('button', { name: 'Gå vidare' }).click();
-    await expect(page.getByRole('alert')).toHaveText(`Fel kod. Försök igen. Du kan försöka ${left} gånger till.`);
+    await expect(page.getByRole('alert')).toHaveText(`Fel pinkod. Försök igen. Du kan försöka ${left} gånger till.`);
   }
   await expectAccessible(page, 'wrong PIN');
   await page.getByLabel('Pinkod', { exact: true }).fill('0000');
@@ -144,7 +144,7 @@ test('the way in: code, PIN, PIN again next time; wrong entries are announced; f
 
 test('a follow-up asks the three satisfaction items on a labelled 1–10 scale', async ({ page, server }) => {
   await connectPhone(page, takeAccessCode(server, 'follow-up').accessCode);
-  await expect(page.getByText('Nu är det dags för uppföljning 1.')).toBeVisible();
+  await expect(page.getByText('Nu svarar du igen. Det är uppföljning 1.')).toBeVisible();
   await expectAccessible(page, 'follow-up start');
   await page.getByRole('link', { name: 'Börja' }).click();
   const satisfaction: string[] = [];
@@ -169,14 +169,14 @@ test('a follow-up asks the three satisfaction items on a labelled 1–10 scale',
   await expect(page.getByText(/^Nästa gång du kan svara är \d+ \p{L}+( \d{4})?\.$/u)).toBeVisible();
   // And the start page now says there is nothing to answer.
   await page.goto('/svara');
-  await expect(page.getByRole('heading', { level: 1, name: 'Du har inget att svara på nu' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Du är klar för nu' })).toBeVisible();
   await expectAccessible(page, 'nothing due');
 });
 
 test('the exit check-in asks what happens next', async ({ noJsPage: page, server }) => {
   await page.setViewportSize(PHONE);
   await connectPhone(page, takeAccessCode(server, 'exit').accessCode);
-  await expect(page.getByText('Nu är det dags för slut.')).toBeVisible();
+  await expect(page.getByText('Ditt stöd slutar. Det här är sista gången du svarar.')).toBeVisible();
   await page.getByRole('link', { name: 'Börja' }).click();
   await expect(page.getByText(/^Fråga 1 av 15$/)).toBeVisible();
   await answerAllQuestions(page);

@@ -184,7 +184,7 @@ test('admin creates a case manager, who registers a participant and prints the s
   await expect(phone.getByLabel('Kod', { exact: true })).toHaveValue(accessCode);
   await phone.getByRole('button', { name: 'Gå vidare' }).click();
   await choosePin(phone, '846213');
-  await expect(phone.getByText('Nu är det dags för start.')).toBeVisible();
+  await expect(phone.getByText('Det här är första gången du svarar.')).toBeVisible();
   await phone.getByRole('link', { name: 'Börja' }).click();
   const chosen = await answerAllQuestions(phone);
   await phone.getByRole('button', { name: 'Skicka svaren' }).click();

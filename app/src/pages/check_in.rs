@@ -63,7 +63,7 @@ pub fn CheckInStart() -> impl IntoView {
             view! {
                 <Title text=t.start_heading />
                 <h1 tabindex="-1">{t.start_heading}</h1>
-                <p>{fill(t.start_occasion, &[("occasion", &occasion)])}</p>
+                <p>{occasion}</p>
                 <p>{fill(t.start_count, &[("total", &total)])}</p>
                 <p>{t.no_right_answers}</p>
                 <p>{fill(t.answer_until, &[("date", &closes)])}</p>
@@ -133,11 +133,29 @@ fn QuestionForm(q: QuestionView, save: ServerAction<SaveAnswer>) -> impl IntoVie
             <input type="hidden" name="submission_id" value=q.submission_id.clone() />
             <input type="hidden" name="step" value=q.step.to_string() />
             <input type="hidden" name="item" value=q.item_id.clone() />
+            // Enter in the form (say on a chosen option) submits with the
+            // first submit button: this one, so Enter always means Next. It is
+            // out of sight, out of the tab order and of the accessibility tree;
+            // the visible buttons keep their order, Back first.
+            <button
+                type="submit"
+                name="go"
+                value=GO_NEXT
+                class="visually-hidden"
+                tabindex="-1"
+                aria-hidden="true"
+            >
+                {t.next}
+            </button>
+            // No `required`: the browser's bubble (in the browser's language)
+            // would stand in for the app's own message, and every option would
+            // be exposed as invalid before anything was chosen.
             <fieldset
                 class="question"
                 aria-describedby=move || {
                     if error().is_some() { "progress answer-error" } else { "progress" }
                 }
+                aria-invalid=move || error().is_some().then_some("true")
             >
                 <legend>
                     <h1 tabindex="-1">{q.question.clone()}</h1>
@@ -159,7 +177,7 @@ fn QuestionForm(q: QuestionView, save: ServerAction<SaveAnswer>) -> impl IntoVie
                                         value=o.value.clone()
                                         checked=checked
                                         prop:checked=checked
-                                        required
+                                        aria-invalid=move || error().is_some().then_some("true")
                                     />
                                     {o
                                         .picture

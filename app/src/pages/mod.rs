@@ -1,6 +1,7 @@
 //! Pages: one component per route.
 
 mod access;
+mod accessibility;
 mod accounts;
 mod admin;
 mod caseload;
@@ -12,6 +13,7 @@ mod staff_auth;
 mod statistics;
 
 pub use access::{CodePage, Home, NewPinPage, PinPage};
+pub use accessibility::{AccessibilityPage, SiteFooter, STATEMENT_PATH};
 pub use accounts::{PasswordResetPage, StaffAccountPage};
 pub use admin::{AdminPage, AuditPage};
 pub use caseload::{AnswersPage, CaseloadPage, ParticipantPage, RegisterPage, SheetPage};

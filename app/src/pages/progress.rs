@@ -64,7 +64,8 @@ fn Chart(
     .into_any()
 }
 
-/// "Min resa": one big chart and one short sentence per indicator.
+/// "Min resa": one big chart with a visible legend (the markers' shapes in
+/// words), and one short sentence per indicator.
 #[component]
 pub fn JourneyPage() -> impl IntoView {
     let t = use_context::<Prefs>().unwrap_or_default().lang.texts();
@@ -77,7 +78,18 @@ pub fn JourneyPage() -> impl IntoView {
             Some(chart) => view! {
                 <p>{t.journey_intro}</p>
                 <p>{t.journey_outward}</p>
-                <Chart chart toggle=t.journey_table class="journey-chart" />
+                <figure class="chart-figure journey-chart">
+                    <ul class="chart-legend">
+                        {j.legend.into_iter().map(|e| view! {
+                            <li><span class="legend-mark-box" inner_html=e.mark></span>{e.text}</li>
+                        }).collect_view()}
+                    </ul>
+                    <div class="chart-svg" inner_html=chart.svg></div>
+                    <details class="chart-data">
+                        <summary>{t.journey_table}</summary>
+                        <Table table=chart.table />
+                    </details>
+                </figure>
                 <ul class="journey-sentences">
                     {j.sentences.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
                 </ul>
@@ -85,7 +97,7 @@ pub fn JourneyPage() -> impl IntoView {
             .into_any(),
         })}
         <p>
-            <a class="button" href=crate::check_in::START_PATH>{t.keep_answering}</a>
+            <a class="button" href="/">{t.answers_back}</a>
         </p>
     }
 }
