@@ -11,12 +11,7 @@ mod common;
 async fn the_demo_answers_no_follow_up_after_the_exit() {
     let app = common::app("demo-schedule").await;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-    stegvis_server::demo::seed(&app.store, &app.instrument, today, |_| {
-        Ok(common::password_hash().to_owned())
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    app.seed_demo(today).await;
     let exits = app
         .scalar("SELECT COUNT(*) FROM check_ins WHERE occasion_kind = 'exit'")
         .await;

@@ -422,12 +422,7 @@ async fn the_answer_files_of_the_demo_are_k_anonymous() {
     use stegvis_server::exports::Detail;
     let app = app("export-k-anonymous").await;
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-    stegvis_server::demo::seed(&app.store, &app.instrument, today, |_| {
-        Ok(common::password_hash().to_owned())
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    app.seed_demo(today).await;
     let org = app.store.find_organisation(None).await.unwrap().unwrap();
     let k = usize::try_from(org.small_cell_k).unwrap();
     assert!(k >= 2);

@@ -328,6 +328,17 @@ impl TestApp {
             .get(0)
     }
 
+    /// Fills the database with the demo as of `today` (every account with
+    /// the test password hash).
+    pub async fn seed_demo(&self, today: chrono::NaiveDate) {
+        stegvis_server::demo::seed(&self.store, &self.instrument, today, |_| {
+            Ok(password_hash().to_owned())
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    }
+
     /// The audit actions written about a participant, oldest first, as
     /// (action, staff id).
     pub async fn audit_of(&self, participant: &str) -> Vec<(String, Option<String>)> {
