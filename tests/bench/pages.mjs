@@ -217,7 +217,7 @@ async function signIn(page, code) {
   await page.getByLabel('Kod', { exact: true }).fill(code);
   await page.getByRole('button', { name: 'Gå vidare' }).click();
   await page.getByLabel('Pinkod', { exact: true }).fill(PIN);
-  await page.getByLabel('Skriv samma kod igen').fill(PIN);
+  await page.getByLabel('Skriv samma pinkod igen').fill(PIN);
   await page.getByRole('button', { name: 'Gå vidare' }).click();
   await page.waitForURL(/\/svara$/);
 }
