@@ -206,6 +206,10 @@ pub struct Texts {
     pub answers_save_json: &'static str,
     pub answers_link: &'static str,
     pub answers_back: &'static str,
+    /// The accessibility statement's heading, also the footer link to it on
+    /// every page (staff pages too, so it lives here and the statement itself
+    /// stays out of the browser bundle).
+    pub statement_heading: &'static str,
     pub months: [&'static str; 12],
 }
 
@@ -425,6 +429,7 @@ static SV: Texts = Texts {
     answers_save_json: "Spara som fil för datorer (JSON)",
     answers_link: "Se mina svar",
     answers_back: "Till start",
+    statement_heading: "Hur lätt är Stegvis att använda?",
     months: [
         "januari",
         "februari",
@@ -554,6 +559,7 @@ static EN: Texts = Texts {
     answers_save_json: "Save as a file for computers (JSON)",
     answers_link: "See my answers",
     answers_back: "Back to start",
+    statement_heading: "How easy is Stegvis to use?",
     months: [
         "January",
         "February",
@@ -683,6 +689,7 @@ static AR: Texts = Texts {
     answers_save_json: "احفظ كملف للحاسوب (JSON)",
     answers_link: "انظر إجاباتي",
     answers_back: "العودة إلى البداية",
+    statement_heading: "ما مدى سهولة استخدام Stegvis؟",
     months: [
         "يناير",
         "فبراير",
