@@ -212,20 +212,22 @@ impl Config {
         )?;
         let accessibility_contact = lookup("STEGVIS_ACCESSIBILITY_CONTACT")
             .or(file.accessibility_contact)
-            .map(|c| c.trim().to_owned())
-            .filter(|c| !c.is_empty())
             .map(|c| {
-                if c.chars().count() > 300 || c.chars().any(char::is_control) {
-                    Err(ConfigError::Value {
-                        name: "STEGVIS_ACCESSIBILITY_CONTACT",
-                        value: c,
-                        message: "one line of at most 300 characters".into(),
-                    })
-                } else {
-                    Ok(c)
-                }
+                // Shown to every visitor: one line of plain text, with no
+                // control, direction or invisible characters, like staff input.
+                stegvis_domain::text::optional_plain_text(
+                    c.trim(),
+                    "STEGVIS_ACCESSIBILITY_CONTACT",
+                    300,
+                )
+                .map_err(|e| ConfigError::Value {
+                    name: "STEGVIS_ACCESSIBILITY_CONTACT",
+                    value: c.clone(),
+                    message: format!("{e} (one line of plain text, at most 300 characters)"),
+                })
             })
-            .transpose()?;
+            .transpose()?
+            .flatten();
         Ok(Self {
             accessibility_contact,
             retention_every,
@@ -464,7 +466,11 @@ mod tests {
             c.accessibility_contact.as_deref(),
             Some("tillganglighet@forbundet.se")
         );
-        for bad in ["rad ett\nrad två".to_owned(), "x".repeat(301)] {
+        for bad in [
+            "rad ett\nrad två".to_owned(),
+            "x".repeat(301),
+            "08-123 45 67\u{202E}".to_owned(),
+        ] {
             let err = config(&[
                 ("STEGVIS_CONFIG", "/dev/null"),
                 ("STEGVIS_ACCESSIBILITY_CONTACT", &bad),
