@@ -42,6 +42,10 @@ pub enum AppError {
     /// Something failed on the server; details are in the log: 500.
     #[error("Något gick fel hos oss. Försök igen om en stund.")]
     Internal,
+    /// The server is overloaded (no database connection came free in time);
+    /// the request can be sent again, and the phone's outbox does so: 503.
+    #[error("Det är många som använder Stegvis just nu. Försök igen om en stund.")]
+    Busy,
     /// The phone could not reach the server (only ever made in the browser).
     #[error("Vi når inte servern just nu. Kontrollera att du är uppkopplad och försök igen.")]
     Unreachable,
@@ -59,7 +63,7 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::Invalid(_) => 422,
             Self::Internal => 500,
-            Self::Unreachable => 503,
+            Self::Busy | Self::Unreachable => 503,
         }
     }
 
@@ -124,6 +128,10 @@ impl From<stegvis_store::StoreError> for AppError {
             }
             S::EmailTaken => {
                 Self::Conflict("Det finns redan ett konto med den e-postadressen.".into())
+            }
+            S::Busy(err) => {
+                tracing::warn!(error = %err, "database busy: answered 503");
+                Self::Busy
             }
             other => {
                 tracing::error!(error = %other, "store error");

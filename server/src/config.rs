@@ -45,6 +45,11 @@ pub struct Config {
     /// (`STEGVIS_HEADER_TIMEOUT_SECS`, `STEGVIS_BODY_TIMEOUT_SECS`) and the
     /// number served at once (`STEGVIS_MAX_CONNECTIONS`).
     pub limits: crate::serve::Limits,
+    /// The database pool: connections kept (`STEGVIS_DB_MAX_CONNECTIONS`,
+    /// default 8) and how long a request waits for one before it is answered
+    /// 503 (`STEGVIS_DB_ACQUIRE_TIMEOUT_SECS`, default 10). See
+    /// docs/operations.md, "Database pool".
+    pub pool: stegvis_store::PoolSettings,
     /// Take the client address from `X-Forwarded-For` (`STEGVIS_TRUST_PROXY`),
     /// only when a reverse proxy sets it.
     pub trust_proxy: bool,
@@ -113,6 +118,8 @@ struct FileConfig {
     header_timeout_secs: Option<u64>,
     body_timeout_secs: Option<u64>,
     max_connections: Option<usize>,
+    db_max_connections: Option<u32>,
+    db_acquire_timeout_secs: Option<u64>,
     secret_key_file: Option<PathBuf>,
     /// 0 turns the server's own retention run off.
     retention_hours: Option<u64>,
@@ -160,6 +167,23 @@ impl Config {
         };
         let default_window = stegvis_domain::schedule::Window::default();
         let default_limits = crate::serve::Limits::default();
+        let default_pool = stegvis_store::PoolSettings::default();
+        let pool = stegvis_store::PoolSettings {
+            max_connections: ranged(
+                &lookup,
+                ("STEGVIS_DB_MAX_CONNECTIONS", "db_max_connections"),
+                file.db_max_connections,
+                DB_CONNECTIONS,
+            )?
+            .unwrap_or(default_pool.max_connections),
+            acquire_timeout: ranged(
+                &lookup,
+                ("STEGVIS_DB_ACQUIRE_TIMEOUT_SECS", "db_acquire_timeout_secs"),
+                file.db_acquire_timeout_secs,
+                SECONDS,
+            )?
+            .map_or(default_pool.acquire_timeout, std::time::Duration::from_secs),
+        };
         let window = stegvis_domain::schedule::Window {
             before_days: ranged(
                 &lookup,
@@ -265,6 +289,7 @@ impl Config {
                 .unwrap_or(default_limits.max_connections),
             },
             window,
+            pool,
             addr,
             data_dir,
             database_url,
@@ -360,6 +385,7 @@ type Range<T> = (std::ops::RangeInclusive<T>, &'static str);
 const DAYS: Range<u32> = (0..=366, "a number of days");
 const SECONDS: Range<u64> = (1..=3600, "a number of seconds");
 const CONNECTIONS: Range<usize> = (1..=100_000, "a number");
+const DB_CONNECTIONS: Range<u32> = (1..=1_000, "a number");
 
 /// A whole-number setting from the environment (`env`), else from the file
 /// (`key`), checked against `range` wherever it came from: a file must not
@@ -615,10 +641,22 @@ mod tests {
         assert_eq!(c.limits.header_read, std::time::Duration::from_secs(5));
         assert_eq!(c.limits.body_read, std::time::Duration::from_secs(20));
         assert_eq!(c.limits.max_connections, 64);
+        assert_eq!(c.pool, stegvis_store::PoolSettings::default());
+        let c = config(&[
+            ("STEGVIS_CONFIG", "/dev/null"),
+            ("STEGVIS_DB_MAX_CONNECTIONS", "40"),
+            ("STEGVIS_DB_ACQUIRE_TIMEOUT_SECS", "3"),
+        ])
+        .unwrap();
+        assert_eq!(c.pool.max_connections, 40);
+        assert_eq!(c.pool.acquire_timeout, std::time::Duration::from_secs(3));
         for (name, bad) in [
             ("STEGVIS_HEADER_TIMEOUT_SECS", "0"),
             ("STEGVIS_BODY_TIMEOUT_SECS", "x"),
             ("STEGVIS_MAX_CONNECTIONS", "0"),
+            ("STEGVIS_DB_MAX_CONNECTIONS", "0"),
+            ("STEGVIS_DB_MAX_CONNECTIONS", "5000"),
+            ("STEGVIS_DB_ACQUIRE_TIMEOUT_SECS", "0"),
         ] {
             let err = config(&[("STEGVIS_CONFIG", "/dev/null"), (name, bad)]).unwrap_err();
             assert!(err.to_string().contains(name), "{err}");
@@ -635,6 +673,8 @@ mod tests {
             "header_timeout_secs",
             "body_timeout_secs",
             "max_connections",
+            "db_max_connections",
+            "db_acquire_timeout_secs",
             "window_after_days",
         ] {
             let bad = if key == "window_after_days" {

@@ -63,6 +63,14 @@ enum Command {
     /// The same figures as the evaluator's dashboard for the same filter;
     /// written to the organisation's audit log.
     Export(ExportArgs),
+    /// Write a consistent copy of the running SQLite database to a new file
+    /// (owner-only), then check it. The secret key is not in it: keep the
+    /// key apart from backups (docs/operations.md).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        output: std::path::PathBuf,
+    },
     /// Check the tamper-evident audit log.
     Audit {
         #[command(subcommand)]
@@ -187,6 +195,24 @@ async fn main() -> anyhow::Result<()> {
                 },
         } => create_admin(&store, &organisation, &email, &name, case_manager).await,
         Command::Export(args) => export(&config, store, args).await,
+        Command::Backup { output } => {
+            if stegvis_store::sqlite_file(&config.database_url).is_none() {
+                anyhow::bail!(
+                    "stegvis backup copies a SQLite database file; this database is not one \
+                     (back up PostgreSQL with pg_dump, see docs/operations.md)"
+                );
+            }
+            let report = store.backup_to(&output).await?;
+            println!(
+                "Backup written to {} ({} bytes): {} participants, {} check-ins. \
+                 The integrity check passed.",
+                output.display(),
+                report.bytes,
+                report.participants,
+                report.check_ins
+            );
+            Ok(())
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -268,7 +294,7 @@ async fn main() -> anyhow::Result<()> {
 async fn open_store(config: &Config) -> anyhow::Result<Store> {
     let loaded = keys::prepare(config).context("preparing the secret key and data directory")?;
     keys::log(&loaded);
-    let store = Store::connect(&config.database_url)
+    let store = Store::connect_with(&config.database_url, config.pool)
         .await
         .context("opening the database")?
         .with_secrets(loaded.keyring);

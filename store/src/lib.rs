@@ -21,6 +21,7 @@ mod access;
 mod accounts;
 mod attempts;
 mod audit;
+mod backup;
 mod lifecycle;
 mod participants;
 mod ratings;
@@ -39,6 +40,7 @@ pub use audit::{
     entry_hash, participant_ref, AuditEntry, AuditRow, BrokenLink, ChainReport, Link,
     NewAuditEntry, GENESIS_HASH,
 };
+pub use backup::BackupReport;
 pub use lifecycle::{
     ErasureDecision, ErasureRequest, LifecycleSettings, PruneReport, RetentionCandidate,
     Withdrawal, WithdrawalHow, WithdrawalOutcome,
@@ -61,7 +63,12 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// No connection became free, or the database stayed locked, within
+    /// the configured wait: the server is overloaded, not broken, and the
+    /// request can be sent again (the web layer answers 503).
+    #[error("the database is busy: {0}")]
+    Busy(sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data cannot be read: {0}")]
@@ -78,6 +85,12 @@ pub enum StoreError {
     /// A randomly drawn code exists already; draw another.
     #[error("the code is already in use")]
     CodeTaken,
+    /// The database URL names an engine this version cannot use.
+    #[error("DATABASE_URL names the engine {0:?}, but this version stores data in SQLite only (sqlite://…); see docs/operations.md")]
+    UnsupportedEngine(String),
+    /// A backup could not be written where it was asked for.
+    #[error("backup failed: {0}")]
+    Backup(String),
     /// The store refused to write something it must never hold.
     #[error("refused to store {0}")]
     Refused(String),
@@ -91,6 +104,26 @@ pub enum StoreError {
         context: String,
         source: seal::SealError,
     },
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        let busy = match &err {
+            sqlx::Error::PoolTimedOut => true,
+            // SQLITE_BUSY and SQLITE_LOCKED (with their extended codes): the
+            // write lock was not free within the busy timeout.
+            sqlx::Error::Database(db) => db
+                .code()
+                .and_then(|code| code.parse::<i32>().ok())
+                .is_some_and(|code| matches!(code & 0xff, 5 | 6)),
+            _ => false,
+        };
+        if busy {
+            Self::Busy(err)
+        } else {
+            Self::Database(err)
+        }
+    }
 }
 
 /// Result alias for the store.
@@ -117,10 +150,29 @@ pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
 /// a slow answer beats a 500, which the phone would only send again.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Connections in the pool. Readers work in parallel in WAL mode and writers
-/// take turns for the one write lock, so more connections would only add
-/// writers polling for it; further requests wait in the pool's queue instead.
-pub const POOL_SIZE: u32 = 8;
+/// How many connections the store keeps and how long a request waits for
+/// one (`STEGVIS_DB_MAX_CONNECTIONS`, `STEGVIS_DB_ACQUIRE_TIMEOUT_SECS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Connections in the pool. For SQLite, readers work in parallel in WAL
+    /// mode and writers take turns for the one write lock, so more
+    /// connections would only add writers polling for it; further requests
+    /// wait in the pool's queue instead.
+    pub max_connections: u32,
+    /// How long a request waits in that queue before it is answered "busy,
+    /// try again" (503) rather than kept waiting by a phone that has long
+    /// given up.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
 
 /// A participant as the check-in flow needs them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,6 +300,16 @@ impl Store {
     /// acknowledged). Writers queue for the lock within [`BUSY_TIMEOUT`]; see
     /// docs/check-in.md, "Many phones at once".
     pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_with(url, PoolSettings::default()).await
+    }
+
+    /// [`Store::connect`] with the pool's size and wait from configuration.
+    pub async fn connect_with(url: &str, pool: PoolSettings) -> StoreResult<Self> {
+        if !url.starts_with("sqlite:") {
+            return Err(StoreError::UnsupportedEngine(
+                url.split(':').next().unwrap_or_default().to_owned(),
+            ));
+        }
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -255,7 +317,8 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
-            .max_connections(POOL_SIZE)
+            .max_connections(pool.max_connections)
+            .acquire_timeout(pool.acquire_timeout)
             .connect_with(options)
             .await?;
         Ok(Self { pool, keys: None })

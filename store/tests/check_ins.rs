@@ -334,3 +334,80 @@ async fn a_participant_carries_their_programmes_window(pool: SqlitePool) {
     .await;
     assert!(bad.is_err());
 }
+
+/// `stegvis backup`: a copy taken while the database is open (its latest
+/// writes still in the write-ahead log) holds the same check-ins, is
+/// owner-only, and never overwrites a file.
+#[tokio::test]
+async fn a_backup_of_an_open_database_restores_the_same_check_ins() {
+    let dir = std::env::temp_dir().join(format!("stegvis-backup-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/live.db", dir.display());
+    let live = Store::connect(&url).await.unwrap();
+    live.migrate().await.unwrap();
+    let instrument = Instrument::from_toml(SOURCE).unwrap();
+    live.register_instrument(&instrument, SOURCE).await.unwrap();
+    let p = live.create_participant("BAK-UPP", date()).await.unwrap();
+    let new = check_in(&instrument, &p.id, "6f1c2d7e-0b1a-4c55-9a8e-2b7f0c9d1e23");
+    live.store_check_in(&new).await.unwrap();
+
+    let output = dir.join("backup.db");
+    let report = live.backup_to(&output).await.unwrap();
+    assert_eq!((report.participants, report.check_ins), (1, 1));
+    assert_eq!(report.bytes, std::fs::metadata(&output).unwrap().len());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&output).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "a backup holds health data: owner only"
+        );
+    }
+
+    // Restore: the copy opens as a database of its own and reads the same.
+    let restored = Store::connect(&format!("sqlite://{}", output.display()))
+        .await
+        .unwrap();
+    restored.migrate().await.unwrap();
+    assert_eq!(
+        restored.recent_check_ins(10).await.unwrap(),
+        live.recent_check_ins(10).await.unwrap()
+    );
+    assert_eq!(
+        restored.answers(&new.submission_id).await.unwrap(),
+        live.answers(&new.submission_id).await.unwrap()
+    );
+    assert_eq!(
+        restored.participant(&p.id).await.unwrap(),
+        live.participant(&p.id).await.unwrap()
+    );
+
+    // An existing file is never overwritten, and stays as it was.
+    let before = std::fs::read(&output).unwrap();
+    let err = live.backup_to(&output).await.unwrap_err();
+    assert!(matches!(err, StoreError::Backup(_)), "{err}");
+    assert!(err.to_string().contains("exists already"), "{err}");
+    assert_eq!(std::fs::read(&output).unwrap(), before);
+
+    // A failed copy leaves nothing behind that could pass for a backup.
+    let nowhere = dir.join("missing-folder").join("backup.db");
+    assert!(live.backup_to(&nowhere).await.is_err());
+    assert!(!nowhere.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A URL for another engine is refused by name, never half-opened, and its
+/// password is not repeated in the message.
+#[tokio::test]
+async fn an_unsupported_engine_is_named_in_the_error() {
+    let err = Store::connect("postgres://stegvis:hemligt@db.example/stegvis")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::UnsupportedEngine(e) if e == "postgres"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("hemligt"), "{err}");
+}
