@@ -99,7 +99,7 @@ async fn declined_is_stored_as_declined_never_as_a_number(pool: SqlitePool) {
 
     // The schema itself refuses a declined answer that carries a value.
     let bad = sqlx::query(
-        "INSERT INTO answers (submission_id, item_id, value, declined, score) VALUES (?, 'x', '3', 1, NULL)",
+        "INSERT INTO answers (submission_id, item_id, value, declined, score) VALUES ($1, 'x', '3', 1, NULL)",
     )
     .bind(&new.submission_id)
     .execute(&pool)
