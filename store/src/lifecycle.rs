@@ -469,10 +469,9 @@ impl Store {
                     (SELECT MAX(c.submitted_at) FROM check_ins c
                       WHERE c.participant_id = p.id) AS last_check_in
              FROM participants p JOIN organisations o ON o.id = p.organisation_id
-             WHERE ($1 IS NULL OR p.organisation_id = $2)
+             WHERE ($1 IS NULL OR p.organisation_id = $1)
              ORDER BY p.organisation_id, p.code",
         )
-        .bind(organisation_id)
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?;

@@ -256,11 +256,10 @@ impl Store {
     ) -> StoreResult<Vec<CaseloadEntry>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{DETAIL_SELECT} WHERE p.organisation_id = $1
-               AND ($2 IS NULL OR p.case_manager_id = $3)
+               AND ($2 IS NULL OR p.case_manager_id = $2)
              ORDER BY p.intake_date DESC, p.code"
         )))
         .bind(organisation_id)
-        .bind(case_manager_id)
         .bind(case_manager_id)
         .fetch_all(&self.pool)
         .await?;
@@ -269,11 +268,10 @@ impl Store {
                     c.submitted_at, c.instrument_version, c.language, s.name AS assisted_by
              FROM check_ins c JOIN participants p ON p.id = c.participant_id
              LEFT JOIN staff s ON s.id = c.assisted_by
-             WHERE p.organisation_id = $1 AND ($2 IS NULL OR p.case_manager_id = $3)
+             WHERE p.organisation_id = $1 AND ($2 IS NULL OR p.case_manager_id = $2)
              ORDER BY c.submitted_at",
         )
         .bind(organisation_id)
-        .bind(case_manager_id)
         .bind(case_manager_id)
         .fetch_all(&self.pool)
         .await?;
