@@ -14,7 +14,6 @@ use stegvis_domain::instrument::{AnswerValue, Instrument};
 use stegvis_domain::occasion::OccasionKind;
 use stegvis_domain::schedule::Window;
 
-pub use sqlx;
 pub use zeroize;
 
 mod access;
@@ -30,6 +29,8 @@ mod sessions;
 mod staff;
 mod statistics;
 mod stuck;
+#[cfg(feature = "test-support")]
+pub mod test_sql;
 mod write;
 
 pub use access::{AccessCodeRow, DeviceRow};
