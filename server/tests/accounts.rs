@@ -54,7 +54,7 @@ async fn office(name: &str) -> Office {
 }
 
 async fn audited(app: &TestApp, action: &str) -> i64 {
-    app.count("SELECT COUNT(*) FROM audit_log WHERE action = ?", action)
+    app.count("SELECT COUNT(*) FROM audit_log WHERE action = $1", action)
         .await
 }
 
@@ -65,19 +65,20 @@ async fn the_database_holds_only_a_hash_of_the_session_id_which_cannot_sign_in()
     let cookie = browser.session_id().unwrap().to_owned();
     assert_eq!(
         o.app
-            .count("SELECT COUNT(*) FROM sessions WHERE id = ?", &cookie)
+            .count("SELECT COUNT(*) FROM sessions WHERE id = $1", &cookie)
             .await,
         0,
         "the cookie's value is in the table"
     );
     let stored: String = {
-        use common::sqlx::Row;
-        common::sqlx::query("SELECT id FROM sessions WHERE staff_id = ?")
-            .bind(o.cm.id.clone())
-            .fetch_one(&o.app.pool)
-            .await
+        o.app
+            .rows(
+                "SELECT id FROM sessions WHERE staff_id = $1",
+                &[(&o.cm.id).into()],
+            )
+            .await[0][0]
+            .clone()
             .unwrap()
-            .get(0)
     };
     assert_eq!(stored, session_key(&cookie));
     assert!(signed_in(&browser.viewer().await));
@@ -225,7 +226,10 @@ async fn disabling_an_account_ends_its_sessions_at_once_and_enabling_lets_it_in_
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(
         o.app
-            .count("SELECT COUNT(*) FROM sessions WHERE staff_id = ?", &o.cm.id)
+            .count(
+                "SELECT COUNT(*) FROM sessions WHERE staff_id = $1",
+                &o.cm.id
+            )
             .await,
         0
     );
@@ -299,13 +303,12 @@ async fn security_changes_need_a_recent_sign_in_or_the_password_again() {
     let o = office("recent").await;
     let mut admin = o.admin_browser.clone();
     // The sign-in was long ago.
-    common::sqlx::query(
-        "UPDATE sessions SET data = json_set(data, '$.\"authenticated-at\"', 0) WHERE staff_id = ?",
-    )
-    .bind(o.admin.id.clone())
-    .execute(&o.app.pool)
-    .await
-    .unwrap();
+    o.app
+        .execute(
+            "UPDATE sessions SET data = json_set(data, '$.\"authenticated-at\"', 0) WHERE staff_id = $1",
+            &[(&o.admin.id).into()],
+        )
+        .await;
     assert!(!account(&mut admin, &o.cm.id).await.recent_sign_in);
     let res = admin
         .post("/api/admin/staff/disable", &format!("id={}", o.cm.id))
@@ -357,7 +360,7 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session() {
     assert_eq!(
         o.app
             .count(
-                "SELECT COUNT(*) FROM password_resets WHERE token_hash = ?",
+                "SELECT COUNT(*) FROM password_resets WHERE token_hash = $1",
                 &token
             )
             .await,
@@ -429,11 +432,12 @@ async fn a_reset_link_expires_and_a_newer_one_replaces_it() {
         .post("/api/password-reset/check", &check(&first))
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.text);
-    common::sqlx::query("UPDATE password_resets SET expires_at = ?")
-        .bind(chrono::Utc::now() - chrono::Duration::minutes(1))
-        .execute(&o.app.pool)
-        .await
-        .unwrap();
+    o.app
+        .execute(
+            "UPDATE password_resets SET expires_at = $1",
+            &[(chrono::Utc::now() - chrono::Duration::minutes(1)).into()],
+        )
+        .await;
     let res = o
         .app
         .client()

@@ -22,7 +22,7 @@ async fn case_manager(app: &TestApp, email: &str) -> StaffRow {
 
 async fn session_exists(app: &TestApp, id: &str) -> bool {
     app.count(
-        "SELECT COUNT(*) FROM sessions WHERE id = ?",
+        "SELECT COUNT(*) FROM sessions WHERE id = $1",
         &stegvis_store::session_key(id),
     )
     .await
@@ -743,7 +743,7 @@ async fn session_and_phone_cookies_are_http_only_same_site_and_secure() {
     let token = phone.cookies[common::DEVICE_COOKIE].clone();
     assert_eq!(
         app.count(
-            "SELECT COUNT(*) FROM participant_devices WHERE token_hash = ?",
+            "SELECT COUNT(*) FROM participant_devices WHERE token_hash = $1",
             &token
         )
         .await,
@@ -752,7 +752,7 @@ async fn session_and_phone_cookies_are_http_only_same_site_and_secure() {
     let hash = app::access::ssr::token_hash(&token);
     assert_eq!(
         app.count(
-            "SELECT COUNT(*) FROM participant_devices WHERE token_hash = ?",
+            "SELECT COUNT(*) FROM participant_devices WHERE token_hash = $1",
             &hash
         )
         .await,

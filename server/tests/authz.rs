@@ -516,7 +516,7 @@ async fn every_server_function_answers_each_kind_of_visitor_as_the_matrix_says()
         }
         let b_unchanged = app
             .count(
-                "SELECT COUNT(*) FROM participants WHERE id = ? AND exit_date IS NULL",
+                "SELECT COUNT(*) FROM participants WHERE id = $1 AND exit_date IS NULL",
                 &t.b,
             )
             .await;
@@ -563,7 +563,7 @@ async fn every_server_function_answers_each_kind_of_visitor_as_the_matrix_says()
     // The participant's own draft is the only one the check-in rows made.
     let drafts = app
         .count(
-            "SELECT COUNT(*) FROM check_in_drafts WHERE participant_id != ?",
+            "SELECT COUNT(*) FROM check_in_drafts WHERE participant_id != $1",
             &world.own,
         )
         .await;
@@ -692,7 +692,7 @@ async fn another_organisations_participant_is_not_found_on_every_staff_endpoint(
     // still connected and signed in, and no record of anyone looking.
     let not_exited = app
         .count(
-            "SELECT COUNT(*) FROM participants WHERE id = ? AND exit_date IS NULL",
+            "SELECT COUNT(*) FROM participants WHERE id = $1 AND exit_date IS NULL",
             &t.b,
         )
         .await;
@@ -844,13 +844,13 @@ async fn a_participants_session_reaches_only_their_own_check_in() {
 
     let x_drafts = app
         .count(
-            "SELECT COUNT(*) FROM check_in_drafts WHERE participant_id = ?",
+            "SELECT COUNT(*) FROM check_in_drafts WHERE participant_id = $1",
             &world.own,
         )
         .await;
     let y_drafts = app
         .count(
-            "SELECT COUNT(*) FROM check_in_drafts WHERE participant_id = ?",
+            "SELECT COUNT(*) FROM check_in_drafts WHERE participant_id = $1",
             &y,
         )
         .await;
@@ -1079,13 +1079,8 @@ async fn no_control_or_direction_character_in_any_field_of_any_server_function_b
         "SELECT name FROM organisations",
         "SELECT COALESCE(municipality, '') FROM participants",
     ] {
-        use common::sqlx::Row;
-        for row in common::sqlx::query(query)
-            .fetch_all(&app.pool)
-            .await
-            .unwrap()
-        {
-            let text: String = row.get(0);
+        for row in app.store.test_sql().rows(query, &[]).await.unwrap() {
+            let text = row[0].clone().unwrap_or_default();
             if text.chars().any(stegvis_domain::text::is_forbidden) {
                 wrong.push(format!("{query}: stored {}", text.escape_unicode()));
             }

@@ -165,15 +165,16 @@ async fn a_hundred_phones_sending_at_once_each_twice_store_one_check_in_each() {
 
     // Exactly one check-in each, complete, and no draft left.
     let per_participant: Vec<(String, i64)> = {
-        use common::sqlx::Row;
-        common::sqlx::query(
+        app.rows(
             "SELECT participant_id, COUNT(*) AS n FROM check_ins GROUP BY participant_id",
+            &[],
         )
-        .fetch_all(&app.pool)
         .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get("participant_id"), r.get("n")))
+        .into_iter()
+        .map(|r| {
+            let n = r[1].as_deref().unwrap().parse().unwrap();
+            (r[0].clone().unwrap(), n)
+        })
         .collect()
     };
     assert_eq!(per_participant.len(), PHONES);

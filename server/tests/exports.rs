@@ -222,7 +222,7 @@ async fn csv_and_xlsx_read_back_match_the_dashboard_and_every_export_is_audited(
     assert_eq!(audits, 5);
     let detail = app
         .count(
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND detail LIKE ?",
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND detail LIKE $1",
             "%kommun=Tyres%",
         )
         .await;

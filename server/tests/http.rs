@@ -194,7 +194,7 @@ async fn a_complete_check_in_is_stored_once_however_often_it_is_sent() {
     // Sent from the participant's own phone: nobody assisted.
     let assisted = app
         .count(
-            "SELECT COUNT(*) FROM check_ins WHERE participant_id = ? AND assisted_by IS NULL",
+            "SELECT COUNT(*) FROM check_ins WHERE participant_id = $1 AND assisted_by IS NULL",
             &participant,
         )
         .await;
@@ -522,7 +522,7 @@ async fn submission_ids_are_stored_in_their_canonical_spelling() {
     );
     assert_eq!(
         app.count(
-            "SELECT COUNT(*) FROM check_ins WHERE submission_id = ?",
+            "SELECT COUNT(*) FROM check_ins WHERE submission_id = $1",
             SID
         )
         .await,

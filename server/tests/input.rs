@@ -263,7 +263,7 @@ async fn names_with_control_direction_or_invisible_characters_are_refused() {
     let stored = v
         .app
         .count(
-            "SELECT COUNT(*) FROM programmes WHERE name = ?",
+            "SELECT COUNT(*) FROM programmes WHERE name = $1",
             "محمد – Steget 2",
         )
         .await;

@@ -215,14 +215,14 @@ async fn withdrawing_consent_erases_the_record_by_default_and_signs_the_phone_ou
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(
         w.app
-            .count("SELECT COUNT(*) FROM participants WHERE id = ?", &p)
+            .count("SELECT COUNT(*) FROM participants WHERE id = $1", &p)
             .await,
         0
     );
     assert_eq!(
         w.app
             .count(
-                "SELECT COUNT(*) FROM check_ins WHERE participant_id = ?",
+                "SELECT COUNT(*) FROM check_ins WHERE participant_id = $1",
                 &p
             )
             .await,
@@ -230,7 +230,7 @@ async fn withdrawing_consent_erases_the_record_by_default_and_signs_the_phone_ou
     );
     assert_eq!(
         w.app
-            .count("SELECT COUNT(*) FROM participants WHERE id = ?", &kept)
+            .count("SELECT COUNT(*) FROM participants WHERE id = $1", &kept)
             .await,
         1
     );
@@ -274,7 +274,7 @@ async fn withdrawal_can_keep_answers_pseudonymised_and_then_nothing_new_starts()
     assert_eq!(
         w.app
             .count(
-                "SELECT COUNT(*) FROM check_ins WHERE participant_id = ?",
+                "SELECT COUNT(*) FROM check_ins WHERE participant_id = $1",
                 &p
             )
             .await,
@@ -283,7 +283,7 @@ async fn withdrawal_can_keep_answers_pseudonymised_and_then_nothing_new_starts()
     assert_eq!(
         w.app
             .count(
-                "SELECT COUNT(*) FROM participant_devices WHERE participant_id = ?",
+                "SELECT COUNT(*) FROM participant_devices WHERE participant_id = $1",
                 &p
             )
             .await,
@@ -363,28 +363,27 @@ async fn an_erasure_is_asked_for_by_one_person_and_confirmed_by_another() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(
         w.app
-            .count("SELECT COUNT(*) FROM participants WHERE id = ?", &p)
+            .count("SELECT COUNT(*) FROM participants WHERE id = $1", &p)
             .await,
         0
     );
     assert_eq!(
         w.app
-            .count("SELECT COUNT(*) FROM participants WHERE id = ?", &kept)
+            .count("SELECT COUNT(*) FROM participants WHERE id = $1", &kept)
             .await,
         1
     );
     // Who and when stay; the person does not.
     let erased: Vec<(String, Option<String>)> = {
-        use stegvis_store::sqlx::{self, Row};
-        sqlx::query(
-            "SELECT staff_id, participant_id, detail FROM audit_log WHERE action = 'erase-participant'",
-        )
-        .fetch_all(&w.app.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get("detail"), r.get("participant_id")))
-        .collect()
+        w.app
+            .rows(
+                "SELECT detail, participant_id FROM audit_log WHERE action = 'erase-participant'",
+                &[],
+            )
+            .await
+            .into_iter()
+            .map(|r| (r[0].clone().unwrap(), r[1].clone()))
+            .collect()
     };
     assert_eq!(erased.len(), 1);
     assert_eq!(erased[0].1, None);
@@ -415,7 +414,7 @@ async fn an_erasure_reason_with_direction_or_invisible_characters_is_refused() {
     assert_eq!(
         w.app
             .count(
-                "SELECT COUNT(*) FROM erasure_requests WHERE participant_id = ?",
+                "SELECT COUNT(*) FROM erasure_requests WHERE participant_id = $1",
                 &p
             )
             .await,
@@ -459,7 +458,7 @@ async fn nobody_confirms_their_own_erasure_request() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(
         w.app
-            .count("SELECT COUNT(*) FROM participants WHERE id = ?", &p)
+            .count("SELECT COUNT(*) FROM participants WHERE id = $1", &p)
             .await,
         1
     );
@@ -513,7 +512,7 @@ async fn retention_settings_are_checked_and_a_run_erases_what_is_past_its_time()
     assert_eq!(dry.erased, 0);
     assert_eq!(
         w.app
-            .count("SELECT COUNT(*) FROM participants WHERE id = ?", &old)
+            .count("SELECT COUNT(*) FROM participants WHERE id = $1", &old)
             .await,
         1
     );
@@ -523,13 +522,13 @@ async fn retention_settings_are_checked_and_a_run_erases_what_is_past_its_time()
     assert_eq!(done.erased, 1);
     assert_eq!(
         w.app
-            .count("SELECT COUNT(*) FROM participants WHERE id = ?", &old)
+            .count("SELECT COUNT(*) FROM participants WHERE id = $1", &old)
             .await,
         0
     );
     assert_eq!(
         w.app
-            .count("SELECT COUNT(*) FROM participants WHERE id = ?", &current)
+            .count("SELECT COUNT(*) FROM participants WHERE id = $1", &current)
             .await,
         1
     );

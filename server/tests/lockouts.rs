@@ -48,14 +48,14 @@ where
 }
 
 async fn failures(app: &TestApp, kind: &str, key: &str) -> i64 {
-    use common::sqlx::Row;
-    common::sqlx::query("SELECT COUNT(*) FROM failed_attempts WHERE kind = ? AND key = ?")
-        .bind(kind.to_owned())
-        .bind(key.to_owned())
-        .fetch_one(&app.pool)
+    app.store
+        .test_sql()
+        .count(
+            "SELECT COUNT(*) FROM failed_attempts WHERE kind = $1 AND key = $2",
+            &[kind.into(), key.into()],
+        )
         .await
         .unwrap()
-        .get(0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -230,7 +230,7 @@ async fn parallel_wrong_access_codes_get_exactly_the_limit_checked() {
 
 async fn pin_failures(app: &TestApp, participant: &str) -> i64 {
     app.count(
-        "SELECT pin_failures FROM participant_devices WHERE participant_id = ?",
+        "SELECT pin_failures FROM participant_devices WHERE participant_id = $1",
         participant,
     )
     .await

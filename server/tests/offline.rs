@@ -37,7 +37,7 @@ async fn send_twice_at_once(phone: &Client, body: &Value) -> [common::Reply; 2] 
 
 async fn check_ins_of(app: &TestApp, participant: &str) -> i64 {
     app.count(
-        "SELECT COUNT(*) FROM check_ins WHERE participant_id = ?",
+        "SELECT COUNT(*) FROM check_ins WHERE participant_id = $1",
         participant,
     )
     .await
@@ -134,13 +134,14 @@ async fn answers_given_in_time_are_accepted_after_the_window_closed_with_both_ti
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
-    let (answered_at, submitted_at): (String, String) = stegvis_store::sqlx::query_as(
-        "SELECT answered_at, submitted_at FROM check_ins WHERE submission_id = ?",
-    )
-    .bind(&id)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let row = app
+        .rows(
+            "SELECT answered_at, submitted_at FROM check_ins WHERE submission_id = $1",
+            &[(&id).into()],
+        )
+        .await
+        .remove(0);
+    let (answered_at, submitted_at) = (row[0].clone().unwrap(), row[1].clone().unwrap());
     assert!(answered_at.starts_with(&answered.format("%Y-%m-%d").to_string()));
     assert!(submitted_at.starts_with(&Utc::now().format("%Y-%m-%d").to_string()));
 }

@@ -89,7 +89,7 @@ async fn the_meeting_view_is_audited_and_a_rating_never_changes_the_answer() {
     // The case manager rates "halsa" higher than the participant did.
     let answers_before = app
         .count(
-            "SELECT COUNT(*) FROM answers WHERE submission_id = ? AND value = '1'",
+            "SELECT COUNT(*) FROM answers WHERE submission_id = $1 AND value = '1'",
             SID,
         )
         .await;
@@ -115,7 +115,7 @@ async fn the_meeting_view_is_audited_and_a_rating_never_changes_the_answer() {
     // The participant's stored answers are untouched.
     assert_eq!(
         app.count(
-            "SELECT COUNT(*) FROM answers WHERE submission_id = ? AND value = '1'",
+            "SELECT COUNT(*) FROM answers WHERE submission_id = $1 AND value = '1'",
             SID
         )
         .await,

@@ -67,28 +67,21 @@ async fn without_consent_only_gender_and_start_date_are_stored() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     let id = registered_id(&res);
 
-    use common::sqlx::Row;
-    let row = common::sqlx::query(
-        "SELECT gender, birth_year, municipality, referral, consent_at, consent_by, intake_date
-         FROM participants WHERE id = ?",
-    )
-    .bind(id.clone())
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    assert_eq!(
-        row.get::<Option<String>, _>("gender").as_deref(),
-        Some("kvinna")
-    );
-    assert_eq!(row.get::<Option<i64>, _>("birth_year"), None);
-    assert_eq!(row.get::<Option<String>, _>("municipality"), None);
-    assert_eq!(row.get::<Option<String>, _>("referral"), None);
-    assert_eq!(row.get::<Option<String>, _>("consent_at"), None);
-    assert_eq!(row.get::<Option<String>, _>("consent_by"), None);
-    assert_eq!(row.get::<String, _>("intake_date"), today());
+    let row = app
+        .rows(
+            "SELECT gender, birth_year, municipality, referral, consent_at, consent_by, intake_date
+             FROM participants WHERE id = $1",
+            &[(&id).into()],
+        )
+        .await
+        .remove(0);
+    // gender, birth year, municipality, referral, consent at, consent by, intake date
+    assert_eq!(row[0].as_deref(), Some("kvinna"));
+    assert_eq!(row[1..6], [None, None, None, None, None]);
+    assert_eq!(row[6].as_deref(), Some(today().as_str()));
     assert_eq!(
         app.count(
-            "SELECT COUNT(*) FROM participant_identities WHERE participant_id = ?",
+            "SELECT COUNT(*) FROM participant_identities WHERE participant_id = $1",
             &id
         )
         .await,
@@ -334,19 +327,15 @@ async fn a_check_in_answered_together_records_the_case_manager() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(res.location(), Some("/svara/tack"));
 
-    use common::sqlx::Row;
-    let row = common::sqlx::query(
-        "SELECT participant_id, assisted_by FROM check_ins WHERE submission_id = ?",
-    )
-    .bind(SID)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    assert_eq!(row.get::<String, _>("participant_id"), participant);
-    assert_eq!(
-        row.get::<Option<String>, _>("assisted_by"),
-        Some(cm.id.clone())
-    );
+    let row = app
+        .rows(
+            "SELECT participant_id, assisted_by FROM check_ins WHERE submission_id = $1",
+            &[SID.into()],
+        )
+        .await
+        .remove(0);
+    assert_eq!(row[0].as_deref(), Some(participant.as_str()));
+    assert_eq!(row[1], Some(cm.id.clone()));
     // The participant's page says who answered together with them.
     let page: app::staff::ParticipantOverview = browser
         .post("/api/staff/participant", &format!("id={participant}"))
@@ -416,7 +405,7 @@ async fn consent_counts_only_when_the_box_was_ticked() {
     for (id, stored) in [(anonymous, 0), (consenting, 1)] {
         let with_consent = app
             .count(
-                "SELECT COUNT(*) FROM participants WHERE id = ? AND consent_at IS NOT NULL",
+                "SELECT COUNT(*) FROM participants WHERE id = $1 AND consent_at IS NOT NULL",
                 &id,
             )
             .await;

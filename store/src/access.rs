@@ -7,10 +7,10 @@
 
 use crate::{Store, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 
 /// An access code as stored: its keyed hash, never the code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AccessCodeRow {
     pub code_hash: String,
     pub participant_id: String,
@@ -53,15 +53,12 @@ impl std::fmt::Debug for DeviceRow {
 const CODE_COLUMNS: &str =
     "code_hash, participant_id, created_at, expires_at, revoked_at, redeemed_at";
 
-fn code_from_row(r: &sqlx::sqlite::SqliteRow) -> AccessCodeRow {
-    AccessCodeRow {
-        code_hash: r.get("code_hash"),
-        participant_id: r.get("participant_id"),
-        created_at: r.get("created_at"),
-        expires_at: r.get("expires_at"),
-        revoked_at: r.get("revoked_at"),
-        redeemed_at: r.get("redeemed_at"),
-    }
+/// An access code from a row with [`CODE_COLUMNS`], on any engine.
+fn code_from_row<'r, R: Row>(r: &'r R) -> StoreResult<AccessCodeRow>
+where
+    AccessCodeRow: FromRow<'r, R>,
+{
+    Ok(AccessCodeRow::from_row(r)?)
 }
 
 impl Store {
@@ -80,8 +77,8 @@ impl Store {
         let code_hash = self.keys()?.code_hash(code);
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "UPDATE access_codes SET revoked_at = ?
-             WHERE participant_id = ? AND revoked_at IS NULL AND redeemed_at IS NULL",
+            "UPDATE access_codes SET revoked_at = $1
+             WHERE participant_id = $2 AND revoked_at IS NULL AND redeemed_at IS NULL",
         )
         .bind(now)
         .bind(participant_id)
@@ -89,7 +86,7 @@ impl Store {
         .await?;
         let inserted = sqlx::query(
             "INSERT INTO access_codes (code_hash, participant_id, created_by, created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&code_hash)
         .bind(participant_id)
@@ -121,13 +118,13 @@ impl Store {
     pub async fn access_code(&self, code: &str) -> StoreResult<Option<AccessCodeRow>> {
         for code_hash in self.keys()?.code_hashes(code) {
             let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {CODE_COLUMNS} FROM access_codes WHERE code_hash = ?"
+                "SELECT {CODE_COLUMNS} FROM access_codes WHERE code_hash = $1"
             )))
             .bind(&code_hash)
             .fetch_optional(&self.pool)
             .await?;
             if let Some(row) = row {
-                return Ok(Some(code_from_row(&row)));
+                return Ok(Some(code_from_row(&row)?));
             }
         }
         Ok(None)
@@ -142,15 +139,15 @@ impl Store {
     ) -> StoreResult<Option<AccessCodeRow>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {CODE_COLUMNS} FROM access_codes
-             WHERE participant_id = ? AND revoked_at IS NULL AND redeemed_at IS NULL
-               AND expires_at > ?
+             WHERE participant_id = $1 AND revoked_at IS NULL AND redeemed_at IS NULL
+               AND expires_at > $2
              ORDER BY created_at DESC LIMIT 1"
         )))
         .bind(participant_id)
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(code_from_row))
+        row.as_ref().map(code_from_row).transpose()
     }
 
     /// Revokes every unused code and disconnects every phone of a participant.
@@ -158,16 +155,16 @@ impl Store {
         let now = Utc::now();
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "UPDATE access_codes SET revoked_at = ?
-             WHERE participant_id = ? AND revoked_at IS NULL AND redeemed_at IS NULL",
+            "UPDATE access_codes SET revoked_at = $1
+             WHERE participant_id = $2 AND revoked_at IS NULL AND redeemed_at IS NULL",
         )
         .bind(now)
         .bind(participant_id)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "UPDATE participant_devices SET revoked_at = ?
-             WHERE participant_id = ? AND revoked_at IS NULL",
+            "UPDATE participant_devices SET revoked_at = $1
+             WHERE participant_id = $2 AND revoked_at IS NULL",
         )
         .bind(now)
         .bind(participant_id)
@@ -190,8 +187,8 @@ impl Store {
     ) -> StoreResult<Option<(String, String)>> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
-            "UPDATE access_codes SET redeemed_at = ?
-             WHERE code_hash = ? AND revoked_at IS NULL AND redeemed_at IS NULL AND expires_at > ?
+            "UPDATE access_codes SET redeemed_at = $1
+             WHERE code_hash = $2 AND revoked_at IS NULL AND redeemed_at IS NULL AND expires_at > $3
              RETURNING participant_id",
         )
         .bind(now)
@@ -200,12 +197,12 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let participant_id: String = row.get("participant_id");
+        let participant_id: String = row.try_get("participant_id")?;
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(
             "INSERT INTO participant_devices
                (id, participant_id, token_hash, pin_hash, created_at, last_seen_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&id)
         .bind(&participant_id)
@@ -223,19 +220,19 @@ impl Store {
     pub async fn device(&self, token_hash: &str) -> StoreResult<Option<DeviceRow>> {
         let row = sqlx::query(
             "SELECT id, participant_id, pin_hash, pin_failures, locked_at, revoked_at
-             FROM participant_devices WHERE token_hash = ?",
+             FROM participant_devices WHERE token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| {
-            let locked: Option<String> = r.get("locked_at");
-            let revoked: Option<String> = r.get("revoked_at");
+            let locked: Option<String> = r.try_get("locked_at")?;
+            let revoked: Option<String> = r.try_get("revoked_at")?;
             Ok(DeviceRow {
-                id: r.get("id"),
-                participant_id: r.get("participant_id"),
-                pin_hash: r.get("pin_hash"),
-                pin_failures: crate::to_u32(r.get("pin_failures"))?,
+                id: r.try_get("id")?,
+                participant_id: r.try_get("participant_id")?,
+                pin_hash: r.try_get("pin_hash")?,
+                pin_failures: crate::to_u32(r.try_get("pin_failures")?)?,
                 locked: locked.is_some(),
                 revoked: revoked.is_some(),
             })
@@ -247,11 +244,11 @@ impl Store {
     pub async fn active_devices(&self, participant_id: &str) -> StoreResult<i64> {
         Ok(sqlx::query(
             "SELECT COUNT(*) AS n FROM participant_devices
-             WHERE participant_id = ? AND revoked_at IS NULL AND locked_at IS NULL",
+             WHERE participant_id = $1 AND revoked_at IS NULL AND locked_at IS NULL",
         )
         .bind(participant_id)
         .fetch_one(&self.pool)
         .await?
-        .get("n"))
+        .try_get("n")?)
     }
 }

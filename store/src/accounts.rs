@@ -26,13 +26,13 @@ impl Store {
         keep: Option<&str>,
     ) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE staff SET password_hash = ? WHERE id = ?")
+        sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(staff_id)
             .execute(&mut *tx)
             .await?;
         let ended =
-            sqlx::query("DELETE FROM sessions WHERE staff_id = ? AND (? IS NULL OR id <> ?)")
+            sqlx::query("DELETE FROM sessions WHERE staff_id = $1 AND ($2 IS NULL OR id <> $3)")
                 .bind(staff_id)
                 .bind(keep)
                 .bind(keep)
@@ -54,8 +54,8 @@ impl Store {
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
-            "UPDATE staff SET disabled_at = CASE WHEN ? THEN COALESCE(disabled_at, ?) ELSE NULL END
-             WHERE id = ? AND organisation_id = ?",
+            "UPDATE staff SET disabled_at = CASE WHEN $1 THEN COALESCE(disabled_at, $2) ELSE NULL END
+             WHERE id = $3 AND organisation_id = $4",
         )
         .bind(disabled)
         .bind(Utc::now())
@@ -67,11 +67,11 @@ impl Store {
             return Ok(false);
         }
         if disabled {
-            sqlx::query("DELETE FROM sessions WHERE staff_id = ?")
+            sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
                 .bind(staff_id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM password_resets WHERE staff_id = ? AND used_at IS NULL")
+            sqlx::query("DELETE FROM password_resets WHERE staff_id = $1 AND used_at IS NULL")
                 .bind(staff_id)
                 .execute(&mut *tx)
                 .await?;
@@ -90,13 +90,13 @@ impl Store {
         expires_at: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM password_resets WHERE staff_id = ? AND used_at IS NULL")
+        sqlx::query("DELETE FROM password_resets WHERE staff_id = $1 AND used_at IS NULL")
             .bind(staff_id)
             .execute(&mut *tx)
             .await?;
         sqlx::query(
             "INSERT INTO password_resets (token_hash, staff_id, created_by, created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(token_hash)
         .bind(staff_id)
@@ -118,17 +118,20 @@ impl Store {
     ) -> StoreResult<Option<PasswordResetRow>> {
         let row = sqlx::query(
             "SELECT r.staff_id, r.expires_at FROM password_resets r JOIN staff s ON s.id = r.staff_id
-             WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?
+             WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2
                AND s.disabled_at IS NULL",
         )
         .bind(token_hash)
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| PasswordResetRow {
-            staff_id: r.get("staff_id"),
-            expires_at: r.get("expires_at"),
-        }))
+        row.map(|r| -> StoreResult<_> {
+            Ok(PasswordResetRow {
+                staff_id: r.try_get("staff_id")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .transpose()
     }
 
     /// Uses a reset link: marks it used (only if it still can be used at
@@ -144,8 +147,8 @@ impl Store {
     ) -> StoreResult<Option<String>> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
-            "UPDATE password_resets SET used_at = ?
-             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
+            "UPDATE password_resets SET used_at = $1
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3
                AND staff_id IN (SELECT id FROM staff WHERE disabled_at IS NULL)
              RETURNING staff_id",
         )
@@ -157,13 +160,13 @@ impl Store {
         let Some(row) = row else {
             return Ok(None);
         };
-        let staff_id: String = row.get("staff_id");
-        sqlx::query("UPDATE staff SET password_hash = ? WHERE id = ?")
+        let staff_id: String = row.try_get("staff_id")?;
+        sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(&staff_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE staff_id = ?")
+        sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
             .bind(&staff_id)
             .execute(&mut *tx)
             .await?;
@@ -183,7 +186,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE staff SET totp_secret = NULL, totp_last_step = NULL
-             WHERE id = ? AND organisation_id = ?",
+             WHERE id = $1 AND organisation_id = $2",
         )
         .bind(staff_id)
         .bind(organisation_id)
@@ -192,7 +195,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        sqlx::query("DELETE FROM sessions WHERE staff_id = ?")
+        sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
             .bind(staff_id)
             .execute(&mut *tx)
             .await?;

@@ -57,14 +57,17 @@ impl Store {
         let mut locked_until: Option<DateTime<Utc>> = None;
         for limit in limits {
             let rows = sqlx::query(
-                "SELECT at FROM failed_attempts WHERE kind = ? AND key = ? AND at >= ? ORDER BY at",
+                "SELECT at FROM failed_attempts WHERE kind = $1 AND key = $2 AND at >= $3 ORDER BY at",
             )
             .bind(limit.kind.code())
             .bind(limit.key)
             .bind(now - limit.policy.lookback())
             .fetch_all(&mut *tx)
             .await?;
-            let failures: Vec<DateTime<Utc>> = rows.iter().map(|r| r.get("at")).collect();
+            let failures: Vec<DateTime<Utc>> = rows
+                .iter()
+                .map(|r| r.try_get("at"))
+                .collect::<Result<_, _>>()?;
             if let Throttle::Locked { until } = limit.policy.decide(&failures, now) {
                 locked_until = Some(locked_until.map_or(until, |u| u.max(until)));
             }
@@ -76,7 +79,7 @@ impl Store {
         let attempt = uuid::Uuid::new_v4().to_string();
         for limit in limits {
             sqlx::query(
-                "INSERT INTO failed_attempts (kind, key, at, attempt_id) VALUES (?, ?, ?, ?)",
+                "INSERT INTO failed_attempts (kind, key, at, attempt_id) VALUES ($1, $2, $3, $4)",
             )
             .bind(limit.kind.code())
             .bind(limit.key)
@@ -91,7 +94,7 @@ impl Store {
 
     /// The attempt succeeded: it no longer counts as a failure.
     pub async fn release_attempt(&self, attempt: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM failed_attempts WHERE attempt_id = ?")
+        sqlx::query("DELETE FROM failed_attempts WHERE attempt_id = $1")
             .bind(attempt)
             .execute(&self.pool)
             .await?;
@@ -109,14 +112,14 @@ impl Store {
     ) -> StoreResult<Option<u32>> {
         let row = sqlx::query(
             "UPDATE participant_devices SET pin_failures = pin_failures + 1
-             WHERE id = ? AND pin_failures < ? AND locked_at IS NULL AND revoked_at IS NULL
+             WHERE id = $1 AND pin_failures < $2 AND locked_at IS NULL AND revoked_at IS NULL
              RETURNING pin_failures",
         )
         .bind(device_id)
         .bind(i64::from(max_failures))
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| crate::to_u32(r.get("pin_failures")))
+        row.map(|r| crate::to_u32(r.try_get("pin_failures")?))
             .transpose()
     }
 
@@ -125,15 +128,15 @@ impl Store {
     pub async fn record_pin_failure(&self, device_id: &str, max_failures: u32) -> StoreResult<u32> {
         let row = sqlx::query(
             "UPDATE participant_devices
-             SET locked_at = CASE WHEN pin_failures >= ? THEN COALESCE(locked_at, ?) ELSE locked_at END
-             WHERE id = ? RETURNING pin_failures",
+             SET locked_at = CASE WHEN pin_failures >= $1 THEN COALESCE(locked_at, $2) ELSE locked_at END
+             WHERE id = $3 RETURNING pin_failures",
         )
         .bind(i64::from(max_failures))
         .bind(Utc::now())
         .bind(device_id)
         .fetch_one(&self.pool)
         .await?;
-        crate::to_u32(row.get("pin_failures"))
+        crate::to_u32(row.try_get("pin_failures")?)
     }
 
     /// A reserved PIN attempt was right: the count starts over. A lock set
@@ -141,8 +144,8 @@ impl Store {
     /// since this one was within the limit when it was reserved.
     pub async fn record_pin_success(&self, device_id: &str) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE participant_devices SET pin_failures = 0, locked_at = NULL, last_seen_at = ?
-             WHERE id = ? AND revoked_at IS NULL",
+            "UPDATE participant_devices SET pin_failures = 0, locked_at = NULL, last_seen_at = $1
+             WHERE id = $2 AND revoked_at IS NULL",
         )
         .bind(Utc::now())
         .bind(device_id)

@@ -27,7 +27,7 @@ use crate::{Store, StoreResult};
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures_util::TryStreamExt;
 use sha2::{Digest, Sha256};
-use sqlx::{Row, SqliteConnection};
+use sqlx::{FromRow, Row, SqliteConnection};
 
 /// The `prev_hash` of the first entry of a chain.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -157,12 +157,15 @@ pub(crate) async fn append(
     conn: &mut SqliteConnection,
     entry: &NewAuditEntry<'_>,
 ) -> StoreResult<()> {
-    let head = sqlx::query("SELECT seq, hash FROM audit_chain_heads WHERE organisation_id = ?")
+    let head = sqlx::query("SELECT seq, hash FROM audit_chain_heads WHERE organisation_id = $1")
         .bind(entry.organisation_id)
         .fetch_optional(&mut *conn)
         .await?;
     let (seq, prev_hash) = match head {
-        Some(r) => (r.get::<i64, _>("seq") + 1, r.get::<String, _>("hash")),
+        Some(r) => (
+            r.try_get::<i64, _>("seq")? + 1,
+            r.try_get::<String, _>("hash")?,
+        ),
         None => (1, GENESIS_HASH.to_owned()),
     };
     let id = uuid::Uuid::new_v4().to_string();
@@ -182,7 +185,7 @@ pub(crate) async fn append(
     sqlx::query(
         "INSERT INTO audit_log (id, organisation_id, staff_id, at, action, participant_id, detail,
                                 seq, prev_hash, hash, participant_ref)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&id)
     .bind(entry.organisation_id)
@@ -207,7 +210,7 @@ async fn move_head(
     hash: &str,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO audit_chain_heads (organisation_id, seq, hash) VALUES (?, ?, ?)
+        "INSERT INTO audit_chain_heads (organisation_id, seq, hash) VALUES ($1, $2, $3)
          ON CONFLICT (organisation_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
     )
     .bind(organisation_id)
@@ -219,6 +222,7 @@ async fn move_head(
 }
 
 /// One stored entry as the verifier reads it.
+#[derive(sqlx::FromRow)]
 struct Stored {
     id: String,
     seq: Option<i64>,
@@ -230,23 +234,6 @@ struct Stored {
     detail: String,
     prev_hash: Option<String>,
     hash: Option<String>,
-}
-
-impl Stored {
-    fn from_row(r: &sqlx::sqlite::SqliteRow) -> Self {
-        Self {
-            id: r.get("id"),
-            seq: r.get("seq"),
-            at: r.get("at"),
-            staff_id: r.get("staff_id"),
-            action: r.get("action"),
-            participant_id: r.get("participant_id"),
-            participant_ref: r.get("participant_ref"),
-            detail: r.get("detail"),
-            prev_hash: r.get("prev_hash"),
-            hash: r.get("hash"),
-        }
-    }
 }
 
 const STORED_COLUMNS: &str = "id, seq, at, staff_id, action, participant_id, participant_ref,
@@ -268,24 +255,25 @@ impl Store {
              FROM audit_log a
              LEFT JOIN staff s ON s.id = a.staff_id
              LEFT JOIN participants p ON p.id = a.participant_id
-             WHERE a.organisation_id = ?
-             ORDER BY a.seq DESC, a.at DESC, a.id LIMIT ?",
+             WHERE a.organisation_id = $1
+             ORDER BY a.seq DESC, a.at DESC, a.id LIMIT $2",
         )
         .bind(organisation_id)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| AuditRow {
-                at: r.get("at"),
-                staff_name: r.get("staff_name"),
-                action: r.get("action"),
-                participant_id: r.get("participant_id"),
-                participant_code: r.get("code"),
-                detail: r.get("detail"),
+        rows.iter()
+            .map(|r| {
+                Ok(AuditRow {
+                    at: r.try_get("at")?,
+                    staff_name: r.try_get("staff_name")?,
+                    action: r.try_get("action")?,
+                    participant_id: r.try_get("participant_id")?,
+                    participant_code: r.try_get("code")?,
+                    detail: r.try_get("detail")?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Every audit entry of an organisation in chain order, with all that
@@ -297,33 +285,35 @@ impl Store {
              FROM audit_log a
              LEFT JOIN staff s ON s.id = a.staff_id
              LEFT JOIN participants p ON p.id = a.participant_id
-             WHERE a.organisation_id = ?
+             WHERE a.organisation_id = $1
              ORDER BY a.seq, a.at, a.id",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| AuditEntry {
-                organisation_id: r.get("organisation_id"),
-                seq: r.get("seq"),
-                id: r.get("id"),
-                at: r.get("at"),
-                staff_id: r.get("staff_id"),
-                staff_name: r.get("staff_name"),
-                action: r.get("action"),
-                participant_ref: r.get("participant_ref"),
-                participant_code: r.get("code"),
-                detail: r.get("detail"),
-                prev_hash: r.get("prev_hash"),
-                hash: r.get("hash"),
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    organisation_id: r.try_get("organisation_id")?,
+                    seq: r.try_get("seq")?,
+                    id: r.try_get("id")?,
+                    at: r.try_get("at")?,
+                    staff_id: r.try_get("staff_id")?,
+                    staff_name: r.try_get("staff_name")?,
+                    action: r.try_get("action")?,
+                    participant_ref: r.try_get("participant_ref")?,
+                    participant_code: r.try_get("code")?,
+                    detail: r.try_get("detail")?,
+                    prev_hash: r.try_get("prev_hash")?,
+                    hash: r.try_get("hash")?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Chains the entries written before the log had chains (migration
-    /// 0009), once, in the order they were written. Only organisations
+    /// 0009), once, in the order they were written (by time; entries written in
+    /// the same instant by id). Only organisations
     /// without a chain yet are touched: an unchained entry in an organisation
     /// that has a chain was not written by Stegvis, and stays for
     /// [`Store::verify_audit_chain`] to report. Returns how many were chained.
@@ -338,13 +328,13 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?
         .iter()
-        .map(|r| r.get("organisation_id"))
-        .collect();
+        .map(|r| r.try_get("organisation_id"))
+        .collect::<Result<_, _>>()?;
         let mut chained = 0;
         for organisation_id in organisations {
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT {STORED_COLUMNS} FROM audit_log
-                 WHERE organisation_id = ? ORDER BY at, rowid"
+                 WHERE organisation_id = $1 ORDER BY at, id"
             )))
             .bind(&organisation_id)
             .fetch_all(&mut *tx)
@@ -352,7 +342,7 @@ impl Store {
             let mut prev_hash = GENESIS_HASH.to_owned();
             let mut seq = 0;
             for row in &rows {
-                let e = Stored::from_row(row);
+                let e = Stored::from_row(row)?;
                 seq += 1;
                 let reference = e.participant_id.as_deref().map(participant_ref);
                 let hash = entry_hash(&Link {
@@ -367,8 +357,8 @@ impl Store {
                     prev_hash: &prev_hash,
                 });
                 sqlx::query(
-                    "UPDATE audit_log SET seq = ?, prev_hash = ?, hash = ?, participant_ref = ?
-                     WHERE id = ?",
+                    "UPDATE audit_log SET seq = $1, prev_hash = $2, hash = $3, participant_ref = $4
+                     WHERE id = $5",
                 )
                 .bind(seq)
                 .bind(&prev_hash)
@@ -397,8 +387,8 @@ impl Store {
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| r.get("organisation_id"))
-        .collect();
+        .map(|r| r.try_get("organisation_id"))
+        .collect::<Result<_, _>>()?;
         let mut report = ChainReport {
             organisations: organisations.len(),
             entries: 0,
@@ -425,14 +415,14 @@ impl Store {
         };
         // NULL places sort first: an entry outside the chain is reported first.
         let mut rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {STORED_COLUMNS} FROM audit_log WHERE organisation_id = ? ORDER BY seq"
+            "SELECT {STORED_COLUMNS} FROM audit_log WHERE organisation_id = $1 ORDER BY seq"
         )))
         .bind(organisation_id)
         .fetch(&self.pool);
         let mut entries = 0_u64;
         let mut last: (i64, String) = (0, GENESIS_HASH.to_owned());
         while let Some(row) = rows.try_next().await? {
-            let e = Stored::from_row(&row);
+            let e = Stored::from_row(&row)?;
             entries += 1;
             let expected = last.0 + 1;
             let Some(seq) = e.seq else {
@@ -510,11 +500,14 @@ impl Store {
             last = (seq, hash);
         }
         drop(rows);
-        let head = sqlx::query("SELECT seq, hash FROM audit_chain_heads WHERE organisation_id = ?")
-            .bind(organisation_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        let head: Option<(i64, String)> = head.map(|r| (r.get("seq"), r.get("hash")));
+        let head =
+            sqlx::query("SELECT seq, hash FROM audit_chain_heads WHERE organisation_id = $1")
+                .bind(organisation_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let head: Option<(i64, String)> = head
+            .map(|r| -> StoreResult<_> { Ok((r.try_get("seq")?, r.try_get("hash")?)) })
+            .transpose()?;
         let ends_right = match &head {
             Some((seq, hash)) => *seq == last.0 && *hash == last.1,
             None => last.0 == 0,

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::{ColumnIndex, Decode, Row, SqlitePool, Type};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::time::Duration;
@@ -14,7 +14,6 @@ use stegvis_domain::instrument::{AnswerValue, Instrument};
 use stegvis_domain::occasion::OccasionKind;
 use stegvis_domain::schedule::Window;
 
-pub use sqlx;
 pub use zeroize;
 
 mod access;
@@ -31,6 +30,8 @@ mod sessions;
 mod staff;
 mod statistics;
 mod stuck;
+#[cfg(feature = "test-support")]
+pub mod test_sql;
 mod write;
 
 pub use access::{AccessCodeRow, DeviceRow};
@@ -375,7 +376,7 @@ impl Store {
     ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO instrument_versions (version, instrument_id, hash, source, loaded_at)
-             VALUES (?, ?, ?, ?, ?) ON CONFLICT (version) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (version) DO NOTHING",
         )
         .bind(instrument.version())
         .bind(&instrument.id)
@@ -389,11 +390,11 @@ impl Store {
 
     /// The source of a stored instrument version, to read old answers with old wording.
     pub async fn instrument_source(&self, version: &str) -> StoreResult<Option<String>> {
-        let row = sqlx::query("SELECT source FROM instrument_versions WHERE version = ?")
+        let row = sqlx::query("SELECT source FROM instrument_versions WHERE version = $1")
             .bind(version)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|r| r.get("source")))
+        Ok(row.map(|r| r.try_get("source")).transpose()?)
     }
 
     /// Every instrument version ever loaded, newest first: (version, when loaded).
@@ -403,10 +404,9 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get("version"), r.get("loaded_at")))
-            .collect())
+        rows.iter()
+            .map(|r| Ok((r.try_get("version")?, r.try_get("loaded_at")?)))
+            .collect()
     }
 
     /// Adds a participant with nothing but a code and an intake date (tests and
@@ -418,7 +418,7 @@ impl Store {
     ) -> StoreResult<ParticipantRow> {
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(
-            "INSERT INTO participants (id, code, intake_date, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO participants (id, code, intake_date, created_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(&id)
         .bind(code)
@@ -441,7 +441,7 @@ impl Store {
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(
             "INSERT INTO programmes (id, name, window_before_days, window_after_days, created_at)
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&id)
         .bind(name)
@@ -463,7 +463,7 @@ impl Store {
         participant_id: &str,
         programme_id: &str,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE participants SET programme_id = ? WHERE id = ?")
+        sqlx::query("UPDATE participants SET programme_id = $1 WHERE id = $2")
             .bind(programme_id)
             .bind(participant_id)
             .execute(&self.pool)
@@ -477,7 +477,7 @@ impl Store {
         participant_id: &str,
         exit_date: NaiveDate,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE participants SET exit_date = ? WHERE id = ?")
+        sqlx::query("UPDATE participants SET exit_date = $1 WHERE id = $2")
             .bind(exit_date)
             .bind(participant_id)
             .execute(&self.pool)
@@ -490,7 +490,7 @@ impl Store {
         Ok(sqlx::query("SELECT COUNT(*) AS n FROM participants")
             .fetch_one(&self.pool)
             .await?
-            .get("n"))
+            .try_get("n")?)
     }
 
     /// A participant as the check-in flow needs them, by id.
@@ -499,18 +499,18 @@ impl Store {
             "SELECT p.id, p.code, p.organisation_id, p.intake_date, p.exit_date,
                     g.window_before_days, g.window_after_days
              FROM participants p LEFT JOIN programmes g ON g.id = p.programme_id
-             WHERE p.id = ?",
+             WHERE p.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| {
             Ok(ParticipantRow {
-                id: r.get("id"),
-                code: r.get("code"),
-                organisation_id: r.get("organisation_id"),
-                intake_date: r.get("intake_date"),
-                exit_date: r.get("exit_date"),
+                id: r.try_get("id")?,
+                code: r.try_get("code")?,
+                organisation_id: r.try_get("organisation_id")?,
+                intake_date: r.try_get("intake_date")?,
+                exit_date: r.try_get("exit_date")?,
                 window: window_from_row(&r)?,
             })
         })
@@ -520,7 +520,7 @@ impl Store {
     /// The occasions a participant has sent check-ins for.
     pub async fn answered_occasions(&self, participant_id: &str) -> StoreResult<Vec<OccasionRef>> {
         let rows = sqlx::query(
-            "SELECT occasion_kind, occasion_number FROM check_ins WHERE participant_id = ?",
+            "SELECT occasion_kind, occasion_number FROM check_ins WHERE participant_id = $1",
         )
         .bind(participant_id)
         .fetch_all(&self.pool)
@@ -537,7 +537,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT submission_id, occasion_kind, occasion_number, instrument_version, language, answers
              FROM check_in_drafts
-             WHERE participant_id = ? AND occasion_kind = ? AND occasion_number = ?",
+             WHERE participant_id = $1 AND occasion_kind = $2 AND occasion_number = $3",
         )
         .bind(participant_id)
         .bind(occasion.kind.as_str())
@@ -545,12 +545,12 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| {
-            let answers: String = r.get("answers");
+            let answers: String = r.try_get("answers")?;
             Ok(DraftRow {
-                submission_id: r.get("submission_id"),
+                submission_id: r.try_get("submission_id")?,
                 occasion: occasion_from_row(&r)?,
-                instrument_version: r.get("instrument_version"),
-                language: r.get("language"),
+                instrument_version: r.try_get("instrument_version")?,
+                language: r.try_get("language")?,
                 answers: serde_json::from_str(&answers)
                     .map_err(|e| StoreError::Corrupt(format!("draft answers: {e}")))?,
             })
@@ -569,11 +569,11 @@ impl Store {
         // Reads before it writes: the write lock must be held from the start.
         let mut tx = self.begin_write().await?;
         let held_elsewhere = sqlx::query(
-            "SELECT 1 FROM check_ins WHERE submission_id = ?
+            "SELECT 1 FROM check_ins WHERE submission_id = $1
              UNION ALL
              SELECT 1 FROM check_in_drafts
-             WHERE submission_id = ?
-               AND NOT (participant_id = ? AND occasion_kind = ? AND occasion_number = ?)",
+             WHERE submission_id = $2
+               AND NOT (participant_id = $3 AND occasion_kind = $4 AND occasion_number = $5)",
         )
         .bind(&draft.submission_id)
         .bind(&draft.submission_id)
@@ -589,7 +589,7 @@ impl Store {
             "INSERT INTO check_in_drafts
                (participant_id, occasion_kind, occasion_number, submission_id, instrument_version,
                 language, answers, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (participant_id, occasion_kind, occasion_number) DO UPDATE SET
                submission_id = excluded.submission_id,
                instrument_version = excluded.instrument_version,
@@ -614,11 +614,11 @@ impl Store {
 
     /// Whether a submission id was already stored, and for which participant.
     pub async fn check_in_owner(&self, submission_id: &str) -> StoreResult<Option<String>> {
-        let row = sqlx::query("SELECT participant_id FROM check_ins WHERE submission_id = ?")
+        let row = sqlx::query("SELECT participant_id FROM check_ins WHERE submission_id = $1")
             .bind(submission_id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|r| r.get("participant_id")))
+        Ok(row.map(|r| r.try_get("participant_id")).transpose()?)
     }
 
     /// Stores a validated check-in atomically and removes its draft.
@@ -628,12 +628,12 @@ impl Store {
     pub async fn store_check_in(&self, check_in: &NewCheckIn) -> StoreResult<StoreOutcome> {
         // Reads before it writes: the write lock must be held from the start.
         let mut tx = self.begin_write().await?;
-        let existing = sqlx::query("SELECT participant_id FROM check_ins WHERE submission_id = ?")
+        let existing = sqlx::query("SELECT participant_id FROM check_ins WHERE submission_id = $1")
             .bind(&check_in.submission_id)
             .fetch_optional(&mut *tx)
             .await?;
         if let Some(row) = existing {
-            let owner: String = row.get("participant_id");
+            let owner: String = row.try_get("participant_id")?;
             return if owner == check_in.participant_id {
                 Ok(StoreOutcome::AlreadyStored)
             } else {
@@ -644,8 +644,8 @@ impl Store {
         // occasion's) keeps it: sending that draft later must not meet this.
         let held_by_draft = sqlx::query(
             "SELECT 1 FROM check_in_drafts
-             WHERE submission_id = ?
-               AND NOT (participant_id = ? AND occasion_kind = ? AND occasion_number = ?)",
+             WHERE submission_id = $1
+               AND NOT (participant_id = $2 AND occasion_kind = $3 AND occasion_number = $4)",
         )
         .bind(&check_in.submission_id)
         .bind(&check_in.participant_id)
@@ -661,7 +661,7 @@ impl Store {
             "INSERT INTO check_ins
                (submission_id, participant_id, occasion_kind, occasion_number, instrument_version,
                 language, submitted_at, assisted_by, answered_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&check_in.submission_id)
         .bind(&check_in.participant_id)
@@ -680,33 +680,34 @@ impl Store {
             }
         }
         inserted?;
-        for answer in &check_in.answers {
+        for (position, answer) in (0_i64..).zip(&check_in.answers) {
             let (value, declined) = match &answer.value {
                 AnswerValue::Option(code) => (Some(code.as_str()), false),
                 AnswerValue::Declined => (None, true),
             };
             sqlx::query(
-                "INSERT INTO answers (submission_id, item_id, value, declined, score)
-                 VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO answers (submission_id, item_id, value, declined, score, position)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(&check_in.submission_id)
             .bind(&answer.item_id)
             .bind(value)
             .bind(declined)
             .bind(if declined { None } else { answer.score })
+            .bind(position)
             .execute(&mut *tx)
             .await?;
         }
         sqlx::query(
             "DELETE FROM check_in_drafts
-             WHERE participant_id = ? AND occasion_kind = ? AND occasion_number = ?",
+             WHERE participant_id = $1 AND occasion_kind = $2 AND occasion_number = $3",
         )
         .bind(&check_in.participant_id)
         .bind(check_in.occasion.kind.as_str())
         .bind(i64::from(check_in.occasion.number))
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM stuck_check_ins WHERE submission_id = ?")
+        sqlx::query("DELETE FROM stuck_check_ins WHERE submission_id = $1")
             .bind(&check_in.submission_id)
             .execute(&mut *tx)
             .await?;
@@ -724,7 +725,7 @@ impl Store {
                       WHERE a.submission_id = c.submission_id AND a.declined) AS declined
              FROM check_ins c JOIN participants p ON p.id = c.participant_id
              ORDER BY c.submitted_at DESC, c.submission_id
-             LIMIT ?",
+             LIMIT $1",
         )
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
@@ -732,12 +733,12 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(CheckInSummary {
-                    submission_id: r.get("submission_id"),
-                    participant_code: r.get("code"),
+                    submission_id: r.try_get("submission_id")?,
+                    participant_code: r.try_get("code")?,
                     occasion: occasion_from_row(r)?,
-                    instrument_version: r.get("instrument_version"),
-                    language: r.get("language"),
-                    submitted_at: r.get("submitted_at"),
+                    instrument_version: r.try_get("instrument_version")?,
+                    language: r.try_get("language")?,
+                    submitted_at: r.try_get("submitted_at")?,
                     answers: count(r, "answers")?,
                     declined: count(r, "declined")?,
                 })
@@ -745,19 +746,19 @@ impl Store {
             .collect()
     }
 
-    /// The answers of one stored check-in, in item order of storage.
+    /// The answers of one stored check-in, in the order they were given.
     pub async fn answers(&self, submission_id: &str) -> StoreResult<Vec<StoredAnswer>> {
         let rows = sqlx::query(
-            "SELECT item_id, value, declined, score FROM answers WHERE submission_id = ?
-             ORDER BY rowid",
+            "SELECT item_id, value, declined, score FROM answers WHERE submission_id = $1
+             ORDER BY position",
         )
         .bind(submission_id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|r| {
-                let declined: bool = r.get("declined");
-                let value: Option<String> = r.get("value");
+                let declined: bool = r.try_get("declined")?;
+                let value: Option<String> = r.try_get("value")?;
                 let value = match (declined, value) {
                     (true, _) => AnswerValue::Declined,
                     (false, Some(code)) => AnswerValue::Option(code),
@@ -766,17 +767,23 @@ impl Store {
                     }
                 };
                 Ok(StoredAnswer {
-                    item_id: r.get("item_id"),
+                    item_id: r.try_get("item_id")?,
                     value,
-                    score: r.get("score"),
+                    score: r.try_get("score")?,
                 })
             })
             .collect()
     }
 }
 
-fn count(row: &sqlx::sqlite::SqliteRow, column: &str) -> StoreResult<usize> {
-    let n: i64 = row.get(column);
+/// A count column as `usize`.
+fn count<'r, R>(row: &'r R, column: &str) -> StoreResult<usize>
+where
+    R: Row,
+    for<'c> &'c str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let n: i64 = row.try_get(column)?;
     usize::try_from(n).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
 }
 
@@ -786,9 +793,14 @@ pub(crate) fn to_u32(n: i64) -> StoreResult<u32> {
 }
 
 /// A programme's check-in window from a joined row, when the participant has a programme.
-pub(crate) fn window_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Option<Window>> {
-    let before: Option<i64> = r.get("window_before_days");
-    let after: Option<i64> = r.get("window_after_days");
+pub(crate) fn window_from_row<'r, R>(r: &'r R) -> StoreResult<Option<Window>>
+where
+    R: Row,
+    for<'c> &'c str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let before: Option<i64> = r.try_get("window_before_days")?;
+    let after: Option<i64> = r.try_get("window_after_days")?;
     Ok(match (before, after) {
         (Some(b), Some(a)) => Some(Window {
             before_days: to_u32(b)?,
@@ -798,9 +810,16 @@ pub(crate) fn window_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Option
     })
 }
 
-pub(crate) fn occasion_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<OccasionRef> {
-    let kind: String = row.get("occasion_kind");
-    let number: i64 = row.get("occasion_number");
+/// The occasion a check-in or draft row belongs to.
+pub(crate) fn occasion_from_row<'r, R>(row: &'r R) -> StoreResult<OccasionRef>
+where
+    R: Row,
+    for<'c> &'c str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let kind: String = row.try_get("occasion_kind")?;
+    let number: i64 = row.try_get("occasion_number")?;
     Ok(OccasionRef {
         kind: kind
             .parse()

@@ -10,7 +10,7 @@
 
 use crate::{Store, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{ColumnIndex, Decode, Row, Sqlite, Transaction, Type};
 use stegvis_domain::retention::{RecordDates, RetentionPolicy, RetentionReason};
 
 /// An organisation's settings for a record's life.
@@ -126,7 +126,7 @@ async fn erase_in(
 ) -> StoreResult<bool> {
     sqlx::query(
         "DELETE FROM answers WHERE submission_id IN
-           (SELECT submission_id FROM check_ins WHERE participant_id = ?)",
+           (SELECT submission_id FROM check_ins WHERE participant_id = $1)",
     )
     .bind(participant_id)
     .execute(&mut **tx)
@@ -143,35 +143,42 @@ async fn erase_in(
         "sessions",
     ] {
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DELETE FROM {table} WHERE participant_id = ?"
+            "DELETE FROM {table} WHERE participant_id = $1"
         )))
         .bind(participant_id)
         .execute(&mut **tx)
         .await?;
     }
-    sqlx::query("UPDATE audit_log SET participant_id = NULL WHERE participant_id = ?")
+    sqlx::query("UPDATE audit_log SET participant_id = NULL WHERE participant_id = $1")
         .bind(participant_id)
         .execute(&mut **tx)
         .await?;
-    let done = sqlx::query("DELETE FROM participants WHERE id = ?")
+    let done = sqlx::query("DELETE FROM participants WHERE id = $1")
         .bind(participant_id)
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected() == 1)
 }
 
-fn request_from_row(r: &sqlx::sqlite::SqliteRow) -> ErasureRequest {
-    ErasureRequest {
-        id: r.get("id"),
-        participant_id: r.get("participant_id"),
-        participant_code: r.get("code"),
-        reason: r.get("reason"),
-        requested_by: r.get("requested_by"),
+/// An erasure request from a row of [`REQUEST_SELECT`], on any engine.
+fn request_from_row<'r, R>(r: &'r R) -> StoreResult<ErasureRequest>
+where
+    R: Row,
+    for<'c> &'c str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    DateTime<Utc>: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(ErasureRequest {
+        id: r.try_get("id")?,
+        participant_id: r.try_get("participant_id")?,
+        participant_code: r.try_get("code")?,
+        reason: r.try_get("reason")?,
+        requested_by: r.try_get("requested_by")?,
         requested_by_name: r
-            .get::<Option<String>, _>("requested_by_name")
+            .try_get::<Option<String>, _>("requested_by_name")?
             .unwrap_or_default(),
-        requested_at: r.get("requested_at"),
-    }
+        requested_at: r.try_get("requested_at")?,
+    })
 }
 
 const REQUEST_SELECT: &str = "SELECT e.id, e.participant_id, p.code, e.reason, e.requested_by,
@@ -189,7 +196,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT retention_months_after_exit, retention_months_inactive,
                     withdrawal_keeps_answers
-             FROM organisations WHERE id = ?",
+             FROM organisations WHERE id = $1",
         )
         .bind(organisation_id)
         .fetch_optional(&self.pool)
@@ -197,10 +204,10 @@ impl Store {
         .ok_or_else(|| StoreError::Corrupt("unknown organisation".into()))?;
         Ok(LifecycleSettings {
             retention: RetentionPolicy {
-                months_after_exit: crate::to_u32(row.get("retention_months_after_exit"))?,
-                months_inactive: crate::to_u32(row.get("retention_months_inactive"))?,
+                months_after_exit: crate::to_u32(row.try_get("retention_months_after_exit")?)?,
+                months_inactive: crate::to_u32(row.try_get("retention_months_inactive")?)?,
             },
-            withdrawal_keeps_answers: row.get("withdrawal_keeps_answers"),
+            withdrawal_keeps_answers: row.try_get("withdrawal_keeps_answers")?,
         })
     }
 
@@ -211,9 +218,9 @@ impl Store {
         settings: &LifecycleSettings,
     ) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE organisations SET retention_months_after_exit = ?,
-                    retention_months_inactive = ?, withdrawal_keeps_answers = ?
-             WHERE id = ?",
+            "UPDATE organisations SET retention_months_after_exit = $1,
+                    retention_months_inactive = $2, withdrawal_keeps_answers = $3
+             WHERE id = $4",
         )
         .bind(i64::from(settings.retention.months_after_exit))
         .bind(i64::from(settings.retention.months_inactive))
@@ -228,15 +235,15 @@ impl Store {
     pub async fn withdrawal(&self, participant_id: &str) -> StoreResult<Option<Withdrawal>> {
         let row = sqlx::query(
             "SELECT withdrawn_at, withdrawn_how FROM participants
-             WHERE id = ? AND withdrawn_at IS NOT NULL",
+             WHERE id = $1 AND withdrawn_at IS NOT NULL",
         )
         .bind(participant_id)
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| {
-            let how: Option<String> = r.get("withdrawn_how");
+            let how: Option<String> = r.try_get("withdrawn_how")?;
             Ok(Withdrawal {
-                on: r.get("withdrawn_at"),
+                on: r.try_get("withdrawn_at")?,
                 how: how
                     .as_deref()
                     .and_then(WithdrawalHow::from_code)
@@ -260,12 +267,13 @@ impl Store {
         keep_answers: bool,
     ) -> StoreResult<WithdrawalOutcome> {
         let mut tx = self.begin_write().await?;
-        let exists = sqlx::query("SELECT 1 FROM participants WHERE id = ? AND organisation_id = ?")
-            .bind(participant_id)
-            .bind(organisation_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
+        let exists =
+            sqlx::query("SELECT 1 FROM participants WHERE id = $1 AND organisation_id = $2")
+                .bind(participant_id)
+                .bind(organisation_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
         if !exists {
             return Ok(WithdrawalOutcome::NotFound);
         }
@@ -284,7 +292,7 @@ impl Store {
             "sessions",
         ] {
             sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DELETE FROM {table} WHERE participant_id = ?"
+                "DELETE FROM {table} WHERE participant_id = $1"
             )))
             .bind(participant_id)
             .execute(&mut *tx)
@@ -295,9 +303,9 @@ impl Store {
         let mut attempts = 0;
         loop {
             let updated = sqlx::query(
-                "UPDATE participants SET code = ?, withdrawn_at = ?, withdrawn_how = ?,
-                        withdrawn_by = ?
-                 WHERE id = ?",
+                "UPDATE participants SET code = $1, withdrawn_at = $2, withdrawn_how = $3,
+                        withdrawn_by = $4
+                 WHERE id = $5",
             )
             .bind(crate::ids::participant_code())
             .bind(on)
@@ -328,12 +336,13 @@ impl Store {
         participant_id: &str,
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
-        let exists = sqlx::query("SELECT 1 FROM participants WHERE id = ? AND organisation_id = ?")
-            .bind(participant_id)
-            .bind(organisation_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
+        let exists =
+            sqlx::query("SELECT 1 FROM participants WHERE id = $1 AND organisation_id = $2")
+                .bind(participant_id)
+                .bind(organisation_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
         if !exists {
             return Ok(false);
         }
@@ -353,7 +362,7 @@ impl Store {
         let done = sqlx::query(
             "INSERT INTO erasure_requests
                (id, organisation_id, participant_id, reason, requested_by, requested_at)
-             VALUES (?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (participant_id) DO NOTHING",
         )
         .bind(uuid::Uuid::new_v4().to_string())
@@ -373,12 +382,12 @@ impl Store {
         organisation_id: &str,
     ) -> StoreResult<Vec<ErasureRequest>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{REQUEST_SELECT} WHERE e.organisation_id = ? ORDER BY e.requested_at, e.id"
+            "{REQUEST_SELECT} WHERE e.organisation_id = $1 ORDER BY e.requested_at, e.id"
         )))
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(request_from_row).collect())
+        rows.iter().map(request_from_row).collect()
     }
 
     /// The erasure waiting for a participant, if any.
@@ -387,12 +396,12 @@ impl Store {
         participant_id: &str,
     ) -> StoreResult<Option<ErasureRequest>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{REQUEST_SELECT} WHERE e.participant_id = ?"
+            "{REQUEST_SELECT} WHERE e.participant_id = $1"
         )))
         .bind(participant_id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(request_from_row))
+        row.as_ref().map(request_from_row).transpose()
     }
 
     /// Withdraws or declines a waiting erasure. Returns the request it removed.
@@ -403,16 +412,16 @@ impl Store {
     ) -> StoreResult<Option<ErasureRequest>> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{REQUEST_SELECT} WHERE e.organisation_id = ? AND e.id = ?"
+            "{REQUEST_SELECT} WHERE e.organisation_id = $1 AND e.id = $2"
         )))
         .bind(organisation_id)
         .bind(request_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(request) = row.as_ref().map(request_from_row) else {
+        let Some(request) = row.as_ref().map(request_from_row).transpose()? else {
             return Ok(None);
         };
-        sqlx::query("DELETE FROM erasure_requests WHERE id = ?")
+        sqlx::query("DELETE FROM erasure_requests WHERE id = $1")
             .bind(request_id)
             .execute(&mut *tx)
             .await?;
@@ -430,13 +439,13 @@ impl Store {
     ) -> StoreResult<ErasureDecision> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{REQUEST_SELECT} WHERE e.organisation_id = ? AND e.id = ?"
+            "{REQUEST_SELECT} WHERE e.organisation_id = $1 AND e.id = $2"
         )))
         .bind(organisation_id)
         .bind(request_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(request) = row.as_ref().map(request_from_row) else {
+        let Some(request) = row.as_ref().map(request_from_row).transpose()? else {
             return Ok(ErasureDecision::NotFound);
         };
         if request.requested_by == admin_id {
@@ -460,31 +469,30 @@ impl Store {
                     (SELECT MAX(c.submitted_at) FROM check_ins c
                       WHERE c.participant_id = p.id) AS last_check_in
              FROM participants p JOIN organisations o ON o.id = p.organisation_id
-             WHERE (? IS NULL OR p.organisation_id = ?)
+             WHERE ($1 IS NULL OR p.organisation_id = $1)
              ORDER BY p.organisation_id, p.code",
         )
-        .bind(organisation_id)
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?;
         let mut due = Vec::new();
         for r in &rows {
             let policy = RetentionPolicy {
-                months_after_exit: crate::to_u32(r.get("retention_months_after_exit"))?,
-                months_inactive: crate::to_u32(r.get("retention_months_inactive"))?,
+                months_after_exit: crate::to_u32(r.try_get("retention_months_after_exit")?)?,
+                months_inactive: crate::to_u32(r.try_get("retention_months_inactive")?)?,
             };
-            let last: Option<DateTime<Utc>> = r.get("last_check_in");
+            let last: Option<DateTime<Utc>> = r.try_get("last_check_in")?;
             let dates = RecordDates {
-                intake: r.get("intake_date"),
-                exit: r.get("exit_date"),
+                intake: r.try_get("intake_date")?,
+                exit: r.try_get("exit_date")?,
                 last_check_in: last.map(|t| t.date_naive()),
             };
             let (due_from, reason) = policy.erase_from(dates);
             if today >= due_from {
                 due.push(RetentionCandidate {
-                    participant_id: r.get("id"),
-                    participant_code: r.get("code"),
-                    organisation_id: r.get("organisation_id"),
+                    participant_id: r.try_get("id")?,
+                    participant_code: r.try_get("code")?,
+                    organisation_id: r.try_get("organisation_id")?,
                     reason,
                     due_from,
                 });
@@ -503,14 +511,14 @@ impl Store {
         attempts_before: DateTime<Utc>,
     ) -> StoreResult<PruneReport> {
         let sessions = self.delete_expired_sessions(now.timestamp()).await?;
-        let failed_attempts = sqlx::query("DELETE FROM failed_attempts WHERE at < ?")
+        let failed_attempts = sqlx::query("DELETE FROM failed_attempts WHERE at < $1")
             .bind(attempts_before)
             .execute(&self.pool)
             .await?
             .rows_affected();
         let access_codes = sqlx::query(
             "DELETE FROM access_codes
-             WHERE redeemed_at IS NOT NULL OR revoked_at IS NOT NULL OR expires_at <= ?",
+             WHERE redeemed_at IS NOT NULL OR revoked_at IS NOT NULL OR expires_at <= $1",
         )
         .bind(now)
         .execute(&self.pool)

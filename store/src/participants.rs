@@ -6,7 +6,7 @@
 
 use crate::{OccasionRef, Store, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::Row;
+use sqlx::{ColumnIndex, Decode, Row, Type};
 use stegvis_domain::schedule::Window;
 
 /// Consent as recorded at registration.
@@ -98,36 +98,51 @@ const DETAIL_SELECT: &str = "SELECT p.id, p.organisation_id, p.code, p.case_mana
     LEFT JOIN programmes g ON g.id = p.programme_id
     LEFT JOIN staff s ON s.id = p.case_manager_id";
 
-fn detail_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<ParticipantDetail> {
-    let consent_at: Option<DateTime<Utc>> = r.get("consent_at");
-    let consent = consent_at.map(|at| Consent {
-        at,
-        by: r.get::<Option<String>, _>("consent_by").unwrap_or_default(),
-        version: r
-            .get::<Option<String>, _>("consent_version")
-            .unwrap_or_default(),
-    });
+/// A participant from a row of [`DETAIL_SELECT`], on any engine.
+fn detail_from_row<'r, R>(r: &'r R) -> StoreResult<ParticipantDetail>
+where
+    R: Row,
+    for<'c> &'c str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    bool: Decode<'r, R::Database> + Type<R::Database>,
+    NaiveDate: Decode<'r, R::Database> + Type<R::Database>,
+    DateTime<Utc>: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let consent_at: Option<DateTime<Utc>> = r.try_get("consent_at")?;
+    let consent = match consent_at {
+        Some(at) => Some(Consent {
+            at,
+            by: r
+                .try_get::<Option<String>, _>("consent_by")?
+                .unwrap_or_default(),
+            version: r
+                .try_get::<Option<String>, _>("consent_version")?
+                .unwrap_or_default(),
+        }),
+        None => None,
+    };
     Ok(ParticipantDetail {
-        id: r.get("id"),
+        id: r.try_get("id")?,
         organisation_id: r
-            .get::<Option<String>, _>("organisation_id")
+            .try_get::<Option<String>, _>("organisation_id")?
             .unwrap_or_default(),
-        code: r.get("code"),
-        case_manager_id: r.get("case_manager_id"),
-        case_manager_name: r.get("case_manager_name"),
-        programme_id: r.get("programme_id"),
-        programme_name: r.get("programme_name"),
+        code: r.try_get("code")?,
+        case_manager_id: r.try_get("case_manager_id")?,
+        case_manager_name: r.try_get("case_manager_name")?,
+        programme_id: r.try_get("programme_id")?,
+        programme_name: r.try_get("programme_name")?,
         window: crate::window_from_row(r)?,
-        start_date: r.get("intake_date"),
-        exit_date: r.get("exit_date"),
-        exit_outcome: r.get("exit_outcome"),
-        gender: r.get("gender"),
+        start_date: r.try_get("intake_date")?,
+        exit_date: r.try_get("exit_date")?,
+        exit_outcome: r.try_get("exit_outcome")?,
+        gender: r.try_get("gender")?,
         birth_year: r
-            .get::<Option<i64>, _>("birth_year")
+            .try_get::<Option<i64>, _>("birth_year")?
             .and_then(|y| i32::try_from(y).ok()),
-        municipality: r.get("municipality"),
-        referral: r.get("referral"),
-        protected_identity: r.get("protected_identity"),
+        municipality: r.try_get("municipality")?,
+        referral: r.try_get("referral")?,
+        protected_identity: r.try_get("protected_identity")?,
         consent,
     })
 }
@@ -145,7 +160,7 @@ impl Store {
                (id, code, intake_date, created_at, programme_id, organisation_id, case_manager_id,
                 gender, birth_year, municipality, referral, protected_identity,
                 consent_at, consent_by, consent_version)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(&id)
         .bind(new.code)
@@ -179,7 +194,7 @@ impl Store {
             sqlx::query(
                 "INSERT INTO participant_identities
                    (participant_id, personnummer, recorded_by, recorded_at)
-                 VALUES (?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4)",
             )
             .bind(&id)
             .bind(
@@ -202,7 +217,7 @@ impl Store {
         participant_id: &str,
     ) -> StoreResult<Option<ParticipantDetail>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{DETAIL_SELECT} WHERE p.organisation_id = ? AND p.id = ?"
+            "{DETAIL_SELECT} WHERE p.organisation_id = $1 AND p.id = $2"
         )))
         .bind(organisation_id)
         .bind(participant_id)
@@ -214,13 +229,14 @@ impl Store {
     /// The personnummer of a participant, if one was recorded, opened from
     /// its sealed form. Only ever shown on that participant's own page.
     pub async fn personnummer(&self, participant_id: &str) -> StoreResult<Option<String>> {
-        let row =
-            sqlx::query("SELECT personnummer FROM participant_identities WHERE participant_id = ?")
-                .bind(participant_id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query(
+            "SELECT personnummer FROM participant_identities WHERE participant_id = $1",
+        )
+        .bind(participant_id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|r| {
-            let sealed: String = r.get("personnummer");
+            let sealed: String = r.try_get("personnummer")?;
             crate::secrets::open(
                 self,
                 &crate::secrets::personnummer_context(participant_id),
@@ -239,12 +255,11 @@ impl Store {
         case_manager_id: Option<&str>,
     ) -> StoreResult<Vec<CaseloadEntry>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{DETAIL_SELECT} WHERE p.organisation_id = ?
-               AND (? IS NULL OR p.case_manager_id = ?)
+            "{DETAIL_SELECT} WHERE p.organisation_id = $1
+               AND ($2 IS NULL OR p.case_manager_id = $2)
              ORDER BY p.intake_date DESC, p.code"
         )))
         .bind(organisation_id)
-        .bind(case_manager_id)
         .bind(case_manager_id)
         .fetch_all(&self.pool)
         .await?;
@@ -253,11 +268,10 @@ impl Store {
                     c.submitted_at, c.instrument_version, c.language, s.name AS assisted_by
              FROM check_ins c JOIN participants p ON p.id = c.participant_id
              LEFT JOIN staff s ON s.id = c.assisted_by
-             WHERE p.organisation_id = ? AND (? IS NULL OR p.case_manager_id = ?)
+             WHERE p.organisation_id = $1 AND ($2 IS NULL OR p.case_manager_id = $2)
              ORDER BY c.submitted_at",
         )
         .bind(organisation_id)
-        .bind(case_manager_id)
         .bind(case_manager_id)
         .fetch_all(&self.pool)
         .await?;
@@ -265,7 +279,7 @@ impl Store {
             std::collections::HashMap::new();
         for r in &check_ins {
             by_participant
-                .entry(r.get("participant_id"))
+                .entry(r.try_get("participant_id")?)
                 .or_default()
                 .push(check_in_from_row(r)?);
         }
@@ -287,7 +301,7 @@ impl Store {
             "SELECT c.submission_id, c.occasion_kind, c.occasion_number, c.submitted_at,
                     c.instrument_version, c.language, s.name AS assisted_by
              FROM check_ins c LEFT JOIN staff s ON s.id = c.assisted_by
-             WHERE c.participant_id = ? ORDER BY c.submitted_at",
+             WHERE c.participant_id = $1 ORDER BY c.submitted_at",
         )
         .bind(participant_id)
         .fetch_all(&self.pool)
@@ -305,8 +319,8 @@ impl Store {
         outcome: &str,
     ) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE participants SET exit_date = ?, exit_outcome = ?
-             WHERE id = ? AND organisation_id = ?",
+            "UPDATE participants SET exit_date = $1, exit_outcome = $2
+             WHERE id = $3 AND organisation_id = $4",
         )
         .bind(exit_date)
         .bind(outcome)
@@ -329,7 +343,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO programmes
                (id, name, window_before_days, window_after_days, created_at, organisation_id)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&id)
         .bind(name)
@@ -351,7 +365,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT g.id, g.name, g.window_before_days, g.window_after_days,
                     (SELECT COUNT(*) FROM participants p WHERE p.programme_id = g.id) AS participants
-             FROM programmes g WHERE g.organisation_id = ? ORDER BY g.name",
+             FROM programmes g WHERE g.organisation_id = $1 ORDER BY g.name",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)
@@ -359,10 +373,10 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(ProgrammeSummary {
-                    id: r.get("id"),
-                    name: r.get("name"),
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
                     window: crate::window_from_row(r)?.unwrap_or_default(),
-                    participants: r.get("participants"),
+                    participants: r.try_get("participants")?,
                 })
             })
             .collect()
@@ -375,22 +389,32 @@ impl Store {
     ) -> StoreResult<Vec<(String, i64)>> {
         let rows = sqlx::query(
             "SELECT COALESCE(gender, '') AS gender, COUNT(*) AS n FROM participants
-             WHERE organisation_id = ? GROUP BY COALESCE(gender, '') ORDER BY gender",
+             WHERE organisation_id = $1 GROUP BY COALESCE(gender, '') ORDER BY gender",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(|r| (r.get("gender"), r.get("n"))).collect())
+        rows.iter()
+            .map(|r| Ok((r.try_get("gender")?, r.try_get("n")?)))
+            .collect()
     }
 }
 
-fn check_in_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<ParticipantCheckIn> {
+/// One of a participant's check-ins, on any engine.
+fn check_in_from_row<'r, R>(r: &'r R) -> StoreResult<ParticipantCheckIn>
+where
+    R: Row,
+    for<'c> &'c str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    DateTime<Utc>: Decode<'r, R::Database> + Type<R::Database>,
+{
     Ok(ParticipantCheckIn {
-        submission_id: r.get("submission_id"),
+        submission_id: r.try_get("submission_id")?,
         occasion: crate::occasion_from_row(r)?,
-        submitted_at: r.get("submitted_at"),
-        instrument_version: r.get("instrument_version"),
-        language: r.get("language"),
-        assisted_by: r.get("assisted_by"),
+        submitted_at: r.try_get("submitted_at")?,
+        instrument_version: r.try_get("instrument_version")?,
+        language: r.try_get("language")?,
+        assisted_by: r.try_get("assisted_by")?,
     })
 }

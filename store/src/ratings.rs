@@ -43,7 +43,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO staff_ratings
                (participant_id, occasion_kind, occasion_number, item_id, value, staff_id, recorded_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (participant_id, occasion_kind, occasion_number, item_id) DO UPDATE SET
                value = excluded.value, staff_id = excluded.staff_id,
                recorded_at = excluded.recorded_at",
@@ -65,7 +65,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT r.occasion_kind, r.occasion_number, r.item_id, r.value, s.name, r.recorded_at
              FROM staff_ratings r JOIN staff s ON s.id = r.staff_id
-             WHERE r.participant_id = ?
+             WHERE r.participant_id = $1
              ORDER BY r.recorded_at",
         )
         .bind(participant_id)
@@ -75,10 +75,10 @@ impl Store {
             .map(|r| {
                 Ok(StaffRating {
                     occasion: crate::occasion_from_row(r)?,
-                    item_id: r.get("item_id"),
-                    value: r.get("value"),
-                    staff_name: r.get("name"),
-                    recorded_at: r.get("recorded_at"),
+                    item_id: r.try_get("item_id")?,
+                    value: r.try_get("value")?,
+                    staff_name: r.try_get("name")?,
+                    recorded_at: r.try_get("recorded_at")?,
                 })
             })
             .collect()

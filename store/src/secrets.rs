@@ -83,10 +83,10 @@ impl Store {
             .fetch_all(&mut *tx)
             .await?;
             for r in &rows {
-                let id: String = r.get("k");
-                let plain: zeroize::Zeroizing<String> = zeroize::Zeroizing::new(r.get("v"));
+                let id: String = r.try_get("k")?;
+                let plain: zeroize::Zeroizing<String> = zeroize::Zeroizing::new(r.try_get("v")?);
                 sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "UPDATE {table} SET {column} = ? WHERE {key} = ?"
+                    "UPDATE {table} SET {column} = $1 WHERE {key} = $2"
                 )))
                 .bind(keys.seal(&format!("{context}{id}"), &plain))
                 .bind(&id)
@@ -106,8 +106,8 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         for r in &codes {
-            let plain: String = r.get("code_hash");
-            sqlx::query("UPDATE access_codes SET code_hash = ? WHERE code_hash = ?")
+            let plain: String = r.try_get("code_hash")?;
+            sqlx::query("UPDATE access_codes SET code_hash = $1 WHERE code_hash = $2")
                 .bind(keys.code_hash(&plain))
                 .bind(&plain)
                 .execute(&mut *tx)
@@ -134,15 +134,15 @@ impl Store {
             .await?;
             let mut n = 0;
             for r in &rows {
-                let id: String = r.get("k");
-                let sealed: String = r.get("v");
+                let id: String = r.try_get("k")?;
+                let sealed: String = r.try_get("v")?;
                 if !keys.needs_resealing(&sealed) {
                     continue;
                 }
                 let context = format!("{context}{id}");
                 let plain = open(self, &context, &sealed)?;
                 sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "UPDATE {table} SET {column} = ? WHERE {key} = ?"
+                    "UPDATE {table} SET {column} = $1 WHERE {key} = $2"
                 )))
                 .bind(keys.seal(&context, &plain))
                 .bind(&id)
@@ -159,12 +159,12 @@ impl Store {
         let current = format!("{CODE_HASH_PREFIX}{}:%", keys.current_id());
         let old: i64 = sqlx::query(
             "SELECT COUNT(*) AS n FROM access_codes
-             WHERE code_hash NOT LIKE ? AND redeemed_at IS NULL AND revoked_at IS NULL",
+             WHERE code_hash NOT LIKE $1 AND redeemed_at IS NULL AND revoked_at IS NULL",
         )
         .bind(&current)
         .fetch_one(&mut *tx)
         .await?
-        .get("n");
+        .try_get("n")?;
         report.access_codes_under_old_keys = u64::try_from(old).unwrap_or_default();
         tx.commit().await?;
         Ok(report)
@@ -197,14 +197,14 @@ impl Store {
         .await?;
         let mut out = Vec::new();
         for t in &tables {
-            let table: String = t.get("name");
+            let table: String = t.try_get("name")?;
             let columns = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT name FROM pragma_table_info('{table}')"
             )))
             .fetch_all(&self.pool)
             .await?;
             for c in &columns {
-                let column: String = c.get("name");
+                let column: String = c.try_get("name")?;
                 let values = sqlx::query(sqlx::AssertSqlSafe(format!(
                     "SELECT CAST(\"{column}\" AS BLOB) AS v FROM \"{table}\" WHERE \"{column}\" IS NOT NULL"
                 )))

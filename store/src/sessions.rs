@@ -52,12 +52,12 @@ pub struct StaffSessionRow {
 impl Store {
     /// The session's JSON data, unless it is missing or expired at `now` (unix seconds).
     pub async fn load_session(&self, id: &str, now: i64) -> StoreResult<Option<String>> {
-        let row = sqlx::query("SELECT data FROM sessions WHERE id = ? AND expires_at > ?")
+        let row = sqlx::query("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
             .bind(session_key(id))
             .bind(now)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|r| r.get("data")))
+        Ok(row.map(|r| r.try_get("data")).transpose()?)
     }
 
     /// Inserts a new session; `false` when the id is already taken.
@@ -66,7 +66,7 @@ impl Store {
         let done = sqlx::query(
             "INSERT INTO sessions
                (id, data, expires_at, staff_id, participant_id, created_at, last_seen_at, user_agent)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (id) DO NOTHING",
         )
         .bind(session_key(id))
@@ -89,9 +89,9 @@ impl Store {
     /// inserts: new sessions come from [`Store::create_session`].
     pub async fn save_session(&self, id: &str, session: &SessionWrite<'_>) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE sessions SET data = ?, expires_at = ?, staff_id = ?, participant_id = ?,
-               last_seen_at = ?, user_agent = COALESCE(?, user_agent)
-             WHERE id = ?",
+            "UPDATE sessions SET data = $1, expires_at = $2, staff_id = $3, participant_id = $4,
+               last_seen_at = $5, user_agent = COALESCE($6, user_agent)
+             WHERE id = $7",
         )
         .bind(session.data)
         .bind(session.expires_at)
@@ -107,7 +107,7 @@ impl Store {
 
     /// Removes a session (logout).
     pub async fn delete_session(&self, id: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE id = ?")
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(session_key(id))
             .execute(&self.pool)
             .await?;
@@ -116,7 +116,7 @@ impl Store {
 
     /// Removes sessions that expired before `now`; returns how many.
     pub async fn delete_expired_sessions(&self, now: i64) -> StoreResult<u64> {
-        Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+        Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now)
             .execute(&self.pool)
             .await?
@@ -132,28 +132,29 @@ impl Store {
     ) -> StoreResult<Vec<StaffSessionRow>> {
         let rows = sqlx::query(
             "SELECT id, created_at, last_seen_at, user_agent FROM sessions
-             WHERE staff_id = ? AND expires_at > ?
+             WHERE staff_id = $1 AND expires_at > $2
              ORDER BY last_seen_at DESC, id",
         )
         .bind(staff_id)
         .bind(now)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| StaffSessionRow {
-                key: r.get("id"),
-                created_at: r.get("created_at"),
-                last_seen_at: r.get("last_seen_at"),
-                label: r.get("user_agent"),
+        rows.iter()
+            .map(|r| {
+                Ok(StaffSessionRow {
+                    key: r.try_get("id")?,
+                    created_at: r.try_get("created_at")?,
+                    last_seen_at: r.try_get("last_seen_at")?,
+                    label: r.try_get("user_agent")?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Ends one of a staff member's sessions by its key; `false` when they
     /// have no such session.
     pub async fn end_staff_session(&self, staff_id: &str, key: &str) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM sessions WHERE staff_id = ? AND id = ?")
+        let done = sqlx::query("DELETE FROM sessions WHERE staff_id = $1 AND id = $2")
             .bind(staff_id)
             .bind(key)
             .execute(&self.pool)
@@ -165,7 +166,7 @@ impl Store {
     /// `keep` (the browser asking); returns how many ended.
     pub async fn end_staff_sessions(&self, staff_id: &str, keep: Option<&str>) -> StoreResult<u64> {
         Ok(
-            sqlx::query("DELETE FROM sessions WHERE staff_id = ? AND (? IS NULL OR id <> ?)")
+            sqlx::query("DELETE FROM sessions WHERE staff_id = $1 AND ($2 IS NULL OR id <> $3)")
                 .bind(staff_id)
                 .bind(keep)
                 .bind(keep)

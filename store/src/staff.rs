@@ -3,7 +3,7 @@
 
 use crate::{Store, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use sqlx::{ColumnIndex, Decode, Row, Type};
 
 /// What a staff account may do. An account has one or more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -109,18 +109,23 @@ impl AttemptKind {
 
 /// A staff row (selected with [`STAFF_COLUMNS`]) with its roles. The TOTP
 /// secret stays sealed: only whether there is one is read here.
-fn staff_from_row(r: &sqlx::sqlite::SqliteRow, roles: Vec<Role>) -> StaffRow {
-    let totp_secret: Option<String> = r.get("totp_secret");
-    let disabled_at: Option<String> = r.get("disabled_at");
-    StaffRow {
-        id: r.get("id"),
-        organisation_id: r.get("organisation_id"),
-        email: r.get("email"),
-        name: r.get("name"),
+fn staff_from_row<'r, R>(r: &'r R, roles: Vec<Role>) -> StoreResult<StaffRow>
+where
+    R: Row,
+    for<'c> &'c str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let totp_secret: Option<String> = r.try_get("totp_secret")?;
+    let disabled_at: Option<String> = r.try_get("disabled_at")?;
+    Ok(StaffRow {
+        id: r.try_get("id")?,
+        organisation_id: r.try_get("organisation_id")?,
+        email: r.try_get("email")?,
+        name: r.try_get("name")?,
         roles,
         two_factor: totp_secret.is_some(),
         disabled: disabled_at.is_some(),
-    }
+    })
 }
 
 const STAFF_COLUMNS: &str = "s.id, s.organisation_id, s.email, s.name, s.password_hash,
@@ -130,7 +135,7 @@ impl Store {
     /// Adds an organisation with the default small-cell threshold and code lifetime.
     pub async fn create_organisation(&self, name: &str) -> StoreResult<OrganisationRow> {
         let id = uuid::Uuid::new_v4().to_string();
-        sqlx::query("INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO organisations (id, name, created_at) VALUES ($1, $2, $3)")
             .bind(&id)
             .bind(name)
             .bind(Utc::now())
@@ -144,17 +149,17 @@ impl Store {
     /// An organisation by id.
     pub async fn organisation(&self, id: &str) -> StoreResult<Option<OrganisationRow>> {
         let row = sqlx::query(
-            "SELECT id, name, small_cell_k, code_lifetime_days FROM organisations WHERE id = ?",
+            "SELECT id, name, small_cell_k, code_lifetime_days FROM organisations WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| {
             Ok(OrganisationRow {
-                id: r.get("id"),
-                name: r.get("name"),
-                small_cell_k: crate::to_u32(r.get("small_cell_k"))?,
-                code_lifetime_days: crate::to_u32(r.get("code_lifetime_days"))?,
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                small_cell_k: crate::to_u32(r.try_get("small_cell_k")?)?,
+                code_lifetime_days: crate::to_u32(r.try_get("code_lifetime_days")?)?,
             })
         })
         .transpose()
@@ -168,7 +173,7 @@ impl Store {
         code_lifetime_days: u32,
     ) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE organisations SET small_cell_k = ?, code_lifetime_days = ? WHERE id = ?",
+            "UPDATE organisations SET small_cell_k = $1, code_lifetime_days = $2 WHERE id = $3",
         )
         .bind(i64::from(small_cell_k))
         .bind(i64::from(code_lifetime_days))
@@ -186,7 +191,7 @@ impl Store {
     ) -> StoreResult<Option<OrganisationRow>> {
         let ids: Vec<String> = match key {
             Some(key) => {
-                sqlx::query("SELECT id FROM organisations WHERE id = ? OR name = ?")
+                sqlx::query("SELECT id FROM organisations WHERE id = $1 OR name = $2")
                     .bind(key)
                     .bind(key)
                     .fetch_all(&self.pool)
@@ -199,8 +204,8 @@ impl Store {
             }
         }
         .iter()
-        .map(|r| r.get("id"))
-        .collect();
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
         match ids.as_slice() {
             [one] => self.organisation(one).await,
             _ => Ok(None),
@@ -212,7 +217,7 @@ impl Store {
         Ok(sqlx::query("SELECT COUNT(*) AS n FROM organisations")
             .fetch_one(&self.pool)
             .await?
-            .get("n"))
+            .try_get("n")?)
     }
 
     /// Adds a staff account. The e-mail address is stored lower-cased and must be unused.
@@ -222,7 +227,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO staff (id, organisation_id, email, name, password_hash, created_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&id)
         .bind(new.organisation_id)
@@ -239,7 +244,7 @@ impl Store {
         }
         inserted?;
         for role in new.roles {
-            sqlx::query("INSERT INTO staff_roles (staff_id, role) VALUES (?, ?)")
+            sqlx::query("INSERT INTO staff_roles (staff_id, role) VALUES ($1, $2)")
                 .bind(&id)
                 .bind(role.code())
                 .execute(&mut *tx)
@@ -254,20 +259,20 @@ impl Store {
     /// A staff account by id.
     pub async fn staff(&self, id: &str) -> StoreResult<Option<StaffRow>> {
         Ok(self
-            .credentials_where("s.id = ?", id)
+            .credentials_where("s.id = $1", id)
             .await?
             .map(|c| c.staff))
     }
 
     /// A staff account with its secrets, by e-mail address (any case).
     pub async fn staff_credentials(&self, email: &str) -> StoreResult<Option<StaffCredentials>> {
-        self.credentials_where("s.email = ?", &email.trim().to_lowercase())
+        self.credentials_where("s.email = $1", &email.trim().to_lowercase())
             .await
     }
 
     /// A staff account with its secrets, by id (password change, two-factor setup).
     pub async fn staff_credentials_by_id(&self, id: &str) -> StoreResult<Option<StaffCredentials>> {
-        self.credentials_where("s.id = ?", id).await
+        self.credentials_where("s.id = $1", id).await
     }
 
     async fn credentials_where(
@@ -282,9 +287,9 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let Some(r) = row else { return Ok(None) };
-        let roles = self.roles_of(&r.get::<String, _>("id")).await?;
-        let staff = staff_from_row(&r, roles);
-        let sealed: Option<String> = r.get("totp_secret");
+        let roles = self.roles_of(&r.try_get::<String, _>("id")?).await?;
+        let staff = staff_from_row(&r, roles)?;
+        let sealed: Option<String> = r.try_get("totp_secret")?;
         let totp_secret = match sealed {
             Some(sealed) => Some(
                 crate::secrets::open(self, &crate::secrets::totp_context(&staff.id), &sealed)?
@@ -294,20 +299,20 @@ impl Store {
         };
         Ok(Some(StaffCredentials {
             staff,
-            password_hash: r.get("password_hash"),
+            password_hash: r.try_get("password_hash")?,
             totp_secret,
         }))
     }
 
     async fn roles_of(&self, staff_id: &str) -> StoreResult<Vec<Role>> {
-        let rows = sqlx::query("SELECT role FROM staff_roles WHERE staff_id = ? ORDER BY role")
+        let rows = sqlx::query("SELECT role FROM staff_roles WHERE staff_id = $1 ORDER BY role")
             .bind(staff_id)
             .fetch_all(&self.pool)
             .await?;
         let mut roles = rows
             .iter()
             .map(|r| {
-                let code: String = r.get("role");
+                let code: String = r.try_get("role")?;
                 Role::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("role {code}")))
             })
             .collect::<StoreResult<Vec<_>>>()?;
@@ -318,7 +323,7 @@ impl Store {
     /// The staff of an organisation, by name (two queries, whatever the number).
     pub async fn list_staff(&self, organisation_id: &str) -> StoreResult<Vec<StaffRow>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {STAFF_COLUMNS} FROM staff s WHERE s.organisation_id = ? ORDER BY s.name, s.email"
+            "SELECT {STAFF_COLUMNS} FROM staff s WHERE s.organisation_id = $1 ORDER BY s.name, s.email"
         )))
         .bind(organisation_id)
         .fetch_all(&self.pool)
@@ -327,30 +332,31 @@ impl Store {
             std::collections::HashMap::new();
         for r in sqlx::query(
             "SELECT r.staff_id, r.role FROM staff_roles r JOIN staff s ON s.id = r.staff_id
-             WHERE s.organisation_id = ?",
+             WHERE s.organisation_id = $1",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?
         {
-            let code: String = r.get("role");
+            let code: String = r.try_get("role")?;
             let role = Role::from_code(&code)
                 .ok_or_else(|| StoreError::Corrupt(format!("role {code}")))?;
-            roles.entry(r.get("staff_id")).or_default().push(role);
+            roles.entry(r.try_get("staff_id")?).or_default().push(role);
         }
-        Ok(rows
-            .iter()
+        rows.iter()
             .map(|r| {
-                let mut own = roles.remove(&r.get::<String, _>("id")).unwrap_or_default();
+                let mut own = roles
+                    .remove(&r.try_get::<String, _>("id")?)
+                    .unwrap_or_default();
                 own.sort();
                 staff_from_row(r, own)
             })
-            .collect())
+            .collect()
     }
 
     /// Replaces an account's password hash.
     pub async fn set_password_hash(&self, staff_id: &str, hash: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE staff SET password_hash = ? WHERE id = ?")
+        sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(staff_id)
             .execute(&self.pool)
@@ -368,7 +374,7 @@ impl Store {
             ),
             None => None,
         };
-        sqlx::query("UPDATE staff SET totp_secret = ? WHERE id = ?")
+        sqlx::query("UPDATE staff SET totp_secret = $1 WHERE id = $2")
             .bind(sealed)
             .bind(staff_id)
             .execute(&self.pool)
@@ -380,8 +386,8 @@ impl Store {
     /// accepted one (so a code works once); records it. Returns whether accepted.
     pub async fn accept_totp_step(&self, staff_id: &str, step: i64) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE staff SET totp_last_step = ?
-             WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+            "UPDATE staff SET totp_last_step = $1
+             WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $3)",
         )
         .bind(step)
         .bind(staff_id)
@@ -398,7 +404,7 @@ impl Store {
         key: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query("INSERT INTO failed_attempts (kind, key, at) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO failed_attempts (kind, key, at) VALUES ($1, $2, $3)")
             .bind(kind.code())
             .bind(key)
             .bind(at)
@@ -415,14 +421,17 @@ impl Store {
         since: DateTime<Utc>,
     ) -> StoreResult<Vec<DateTime<Utc>>> {
         let rows = sqlx::query(
-            "SELECT at FROM failed_attempts WHERE kind = ? AND key = ? AND at >= ? ORDER BY at",
+            "SELECT at FROM failed_attempts WHERE kind = $1 AND key = $2 AND at >= $3 ORDER BY at",
         )
         .bind(kind.code())
         .bind(key)
         .bind(since)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(|r| r.get("at")).collect())
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get("at"))
+            .collect::<Result<_, _>>()?)
     }
 
     /// Forgets failed attempts under `key` (after a successful login) and any
@@ -433,7 +442,7 @@ impl Store {
         key: &str,
         before: DateTime<Utc>,
     ) -> StoreResult<()> {
-        sqlx::query("DELETE FROM failed_attempts WHERE (kind = ? AND key = ?) OR at < ?")
+        sqlx::query("DELETE FROM failed_attempts WHERE (kind = $1 AND key = $2) OR at < $3")
             .bind(kind.code())
             .bind(key)
             .bind(before)

@@ -73,7 +73,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT id, gender, birth_year, municipality, referral, consent_at, programme_id,
                     intake_date, exit_date, exit_outcome
-             FROM participants WHERE organisation_id = ? ORDER BY id",
+             FROM participants WHERE organisation_id = $1 ORDER BY id",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)
@@ -81,22 +81,23 @@ impl Store {
         let mut respondents = Vec::with_capacity(rows.len());
         let mut position: HashMap<String, usize> = HashMap::with_capacity(rows.len());
         for r in &rows {
-            let consent: Option<String> = r.get("consent_at");
-            let gender = parse::<Gender>("gender", r.get("gender"))?.unwrap_or(Gender::Undisclosed);
-            let exit_date: Option<NaiveDate> = r.get("exit_date");
-            let outcome = parse::<ExitOutcome>("exit outcome", r.get("exit_outcome"))?;
-            position.insert(r.get("id"), respondents.len());
+            let consent: Option<String> = r.try_get("consent_at")?;
+            let gender =
+                parse::<Gender>("gender", r.try_get("gender")?)?.unwrap_or(Gender::Undisclosed);
+            let exit_date: Option<NaiveDate> = r.try_get("exit_date")?;
+            let outcome = parse::<ExitOutcome>("exit outcome", r.try_get("exit_outcome")?)?;
+            position.insert(r.try_get("id")?, respondents.len());
             respondents.push(Respondent {
                 gender,
                 birth_year: r
-                    .get::<Option<i64>, _>("birth_year")
+                    .try_get::<Option<i64>, _>("birth_year")?
                     .and_then(|y| i32::try_from(y).ok()),
-                referral: parse::<Referral>("referral", r.get("referral"))?,
-                municipality: r.get("municipality"),
+                referral: parse::<Referral>("referral", r.try_get("referral")?)?,
+                municipality: r.try_get("municipality")?,
                 programme: r
-                    .get::<Option<String>, _>("programme_id")
+                    .try_get::<Option<String>, _>("programme_id")?
                     .unwrap_or_default(),
-                start_date: r.get("intake_date"),
+                start_date: r.try_get("intake_date")?,
                 anonymous: consent.is_none(),
                 exit: exit_date.zip(outcome),
                 check_ins: Vec::new(),
@@ -108,7 +109,7 @@ impl Store {
              FROM check_ins c
              JOIN participants p ON p.id = c.participant_id
              JOIN answers a ON a.submission_id = c.submission_id
-             WHERE p.organisation_id = ?
+             WHERE p.organisation_id = $1
              ORDER BY c.participant_id, c.submission_id",
         )
         .bind(organisation_id)
@@ -116,13 +117,13 @@ impl Store {
         let width = index.items().len();
         let mut current: Option<String> = None;
         while let Some(r) = answers.try_next().await? {
-            let submission: String = r.get("submission_id");
-            let participant: String = r.get("participant_id");
+            let submission: String = r.try_get("submission_id")?;
+            let participant: String = r.try_get("participant_id")?;
             let Some(&at) = position.get(&participant) else {
                 continue;
             };
             if current.as_deref() != Some(submission.as_str()) {
-                let submitted: DateTime<Utc> = r.get("submitted_at");
+                let submitted: DateTime<Utc> = r.try_get("submitted_at")?;
                 let occasion = crate::occasion_from_row(&r)?;
                 respondents[at].check_ins.push(CheckInScores {
                     kind: occasion.kind,
@@ -132,12 +133,12 @@ impl Store {
                 });
                 current = Some(submission);
             }
-            let item: String = r.get("item_id");
+            let item: String = r.try_get("item_id")?;
             if let (Some(p), Some(last)) =
                 (index.position(&item), respondents[at].check_ins.last_mut())
             {
                 last.scores[p] = r
-                    .get::<Option<i64>, _>("score")
+                    .try_get::<Option<i64>, _>("score")?
                     .and_then(|s| i32::try_from(s).ok());
             }
         }
@@ -161,37 +162,37 @@ impl Store {
              LEFT JOIN programmes g ON g.id = p.programme_id
              JOIN check_ins c ON c.participant_id = p.id
              JOIN answers a ON a.submission_id = c.submission_id
-             WHERE p.organisation_id = ?
-             ORDER BY p.id, c.submitted_at, a.rowid",
+             WHERE p.organisation_id = $1
+             ORDER BY p.id, c.submitted_at, c.submission_id, a.position",
         )
         .bind(organisation_id.to_owned())
         .fetch(&self.pool)
         .map(|row| {
             let r = row?;
             let occasion = crate::occasion_from_row(&r)?;
-            let consent: Option<String> = r.get("consent_at");
+            let consent: Option<String> = r.try_get("consent_at")?;
             Ok(AnswerRecord {
-                participant_id: r.get("participant_id"),
-                gender: r.get("gender"),
+                participant_id: r.try_get("participant_id")?,
+                gender: r.try_get("gender")?,
                 birth_year: r
-                    .get::<Option<i64>, _>("birth_year")
+                    .try_get::<Option<i64>, _>("birth_year")?
                     .and_then(|y| i32::try_from(y).ok()),
-                municipality: r.get("municipality"),
-                referral: r.get("referral"),
+                municipality: r.try_get("municipality")?,
+                referral: r.try_get("referral")?,
                 anonymous: consent.is_none(),
-                programme_id: r.get("programme_id"),
-                programme: r.get("programme"),
-                start_date: r.get("intake_date"),
+                programme_id: r.try_get("programme_id")?,
+                programme: r.try_get("programme")?,
+                start_date: r.try_get("intake_date")?,
                 occasion_kind: occasion.kind,
                 occasion_number: occasion.number,
-                submitted_at: r.get("submitted_at"),
-                instrument_version: r.get("instrument_version"),
-                item_id: r.get("item_id"),
-                value: r.get("value"),
+                submitted_at: r.try_get("submitted_at")?,
+                instrument_version: r.try_get("instrument_version")?,
+                item_id: r.try_get("item_id")?,
+                value: r.try_get("value")?,
                 score: r
-                    .get::<Option<i64>, _>("score")
+                    .try_get::<Option<i64>, _>("score")?
                     .and_then(|s| i32::try_from(s).ok()),
-                declined: r.get("declined"),
+                declined: r.try_get("declined")?,
             })
         })
         .boxed()
@@ -209,7 +210,7 @@ impl Store {
              FROM participants p
              LEFT JOIN programmes g ON g.id = p.programme_id
              JOIN check_ins c ON c.participant_id = p.id
-             WHERE p.organisation_id = ?
+             WHERE p.organisation_id = $1
                AND EXISTS (SELECT 1 FROM answers a WHERE a.submission_id = c.submission_id)
              ORDER BY p.id, c.submitted_at",
         )
@@ -219,23 +220,23 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let occasion = crate::occasion_from_row(r)?;
-                let consent: Option<String> = r.get("consent_at");
+                let consent: Option<String> = r.try_get("consent_at")?;
                 Ok(CheckInRecord {
-                    participant_id: r.get("participant_id"),
-                    gender: r.get("gender"),
+                    participant_id: r.try_get("participant_id")?,
+                    gender: r.try_get("gender")?,
                     birth_year: r
-                        .get::<Option<i64>, _>("birth_year")
+                        .try_get::<Option<i64>, _>("birth_year")?
                         .and_then(|y| i32::try_from(y).ok()),
-                    municipality: r.get("municipality"),
-                    referral: r.get("referral"),
+                    municipality: r.try_get("municipality")?,
+                    referral: r.try_get("referral")?,
                     anonymous: consent.is_none(),
-                    programme_id: r.get("programme_id"),
-                    programme: r.get("programme"),
-                    start_date: r.get("intake_date"),
+                    programme_id: r.try_get("programme_id")?,
+                    programme: r.try_get("programme")?,
+                    start_date: r.try_get("intake_date")?,
                     occasion_kind: occasion.kind,
                     occasion_number: occasion.number,
-                    submitted_at: r.get("submitted_at"),
-                    instrument_version: r.get("instrument_version"),
+                    submitted_at: r.try_get("submitted_at")?,
+                    instrument_version: r.try_get("instrument_version")?,
                 })
             })
             .collect()
@@ -249,15 +250,14 @@ impl Store {
     ) -> StoreResult<Vec<(String, i64)>> {
         let rows = sqlx::query(
             "SELECT municipality, COUNT(*) AS n FROM participants
-             WHERE organisation_id = ? AND municipality IS NOT NULL
+             WHERE organisation_id = $1 AND municipality IS NOT NULL
              GROUP BY municipality ORDER BY municipality",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get("municipality"), r.get("n")))
-            .collect())
+        rows.iter()
+            .map(|r| Ok((r.try_get("municipality")?, r.try_get("n")?)))
+            .collect()
     }
 }

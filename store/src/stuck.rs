@@ -36,7 +36,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO stuck_check_ins
                (submission_id, participant_id, status, reason, first_reported_at, last_reported_at)
-             VALUES (?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (submission_id) DO UPDATE SET
                status = excluded.status,
                reason = excluded.reason,
@@ -59,7 +59,7 @@ impl Store {
     pub async fn stuck_check_ins(&self, participant_id: &str) -> StoreResult<Vec<StuckCheckIn>> {
         let rows = sqlx::query(
             "SELECT submission_id, status, reason, first_reported_at, last_reported_at, attempts
-             FROM stuck_check_ins WHERE participant_id = ?
+             FROM stuck_check_ins WHERE participant_id = $1
              ORDER BY last_reported_at DESC, submission_id",
         )
         .bind(participant_id)

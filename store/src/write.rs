@@ -67,20 +67,23 @@ mod tests {
                 .fetch_one(&mut **conn)
                 .await
                 .unwrap()
-                .get(0);
+                .try_get(0)
+                .unwrap();
             assert_eq!(mode, "wal");
             // 2 = FULL: a commit is on disk before the store returns.
             let sync: i64 = sqlx::query("PRAGMA synchronous")
                 .fetch_one(&mut **conn)
                 .await
                 .unwrap()
-                .get(0);
+                .try_get(0)
+                .unwrap();
             assert_eq!(sync, 2);
             let timeout: i64 = sqlx::query("PRAGMA busy_timeout")
                 .fetch_one(&mut **conn)
                 .await
                 .unwrap()
-                .get(0);
+                .try_get(0)
+                .unwrap();
             assert_eq!(
                 timeout,
                 i64::try_from(crate::BUSY_TIMEOUT.as_millis()).unwrap()

@@ -66,7 +66,7 @@ fn address(key: &str) -> AttemptLimit<'_> {
 }
 
 async fn rows(o: &Org, key: &str) -> i64 {
-    sqlx::query("SELECT COUNT(*) FROM failed_attempts WHERE key = ?")
+    sqlx::query("SELECT COUNT(*) FROM failed_attempts WHERE key = $1")
         .bind(key)
         .fetch_one(&o.pool)
         .await
@@ -403,7 +403,7 @@ async fn parallel_uses_of_one_reset_link_set_one_password(pool: SqlitePool) {
 #[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
 async fn a_reset_second_factor_is_off_and_the_sessions_end(pool: SqlitePool) {
     let o = setup(pool).await;
-    sqlx::query("UPDATE staff SET totp_secret = 'x', totp_last_step = 5 WHERE id = ?")
+    sqlx::query("UPDATE staff SET totp_secret = 'x', totp_last_step = 5 WHERE id = $1")
         .bind(&o.admin)
         .execute(&o.pool)
         .await
@@ -412,7 +412,7 @@ async fn a_reset_second_factor_is_off_and_the_sessions_end(pool: SqlitePool) {
     let other = o.store.create_organisation("Annat").await.unwrap();
     assert!(!o.store.reset_two_factor(&other.id, &o.admin).await.unwrap());
     assert!(o.store.reset_two_factor(&o.org, &o.admin).await.unwrap());
-    let row = sqlx::query("SELECT totp_secret, totp_last_step FROM staff WHERE id = ?")
+    let row = sqlx::query("SELECT totp_secret, totp_last_step FROM staff WHERE id = $1")
         .bind(&o.admin)
         .fetch_one(&o.pool)
         .await

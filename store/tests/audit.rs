@@ -174,7 +174,7 @@ async fn an_inserted_entry_is_found(pool: SqlitePool) {
     let l = log(pool, 3).await;
     sqlx::query(
         "INSERT INTO audit_log (id, organisation_id, at, action, detail)
-         VALUES ('forged', ?, '2026-01-01T00:00:00Z', 'login', '')",
+         VALUES ('forged', $1, '2026-01-01T00:00:00Z', 'login', '')",
     )
     .bind(&l.org)
     .execute(&l.pool)
@@ -190,12 +190,12 @@ async fn an_inserted_entry_is_found(pool: SqlitePool) {
 async fn erasure_keeps_the_chain_and_a_changed_participant_is_found(pool: SqlitePool) {
     let l = log(pool, 4).await;
     // What erasure does to the log.
-    sqlx::query("UPDATE audit_log SET participant_id = NULL WHERE participant_id = ?")
+    sqlx::query("UPDATE audit_log SET participant_id = NULL WHERE participant_id = $1")
         .bind(&l.participant)
         .execute(&l.pool)
         .await
         .unwrap();
-    sqlx::query("DELETE FROM participants WHERE id = ?")
+    sqlx::query("DELETE FROM participants WHERE id = $1")
         .bind(&l.participant)
         .execute(&l.pool)
         .await
@@ -214,7 +214,7 @@ async fn erasure_keeps_the_chain_and_a_changed_participant_is_found(pool: Sqlite
         .await
         .unwrap()
         .id;
-    sqlx::query("UPDATE audit_log SET participant_id = ? WHERE seq = 1")
+    sqlx::query("UPDATE audit_log SET participant_id = $1 WHERE seq = 1")
         .bind(&other)
         .execute(&l.pool)
         .await
@@ -233,7 +233,7 @@ async fn entries_from_before_the_chain_are_chained_once(pool: SqlitePool) {
     ] {
         sqlx::query(
             "INSERT INTO audit_log (id, organisation_id, at, action, detail)
-             VALUES (?, ?, ?, 'read-answers', '')",
+             VALUES ($1, $2, $3, 'read-answers', '')",
         )
         .bind(id)
         .bind(&org)
@@ -319,7 +319,7 @@ async fn the_export_reads_every_check_in_with_answers_once(pool: SqlitePool) {
         .unwrap();
     let other = l.store.create_organisation("Annat").await.unwrap().id;
     sqlx::query(
-        "UPDATE participants SET organisation_id = ?, gender = 'kvinna', birth_year = 1980",
+        "UPDATE participants SET organisation_id = $1, gender = 'kvinna', birth_year = 1980",
     )
     .bind(&l.org)
     .execute(&l.pool)

@@ -99,7 +99,7 @@ async fn declined_is_stored_as_declined_never_as_a_number(pool: SqlitePool) {
 
     // The schema itself refuses a declined answer that carries a value.
     let bad = sqlx::query(
-        "INSERT INTO answers (submission_id, item_id, value, declined, score) VALUES (?, 'x', '3', 1, NULL)",
+        "INSERT INTO answers (submission_id, item_id, value, declined, score) VALUES ($1, 'x', '3', 1, NULL)",
     )
     .bind(&new.submission_id)
     .execute(&pool)
@@ -410,4 +410,98 @@ async fn an_unsupported_engine_is_named_in_the_error() {
         "{err}"
     );
     assert!(!err.to_string().contains("hemligt"), "{err}");
+}
+
+/// Migration 0011 gives answers stored before it their positions from the
+/// order they were written in, per check-in, so they read back as before.
+#[sqlx::test(migrations = false)]
+async fn answers_stored_before_positions_keep_their_order(pool: SqlitePool) {
+    for m in stegvis_store::MIGRATOR.iter().filter(|m| m.version < 11) {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(m.sql.as_str().to_owned()))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let t = "2026-01-12T10:00:00+00:00";
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO instrument_versions VALUES ('i@1', 'i', '1', 'src', '{t}');
+         INSERT INTO participants (id, code, intake_date, created_at)
+           VALUES ('p', 'AAA-BBB', '2026-01-12', '{t}');
+         INSERT INTO check_ins (submission_id, participant_id, occasion_kind, occasion_number,
+           instrument_version, language, submitted_at, answered_at)
+         VALUES ('s1', 'p', 'intake', 0, 'i@1', 'sv', '{t}', '{t}'),
+                ('s2', 'p', 'follow-up', 1, 'i@1', 'sv', '{t}', '{t}');
+         INSERT INTO answers (submission_id, item_id, value, declined, score) VALUES
+           ('s1', 'sova', '1', FALSE, 1),
+           ('s2', 'halsa', '2', FALSE, 2),
+           ('s1', 'arbete', '3', FALSE, 3),
+           ('s2', 'ekonomi', NULL, TRUE, NULL),
+           ('s1', 'boende', NULL, TRUE, NULL);"
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
+    let m11 = stegvis_store::MIGRATOR
+        .iter()
+        .find(|m| m.version == 11)
+        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(m11.sql.as_str().to_owned()))
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let store = Store::from_pool(pool.clone());
+    let items = |answers: Vec<stegvis_store::StoredAnswer>| {
+        answers.into_iter().map(|a| a.item_id).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        items(store.answers("s1").await.unwrap()),
+        ["sova", "arbete", "boende"]
+    );
+    assert_eq!(
+        items(store.answers("s2").await.unwrap()),
+        ["halsa", "ekonomi"]
+    );
+    let positions: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT item_id, position FROM answers WHERE submission_id = $1 ORDER BY position",
+    )
+    .bind("s1")
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        positions,
+        [
+            ("sova".into(), 0),
+            ("arbete".into(), 1),
+            ("boende".into(), 2)
+        ]
+    );
+}
+
+/// A stored value that does not decode is an error for the caller to
+/// answer, never a panic in the middle of a request.
+#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
+async fn a_stored_value_that_does_not_decode_is_an_error(pool: SqlitePool) {
+    let (store, instrument) = setup(pool.clone()).await;
+    let p = store.create_participant("AAA-CCP", date()).await.unwrap();
+    let new = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a0f");
+    store.store_check_in(&new).await.unwrap();
+    sqlx::query("UPDATE check_ins SET submitted_at = 'yesterday'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE answers SET score = 'many' WHERE NOT declined")
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    assert!(matches!(
+        store.recent_check_ins(10).await,
+        Err(StoreError::Database(_))
+    ));
+    assert!(matches!(
+        store.answers(&new.submission_id).await,
+        Err(StoreError::Database(_))
+    ));
 }

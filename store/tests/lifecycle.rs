@@ -168,7 +168,7 @@ impl World {
         sqlx::query(
             "INSERT INTO participant_devices
                (id, participant_id, token_hash, pin_hash, created_at, last_seen_at)
-             VALUES (?, ?, ?, 'pin', ?, ?)",
+             VALUES ($1, $2, $3, 'pin', $4, $5)",
         )
         .bind(uuid::Uuid::new_v4().to_string())
         .bind(&id)
@@ -224,7 +224,7 @@ impl World {
         let mut counts = BTreeMap::new();
         for table in tables {
             let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "SELECT COUNT(*) FROM {table} WHERE participant_id = ?"
+                "SELECT COUNT(*) FROM {table} WHERE participant_id = $1"
             )))
             .bind(participant_id)
             .fetch_one(&self.pool)
@@ -236,11 +236,11 @@ impl World {
             (
                 "answers",
                 "SELECT COUNT(*) FROM answers WHERE submission_id IN
-                   (SELECT submission_id FROM check_ins WHERE participant_id = ?)",
+                   (SELECT submission_id FROM check_ins WHERE participant_id = $1)",
             ),
             (
                 "participants",
-                "SELECT COUNT(*) FROM participants WHERE id = ?",
+                "SELECT COUNT(*) FROM participants WHERE id = $1",
             ),
         ] {
             let n: i64 = sqlx::query_scalar(sql)
@@ -477,7 +477,7 @@ async fn withdrawal_can_keep_answers_without_identity_under_a_new_code(pool: Sql
     ] {
         assert_eq!(after[gone], 0, "{gone}");
     }
-    let code: String = sqlx::query_scalar("SELECT code FROM participants WHERE id = ?")
+    let code: String = sqlx::query_scalar("SELECT code FROM participants WHERE id = $1")
         .bind(&id)
         .fetch_one(&w.pool)
         .await
@@ -627,7 +627,7 @@ async fn pruning_removes_expired_sessions_old_attempts_and_spent_codes(pool: Sql
         .full_participant("PRU-N11", "Tyresö", "198401019806")
         .await;
     let now = Utc::now();
-    sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ('old', '{}', ?)")
+    sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ('old', '{}', $1)")
         .bind(now.timestamp() - 10)
         .execute(&w.pool)
         .await
@@ -636,7 +636,7 @@ async fn pruning_removes_expired_sessions_old_attempts_and_spent_codes(pool: Sql
         ("old", now - Duration::days(3)),
         ("new", now - Duration::minutes(5)),
     ] {
-        sqlx::query("INSERT INTO failed_attempts (kind, key, at) VALUES ('login-account', ?, ?)")
+        sqlx::query("INSERT INTO failed_attempts (kind, key, at) VALUES ('login-account', $1, $2)")
             .bind(key)
             .bind(at)
             .execute(&w.pool)
@@ -649,8 +649,8 @@ async fn pruning_removes_expired_sessions_old_attempts_and_spent_codes(pool: Sql
         .await
         .unwrap();
     sqlx::query(
-        "UPDATE access_codes SET redeemed_at = ? WHERE participant_id = ?
-           AND created_at = (SELECT MAX(created_at) FROM access_codes WHERE participant_id = ?)",
+        "UPDATE access_codes SET redeemed_at = $1 WHERE participant_id = $2
+           AND created_at = (SELECT MAX(created_at) FROM access_codes WHERE participant_id = $3)",
     )
     .bind(now)
     .bind(&id)
@@ -702,7 +702,7 @@ async fn migration_0010_keeps_every_row_of_every_table(pool: SqlitePool) {
         "INSERT INTO check_ins (submission_id, participant_id, occasion_kind, occasion_number,
            instrument_version, language, submitted_at, assisted_by, answered_at)
          VALUES ('c', 'p', 'intake', 0, 'i@1', 'sv', '2026-01-12T10:00:00+00:00', 's', '2026-01-12T10:00:00+00:00')",
-        "INSERT INTO answers VALUES ('c', 'halsa', '3', FALSE, 3)",
+        "INSERT INTO answers (submission_id, item_id, value, declined, score) VALUES ('c', 'halsa', '3', FALSE, 3)",
         "INSERT INTO check_in_drafts VALUES ('p', 'follow-up', 1, 'd', 'i@1', 'sv', '{}', '2026-01-12T10:00:00+00:00')",
         "INSERT INTO staff_ratings VALUES ('p', 'intake', 0, 'halsa', '3', 's', '2026-01-12T10:00:00+00:00')",
         "INSERT INTO stuck_check_ins (submission_id, participant_id, status, reason, first_reported_at, last_reported_at)

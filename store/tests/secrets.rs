@@ -119,7 +119,7 @@ async fn values_stored_in_clear_by_older_versions_are_sealed_once(pool: SqlitePo
     let w = world(Store::from_pool(pool.clone()).with_secrets(Keyring::for_tests())).await;
     let id = participant(&w, "KXA-AAB", None).await;
     // What a version before sealing wrote.
-    sqlx::query("UPDATE staff SET totp_secret = ? WHERE id = ?")
+    sqlx::query("UPDATE staff SET totp_secret = $1 WHERE id = $2")
         .bind(TOTP)
         .bind(&w.staff)
         .execute(&pool)
@@ -127,7 +127,7 @@ async fn values_stored_in_clear_by_older_versions_are_sealed_once(pool: SqlitePo
         .unwrap();
     sqlx::query(
         "INSERT INTO participant_identities (participant_id, personnummer, recorded_by, recorded_at)
-         VALUES (?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4)",
     )
     .bind(&id)
     .bind(PNR)
@@ -138,7 +138,7 @@ async fn values_stored_in_clear_by_older_versions_are_sealed_once(pool: SqlitePo
     .unwrap();
     sqlx::query(
         "INSERT INTO access_codes (code_hash, participant_id, created_by, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(CODE)
     .bind(&id)
@@ -252,8 +252,8 @@ async fn a_moved_or_altered_value_fails_cleanly(pool: SqlitePool) {
     // Someone with write access to the database copies A's sealed value to B.
     sqlx::query(
         "UPDATE participant_identities SET personnummer =
-           (SELECT personnummer FROM participant_identities WHERE participant_id = ?)
-         WHERE participant_id = ?",
+           (SELECT personnummer FROM participant_identities WHERE participant_id = $1)
+         WHERE participant_id = $2",
     )
     .bind(&a)
     .bind(&b)
@@ -273,7 +273,7 @@ async fn a_moved_or_altered_value_fails_cleanly(pool: SqlitePool) {
          SET personnummer = substr(personnummer, 1, 39) ||
            CASE WHEN substr(personnummer, 40, 1) = 'A' THEN 'B' ELSE 'A' END ||
            substr(personnummer, 41)
-         WHERE participant_id = ?",
+         WHERE participant_id = $1",
     )
     .bind(&a)
     .execute(&pool)

@@ -155,7 +155,7 @@ async fn the_personnummer_is_stored_apart_and_never_in_participant_rows(pool: Sq
     assert_eq!(detail.birth_year, Some(1985));
     assert_eq!(detail.municipality.as_deref(), Some("Haninge"));
     // No column of participants holds it.
-    let row = sqlx::query("SELECT * FROM participants WHERE id = ?")
+    let row = sqlx::query("SELECT * FROM participants WHERE id = $1")
         .bind(&id)
         .fetch_one(&pool)
         .await
@@ -179,7 +179,7 @@ async fn anonymous_participants_keep_only_gender_and_start(pool: SqlitePool) {
     let id = o.store.register_participant(&new).await.unwrap();
     let row = sqlx::query(
         "SELECT gender, intake_date, birth_year, municipality, referral, consent_at
-         FROM participants WHERE id = ?",
+         FROM participants WHERE id = $1",
     )
     .bind(&id)
     .fetch_one(&pool)

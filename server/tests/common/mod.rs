@@ -16,16 +16,13 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
-use std::time::Duration;
 use stegvis_domain::instrument::{AnswerValue, Instrument};
 use stegvis_domain::occasion::OccasionKind;
 use stegvis_server::http::{router, SESSION_COOKIE};
-use stegvis_store::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use stegvis_store::sqlx::SqlitePool;
 use stegvis_store::{NewCheckIn, NewParticipant, NewStaff, OrganisationRow, Role, StaffRow, Store};
 use tower::ServiceExt;
 
-pub use stegvis_store::sqlx;
+pub use stegvis_store::test_sql::SqlValue;
 
 /// The instrument every test runs with.
 pub const SOURCE: &str = include_str!("../../../instruments/stegvis-bas.toml");
@@ -50,9 +47,8 @@ pub struct TestApp {
     pub router: Router,
     /// The state the router was built from, for a router with other limits.
     pub state: AppState,
+    /// The store; `store.test_sql()` for raw queries it has no method for.
     pub store: Store,
-    /// The same database for raw queries the store has no method for.
-    pub pool: SqlitePool,
     pub instrument: Instrument,
     /// The temporary directory: database and site files.
     pub dir: PathBuf,
@@ -85,19 +81,10 @@ pub async fn app_with(name: &str, adjust: impl FnOnce(AppState) -> AppState) -> 
     )
     .unwrap();
     let url = format!("sqlite://{}/test.db", dir.display());
-    let options = url
-        .parse::<SqliteConnectOptions>()
-        .unwrap()
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
+    let store = Store::connect(&url)
         .await
-        .unwrap();
-    let store = Store::from_pool(pool.clone()).with_secrets(stegvis_store::Keyring::for_tests());
+        .unwrap()
+        .with_secrets(stegvis_store::Keyring::for_tests());
     store.migrate().await.unwrap();
     let instrument = Instrument::from_toml(SOURCE).unwrap();
     store
@@ -113,7 +100,6 @@ pub async fn app_with(name: &str, adjust: impl FnOnce(AppState) -> AppState) -> 
         router: router(state.clone()),
         state,
         store,
-        pool,
         instrument,
         dir,
     }
@@ -151,7 +137,7 @@ impl TestApp {
     pub fn client(&self) -> Client {
         Client {
             router: self.router.clone(),
-            pool: self.pool.clone(),
+            store: self.store.clone(),
             cookies: BTreeMap::new(),
             address: None,
         }
@@ -300,13 +286,22 @@ impl TestApp {
 
     /// A count from a raw query (`SELECT COUNT(*) ...` with one text binding).
     pub async fn count(&self, query: &'static str, bind: &str) -> i64 {
-        use sqlx::Row;
-        sqlx::query(query)
-            .bind(bind.to_owned())
-            .fetch_one(&self.pool)
+        self.store
+            .test_sql()
+            .count(query, &[bind.into()])
             .await
             .unwrap()
-            .get(0)
+    }
+
+    /// Every row of a raw query, each column as text (`None` for NULL).
+    pub async fn rows(&self, query: &'static str, binds: &[SqlValue]) -> Vec<Vec<Option<String>>> {
+        self.store.test_sql().rows(query, binds).await.unwrap()
+    }
+
+    /// Runs a raw statement that changes stored data on purpose; returns how
+    /// many rows it changed.
+    pub async fn execute(&self, query: &'static str, binds: &[SqlValue]) -> u64 {
+        self.store.test_sql().execute(query, binds).await.unwrap()
     }
 
     /// The Swedish wording of the first intake question, as staff read it.
@@ -320,12 +315,7 @@ impl TestApp {
 
     /// A number from a raw query without parameters.
     pub async fn scalar(&self, query: &'static str) -> i64 {
-        use sqlx::Row;
-        sqlx::query(query)
-            .fetch_one(&self.pool)
-            .await
-            .unwrap()
-            .get(0)
+        self.store.test_sql().count(query, &[]).await.unwrap()
     }
 
     /// Fills the database with the demo as of `today` (every account with
@@ -342,16 +332,13 @@ impl TestApp {
     /// The audit actions written about a participant, oldest first, as
     /// (action, staff id).
     pub async fn audit_of(&self, participant: &str) -> Vec<(String, Option<String>)> {
-        use sqlx::Row;
-        sqlx::query(
-            "SELECT action, staff_id FROM audit_log WHERE participant_id = ? ORDER BY at, rowid",
+        self.rows(
+            "SELECT action, staff_id FROM audit_log WHERE participant_id = $1 ORDER BY seq",
+            &[participant.into()],
         )
-        .bind(participant.to_owned())
-        .fetch_all(&self.pool)
         .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get("action"), r.get("staff_id")))
+        .into_iter()
+        .map(|r| (r[0].clone().unwrap(), r[1].clone()))
         .collect()
     }
 }
@@ -389,7 +376,7 @@ impl Reply {
 #[derive(Clone)]
 pub struct Client {
     router: Router,
-    pool: SqlitePool,
+    store: Store,
     pub cookies: BTreeMap<String, String>,
     address: Option<SocketAddr>,
 }
@@ -413,17 +400,21 @@ impl Client {
         let mut copy = self.clone();
         if let Some(id) = self.session_id() {
             let new_id = tower_sessions::session::Id::default().to_string();
-            let copied = sqlx::query(
-                "INSERT INTO sessions (id, data, expires_at, staff_id, created_at, last_seen_at, user_agent)
-                 SELECT ?, data, expires_at, staff_id, created_at, last_seen_at, user_agent
-                 FROM sessions WHERE id = ?",
-            )
-            .bind(stegvis_store::session_key(&new_id))
-            .bind(stegvis_store::session_key(id))
-            .execute(&self.pool)
-            .await
-            .unwrap();
-            assert_eq!(copied.rows_affected(), 1, "no session to copy");
+            let copied = self
+                .store
+                .test_sql()
+                .execute(
+                    "INSERT INTO sessions (id, data, expires_at, staff_id, created_at, last_seen_at, user_agent)
+                     SELECT $1, data, expires_at, staff_id, created_at, last_seen_at, user_agent
+                     FROM sessions WHERE id = $2",
+                    &[
+                        stegvis_store::session_key(&new_id).into(),
+                        stegvis_store::session_key(id).into(),
+                    ],
+                )
+                .await
+                .unwrap();
+            assert_eq!(copied, 1, "no session to copy");
             copy.cookies.insert(SESSION_COOKIE.into(), new_id);
         }
         copy
