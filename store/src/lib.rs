@@ -24,6 +24,7 @@ mod audit;
 mod lifecycle;
 mod participants;
 mod ratings;
+mod respondents;
 pub mod seal;
 mod secrets;
 mod sessions;
@@ -47,6 +48,7 @@ pub use participants::{
     CaseloadEntry, Consent, NewParticipant, ParticipantCheckIn, ParticipantDetail, ProgrammeSummary,
 };
 pub use ratings::StaffRating;
+pub use respondents::{LoadedRespondents, RespondentCache, StatisticsVersion};
 pub use seal::{KeyError, Keyring, SealError, SecretKey};
 pub use secrets::SecretsReport;
 pub use sessions::{session_key, SessionWrite, StaffSessionRow};
@@ -237,6 +239,8 @@ pub struct Store {
     /// Seals TOTP secrets and personnummer and hashes access codes; `None`
     /// until [`Store::with_secrets`], and then every secret write is refused.
     keys: Option<std::sync::Arc<Keyring>>,
+    /// Each organisation's statistics respondents between requests.
+    respondent_cache: std::sync::Arc<RespondentCache>,
 }
 
 impl Store {
@@ -248,22 +252,39 @@ impl Store {
     /// acknowledged). Writers queue for the lock within [`BUSY_TIMEOUT`]; see
     /// docs/check-in.md, "Many phones at once".
     pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_synchronous(url, SqliteSynchronous::Full).await
+    }
+
+    /// [`Store::connect`] for filling a new database with invented demo data
+    /// (`stegvis demo`): commits do not wait for the disk
+    /// (`synchronous=OFF`), which makes seeding 100 000 participants take
+    /// minutes instead of hours. A power cut while seeding can only damage
+    /// that demo database, which is then made again. Never for real data.
+    pub async fn connect_for_demo_seeding(url: &str) -> StoreResult<Self> {
+        Self::connect_synchronous(url, SqliteSynchronous::Off).await
+    }
+
+    async fn connect_synchronous(url: &str, synchronous: SqliteSynchronous) -> StoreResult<Self> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(synchronous)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(POOL_SIZE)
             .connect_with(options)
             .await?;
-        Ok(Self { pool, keys: None })
+        Ok(Self::from_pool(pool))
     }
 
     /// Wraps an existing pool (tests get one from `#[sqlx::test]`).
     pub fn from_pool(pool: SqlitePool) -> Self {
-        Self { pool, keys: None }
+        Self {
+            pool,
+            keys: None,
+            respondent_cache: std::sync::Arc::default(),
+        }
     }
 
     /// The same store, sealing and hashing secrets with `keys`. Without it
