@@ -80,7 +80,7 @@ timed() {
   local jar="$1" method="$2" path="$3"
   local args=(-s -o "$work/body" -w '%{http_code} %{time_total} %{size_download}' -b "$jar" -H "Origin: $base")
   if [ "$method" = POST ]; then args+=(-X POST -H 'Content-Type: application/x-www-form-urlencoded' --data ''); fi
-  read -r status seconds bytes < <(curl "${args[@]}" "$base$path")
+  read -r status seconds bytes < <(curl "${args[@]}" "$base$path"; echo) || true
   if [ "$status" != 200 ]; then echo "$path: HTTP $status" >&2; head -c 500 "$work/body" >&2; exit 1; fi
   printf '%-44s %8.3f s %10s bytes\n' "$4" "$seconds" "$bytes"
 }

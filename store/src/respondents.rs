@@ -8,8 +8,8 @@
 //! - each check-in carries its scores in one compact column
 //!   (`item=score;…`, kept by database triggers from the answer rows, see
 //!   migration 0011), so loading reads one row per participant and one per
-//!   check-in, in two ordered queries merged without lookups
-//!   ([`Store::load_respondents`]);
+//!   check-in, in two plain queries put in order here (sorting in the
+//!   database cost more than reading them) ([`Store::load_respondents`]);
 //! - a [`RespondentCache`] keeps each organisation's respondents and, on every
 //!   request, asks the database only for the organisation's change counter
 //!   (one primary-key read). Triggers log every change that can move a figure
@@ -55,7 +55,8 @@ const PARTICIPANTS_SELECT: &str =
      FROM participants p WHERE p.organisation_id = $1";
 
 const CHECK_INS_SELECT: &str =
-    "SELECT c.participant_id, c.occasion_kind, c.occasion_number, c.submitted_at, c.scores
+    "SELECT c.participant_id, c.occasion_kind, c.occasion_number, c.submitted_at, c.scores,
+            c.submission_id
      FROM check_ins c JOIN participants p ON p.id = c.participant_id
      WHERE p.organisation_id = $1 AND c.scores IS NOT NULL";
 
@@ -183,10 +184,11 @@ impl Store {
         } else {
             ""
         };
-        let participants_sql = format!("{PARTICIPANTS_SELECT}{filter} ORDER BY p.id");
-        let check_ins_sql =
-            format!("{CHECK_INS_SELECT}{filter} ORDER BY c.participant_id, c.submission_id");
-        let mut loaded = LoadedRespondents::default();
+        // No ORDER BY: sorting in the database cost more than reading (a
+        // temporary B-tree of every check-in); the order is made here.
+        let participants_sql = format!("{PARTICIPANTS_SELECT}{filter}");
+        let check_ins_sql = format!("{CHECK_INS_SELECT}{filter}");
+        let mut people: Vec<(String, Respondent)> = Vec::new();
         {
             let mut query =
                 sqlx::query(sqlx::AssertSqlSafe(participants_sql)).bind(organisation_id);
@@ -195,44 +197,62 @@ impl Store {
             }
             let mut rows = query.fetch(&self.pool);
             while let Some(r) = rows.try_next().await? {
-                loaded.participant_ids.push(r.try_get(0)?);
-                loaded.respondents.push(respondent_from_row(&r)?);
+                people.push((r.try_get(0)?, respondent_from_row(&r)?));
             }
         }
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(check_ins_sql)).bind(organisation_id);
-        if let Some(since) = changed_since {
-            query = query.bind(since);
-        }
-        let mut rows = query.fetch(&self.pool);
-        // Both lists are in participant-id order: walk them side by side.
-        let mut at = 0;
-        while let Some(r) = rows.try_next().await? {
-            let participant: &str = r.try_get(0)?;
-            while at < loaded.participant_ids.len()
-                && loaded.participant_ids[at].as_str() < participant
-            {
-                at += 1;
+        people.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let (participant_ids, mut respondents): (Vec<String>, Vec<Respondent>) =
+            people.into_iter().unzip();
+        // (respondent, submission id, check-in): put in submission-id order
+        // per respondent below, as the row-by-row reading has them.
+        let mut check_ins: Vec<(usize, String, CheckInScores)> = Vec::new();
+        {
+            let position: HashMap<&str, usize> = participant_ids
+                .iter()
+                .enumerate()
+                .map(|(at, id)| (id.as_str(), at))
+                .collect();
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(check_ins_sql)).bind(organisation_id);
+            if let Some(since) = changed_since {
+                query = query.bind(since);
             }
-            // A participant added between the two reads: the next request has them.
-            if loaded.participant_ids.get(at).map(String::as_str) != Some(participant) {
-                continue;
+            let mut rows = query.fetch(&self.pool);
+            while let Some(r) = rows.try_next().await? {
+                let participant: &str = r.try_get(0)?;
+                // A participant added between the two reads: the next request has them.
+                let Some(&at) = position.get(participant) else {
+                    continue;
+                };
+                let kind: &str = r.try_get(1)?;
+                let kind: OccasionKind =
+                    kind.parse()
+                        .map_err(|e: stegvis_domain::occasion::UnknownOccasion| {
+                            StoreError::Corrupt(e.to_string())
+                        })?;
+                let number: i64 = r.try_get(2)?;
+                let submitted: DateTime<Utc> = r.try_get(3)?;
+                let scores: &str = r.try_get(4)?;
+                check_ins.push((
+                    at,
+                    r.try_get(5)?,
+                    CheckInScores {
+                        kind,
+                        number: u32::try_from(number)
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                        date: submitted.date_naive(),
+                        scores: scores_from_compact(index, scores)?,
+                    },
+                ));
             }
-            let kind: &str = r.try_get(1)?;
-            let kind: OccasionKind =
-                kind.parse()
-                    .map_err(|e: stegvis_domain::occasion::UnknownOccasion| {
-                        StoreError::Corrupt(e.to_string())
-                    })?;
-            let number: i64 = r.try_get(2)?;
-            let submitted: DateTime<Utc> = r.try_get(3)?;
-            let scores: &str = r.try_get(4)?;
-            loaded.respondents[at].check_ins.push(CheckInScores {
-                kind,
-                number: u32::try_from(number).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                date: submitted.date_naive(),
-                scores: scores_from_compact(index, scores)?,
-            });
         }
+        check_ins.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        for (at, _, check_in) in check_ins {
+            respondents[at].check_ins.push(check_in);
+        }
+        let loaded = LoadedRespondents {
+            participant_ids,
+            respondents,
+        };
         Ok(loaded)
     }
 

@@ -80,7 +80,11 @@ impl World {
                 programme_id: None,
                 code,
                 start_date: NaiveDate::from_ymd_opt(2026, 1, day).unwrap(),
-                gender: if day % 2 == 0 { "kvinna" } else { "man" },
+                gender: if day.is_multiple_of(2) {
+                    "kvinna"
+                } else {
+                    "man"
+                },
                 birth_year: consent.then_some(1980 + i32::try_from(day).unwrap()),
                 municipality: consent.then_some("Haninge"),
                 referral: consent.then_some("af"),
@@ -166,17 +170,17 @@ async fn compact_reading_gives_the_same_respondents_as_reading_every_answer(pool
     let other_org = w.store.create_organisation("Grannen").await.unwrap().id;
     for n in 1..=12u32 {
         let id = w
-            .participant(&w.org, &format!("AAA-{n:03}"), n % 3 != 0, n)
+            .participant(&w.org, &format!("AAA-{n:03}"), !n.is_multiple_of(3), n)
             .await;
-        if n % 4 != 0 {
+        if !n.is_multiple_of(4) {
             w.check_in(&id, INTAKE, n as usize % 5, n as usize % 7)
                 .await;
         }
         // Participant 4 has answered nothing.
-        if n % 2 == 0 && n != 4 {
+        if n.is_multiple_of(2) && n != 4 {
             w.check_in(&id, follow_up(1), 3, 99).await;
         }
-        if n % 5 == 0 {
+        if n.is_multiple_of(5) {
             w.store
                 .record_exit(
                     &w.org,
