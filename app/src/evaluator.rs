@@ -110,7 +110,8 @@ pub async fn load_statistics(
         .ok_or(AppError::Internal)?;
     let filter = ssr::filter_from(&query)?;
     let index = stegvis_domain::stats::ItemIndex::new(&state.current_instrument());
-    let respondents = state.store.respondents(&org.id, &index).await?;
+    // Kept in memory between loads and checked against the database each time.
+    let respondents = state.store.statistics_respondents(&org.id, &index).await?;
     let k = org.small_cell_k;
     let ndi =
         stegvis_domain::stats::ndi_report(&index, &respondents, &filter, NdiSelection::Latest, k);

@@ -153,7 +153,7 @@ pub async fn reports(
     index: &ItemIndex,
     filter: &stats::Filter,
 ) -> Result<Reports, ExportFailure> {
-    let respondents = store.respondents(&org.id, index).await?;
+    let respondents = store.statistics_respondents(&org.id, index).await?;
     let k = org.small_cell_k;
     let mut reports = Reports {
         ndi: stats::ndi_report(index, &respondents, filter, NdiSelection::Latest, k),

@@ -178,7 +178,9 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::from_env()?;
     init_logging(&config)?;
-    let store = open_store(&config).await?;
+    // Demo seeding writes invented data only: it need not wait for the disk.
+    let seeding = matches!(cli.command, Some(Command::Demo { .. }));
+    let store = open_store(&config, seeding).await?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config, store).await,
         Command::Migrate => {
@@ -291,11 +293,15 @@ async fn main() -> anyhow::Result<()> {
 /// Prepares the data directory, database files and secret key (see
 /// `keys.rs`), opens and migrates the database, and seals any secret an
 /// older version stored in clear.
-async fn open_store(config: &Config) -> anyhow::Result<Store> {
+async fn open_store(config: &Config, seeding: bool) -> anyhow::Result<Store> {
     let loaded = keys::prepare(config).context("preparing the secret key and data directory")?;
     keys::log(&loaded);
-    let store = Store::connect_with(&config.database_url, config.pool)
-        .await
+    let connected = if seeding {
+        Store::connect_for_demo_seeding(&config.database_url, config.pool).await
+    } else {
+        Store::connect_with(&config.database_url, config.pool).await
+    };
+    let store = connected
         .context("opening the database")?
         .with_secrets(loaded.keyring);
     store.migrate().await.context("migrating the database")?;

@@ -24,6 +24,7 @@ mod backup;
 mod lifecycle;
 mod participants;
 mod ratings;
+mod respondents;
 pub mod seal;
 mod secrets;
 mod sessions;
@@ -50,6 +51,7 @@ pub use participants::{
     CaseloadEntry, Consent, NewParticipant, ParticipantCheckIn, ParticipantDetail, ProgrammeSummary,
 };
 pub use ratings::StaffRating;
+pub use respondents::{LoadedRespondents, RespondentCache, StatisticsVersion};
 pub use seal::{KeyError, Keyring, SealError, SecretKey};
 pub use secrets::SecretsReport;
 pub use sessions::{session_key, SessionWrite, StaffSessionRow};
@@ -290,6 +292,8 @@ pub struct Store {
     /// Seals TOTP secrets and personnummer and hashes access codes; `None`
     /// until [`Store::with_secrets`], and then every secret write is refused.
     keys: Option<std::sync::Arc<Keyring>>,
+    /// Each organisation's statistics respondents between requests.
+    respondent_cache: std::sync::Arc<RespondentCache>,
 }
 
 impl Store {
@@ -306,6 +310,23 @@ impl Store {
 
     /// [`Store::connect`] with the pool's size and wait from configuration.
     pub async fn connect_with(url: &str, pool: PoolSettings) -> StoreResult<Self> {
+        Self::open(url, pool, SqliteSynchronous::Full).await
+    }
+
+    /// [`Store::connect`] for filling a new database with invented demo data
+    /// (`stegvis demo`): commits do not wait for the disk
+    /// (`synchronous=OFF`), which makes seeding 100 000 participants take
+    /// minutes instead of hours. A power cut while seeding can only damage
+    /// that demo database, which is then made again. Never for real data.
+    pub async fn connect_for_demo_seeding(url: &str, pool: PoolSettings) -> StoreResult<Self> {
+        Self::open(url, pool, SqliteSynchronous::Off).await
+    }
+
+    async fn open(
+        url: &str,
+        pool: PoolSettings,
+        synchronous: SqliteSynchronous,
+    ) -> StoreResult<Self> {
         if !url.starts_with("sqlite:") {
             return Err(StoreError::UnsupportedEngine(
                 url.split(':').next().unwrap_or_default().to_owned(),
@@ -314,7 +335,7 @@ impl Store {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(synchronous)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
@@ -322,12 +343,16 @@ impl Store {
             .acquire_timeout(pool.acquire_timeout)
             .connect_with(options)
             .await?;
-        Ok(Self { pool, keys: None })
+        Ok(Self::from_pool(pool))
     }
 
     /// Wraps an existing pool (tests get one from `#[sqlx::test]`).
     pub fn from_pool(pool: SqlitePool) -> Self {
-        Self { pool, keys: None }
+        Self {
+            pool,
+            keys: None,
+            respondent_cache: std::sync::Arc::default(),
+        }
     }
 
     /// The same store, sealing and hashing secrets with `keys`. Without it

@@ -1,4 +1,4 @@
-//! The case manager's pages: the load_caseload, registering a participant, the
+//! The case manager's pages: the caseload (a page at a time), registering a participant, the
 //! participant's page, their answers, and the printable access sheet.
 
 use super::common::{action_error, loaded};
@@ -41,6 +41,7 @@ pub fn CaseloadPage() -> impl IntoView {
     let programme = query_value("insats");
     let sort = query_value("sortera");
     let scope = query_value("visa");
+    let page = query_value("sida");
     let rows = Resource::new(
         move || {
             (
@@ -49,12 +50,40 @@ pub fn CaseloadPage() -> impl IntoView {
                 programme.get(),
                 sort.get(),
                 scope.get(),
+                page.get(),
             )
         },
-        |(search, status, programme, sort, scope)| {
-            load_caseload(search, status, programme, sort, scope)
+        |(search, status, programme, sort, scope, page)| {
+            load_caseload(search, status, programme, sort, scope, page)
         },
     );
+    // The address of another page with the same filters: plain links, so
+    // paging works without JavaScript too.
+    let page_link = move |to: usize| {
+        let mut pairs: Vec<(&str, String)> = [
+            ("sok", search),
+            ("status", status),
+            ("insats", programme),
+            ("sortera", sort),
+            ("visa", scope),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.get_untracked().map(|v| (name, v)))
+        .collect();
+        if to > 1 {
+            pairs.push(("sida", to.to_string()));
+        }
+        let query = pairs
+            .iter()
+            .map(|(name, value)| format!("{name}={}", urlencoding_component(value)))
+            .collect::<Vec<_>>()
+            .join("&");
+        if query.is_empty() {
+            "/personal".to_owned()
+        } else {
+            format!("/personal?{query}")
+        }
+    };
     view! {
         <Title text="Deltagare" />
         <h1>"Deltagare"</h1>
@@ -77,7 +106,40 @@ pub fn CaseloadPage() -> impl IntoView {
                     })
                     .collect_view()
             };
-            let shown = c.rows.len();
+            let first = (c.page - 1) * crate::staff::CASELOAD_PAGE_SIZE + 1;
+            let last = first + c.rows.len().saturating_sub(1);
+            let summary = if c.pages > 1 {
+                format!(
+                    "Visar {first}–{last} av {} deltagare (sida {} av {}).",
+                    c.matching, c.page, c.pages
+                )
+            } else {
+                format!("Visar {} av {} deltagare.", c.matching, c.total)
+            };
+            let pager = (c.pages > 1).then(|| {
+                let (page, pages) = (c.page, c.pages);
+                view! {
+                    <nav class="pagination" aria-label="Sidor i deltagarlistan">
+                        <ul>
+                            {(page > 1).then(|| view! {
+                                <li><a href=page_link(page - 1) rel="prev">"Föregående sida"</a></li>
+                            })}
+                            {page_numbers(page, pages).into_iter().map(|n| match n {
+                                Some(n) if n == page => view! {
+                                    <li><a href=page_link(n) aria-current="page" aria-label=format!("Sida {n}")>{n}</a></li>
+                                }.into_any(),
+                                Some(n) => view! {
+                                    <li><a href=page_link(n) aria-label=format!("Sida {n}")>{n}</a></li>
+                                }.into_any(),
+                                None => view! { <li aria-hidden="true">"…"</li> }.into_any(),
+                            }).collect_view()}
+                            {(page < pages).then(|| view! {
+                                <li><a href=page_link(page + 1) rel="next">"Nästa sida"</a></li>
+                            })}
+                        </ul>
+                    </nav>
+                }
+            });
             view! {
                 <p>
                     <a class="button button-primary" href="/personal/ny-deltagare">"Registrera deltagare"</a>
@@ -108,7 +170,7 @@ pub fn CaseloadPage() -> impl IntoView {
                     </div>
                     <button type="submit" class="button">"Visa"</button>
                 </form>
-                <p role="status">{format!("Visar {shown} av {} deltagare.", c.total)}</p>
+                <p role="status">{summary}</p>
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Deltagarlista">
                     <table class="caseload">
                         <caption class="visually-hidden">"Deltagare med status"</caption>
@@ -140,8 +202,71 @@ pub fn CaseloadPage() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
+                {pager}
             }
         })}
+    }
+}
+
+/// The page numbers a pager links to: the first, the last, and two on each
+/// side of the current one; `None` where numbers are left out.
+fn page_numbers(current: usize, pages: usize) -> Vec<Option<usize>> {
+    let mut shown = Vec::new();
+    for n in 1..=pages {
+        if n == 1 || n == pages || n.abs_diff(current) <= 2 {
+            shown.push(Some(n));
+        } else if shown.last() != Some(&None) {
+            shown.push(None);
+        }
+    }
+    shown
+}
+
+/// A value for a query string: letters, digits and `-_.~` as they are,
+/// everything else percent-encoded (UTF-8).
+fn urlencoding_component(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{page_numbers, urlencoding_component};
+
+    #[test]
+    fn a_pager_shows_the_ends_and_the_pages_around_the_current_one() {
+        assert_eq!(page_numbers(1, 1), vec![Some(1)]);
+        assert_eq!(
+            page_numbers(1, 10),
+            vec![Some(1), Some(2), Some(3), None, Some(10)]
+        );
+        assert_eq!(
+            page_numbers(6, 10),
+            vec![
+                Some(1),
+                None,
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                Some(8),
+                None,
+                Some(10)
+            ]
+        );
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(urlencoding_component("AB-12"), "AB-12");
+        assert_eq!(urlencoding_component("a b&c=ö"), "a%20b%26c%3D%C3%B6");
     }
 }
 

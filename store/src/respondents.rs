@@ -1,0 +1,478 @@
+//! The evaluator's figures at scale: an organisation's statistics
+//! respondents read compactly and kept in memory between requests.
+//!
+//! Reading every answer row and building respondents on every request cost
+//! about 250 µs per participant (half a minute at 100 000 participants).
+//! Instead:
+//!
+//! - each check-in carries its scores in one compact column
+//!   (`item=score;…`, kept by database triggers from the answer rows, see
+//!   migration 0012), so loading reads one row per participant and one per
+//!   check-in, in two plain queries put in order here (sorting in the
+//!   database cost more than reading them) ([`Store::load_respondents`]);
+//! - a [`RespondentCache`] keeps each organisation's respondents and, on every
+//!   request, asks the database only for the organisation's change counter
+//!   (one primary-key read). Triggers log every change that can move a figure
+//!   with the participant it concerns; the cache reloads just those
+//!   participants. An erasure bumps the organisation's epoch and clears its
+//!   log entries, and a changed epoch makes the cache load everything again,
+//!   so figures never count an erased person once the erasure is committed.
+//!   The counter lives in the database, so several server processes sharing
+//!   one database stay correct.
+//!
+//! See docs/statistics.md, "Figures at scale".
+
+use crate::{Store, StoreError, StoreResult};
+use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::TryStreamExt;
+use sqlx::Row;
+use std::collections::HashMap;
+use std::sync::Arc;
+use stegvis_domain::occasion::OccasionKind;
+use stegvis_domain::participant::{ExitOutcome, Gender, Referral};
+use stegvis_domain::stats::{CheckInScores, ItemIndex, Respondent};
+
+/// Where an organisation's figures stand in the database: the number of its
+/// last logged change, its erasure epoch, and the last change number no
+/// longer kept in the log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatisticsVersion {
+    pub seq: i64,
+    pub epoch: i64,
+    pub pruned_through: i64,
+}
+
+/// Respondents in participant-id order, with their ids beside them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadedRespondents {
+    pub participant_ids: Vec<String>,
+    pub respondents: Vec<Respondent>,
+}
+
+const PARTICIPANTS_SELECT: &str =
+    "SELECT p.id, p.gender, p.birth_year, p.municipality, p.referral, p.consent_at,
+            p.programme_id, p.intake_date, p.exit_date, p.exit_outcome
+     FROM participants p WHERE p.organisation_id = $1";
+
+const CHECK_INS_SELECT: &str =
+    "SELECT c.participant_id, c.occasion_kind, c.occasion_number, c.submitted_at, c.scores,
+            c.submission_id
+     FROM check_ins c JOIN participants p ON p.id = c.participant_id
+     WHERE p.organisation_id = $1 AND c.scores IS NOT NULL";
+
+/// Limits a query above to the participants changed after change `$2`.
+const CHANGED_ONLY: &str = " AND p.id IN (SELECT participant_id FROM statistics_changes
+                                          WHERE organisation_id = $1 AND seq > $2)";
+
+fn parse<T: std::str::FromStr>(what: &str, value: Option<&str>) -> StoreResult<Option<T>> {
+    value
+        .map(|v| {
+            v.parse()
+                .map_err(|_| StoreError::Corrupt(format!("{what} {v:?}")))
+        })
+        .transpose()
+}
+
+fn respondent_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Respondent> {
+    let consent: Option<&str> = r.try_get(5)?;
+    let exit_date: Option<NaiveDate> = r.try_get(8)?;
+    let outcome = parse::<ExitOutcome>("exit outcome", r.try_get(9)?)?;
+    Ok(Respondent {
+        gender: parse::<Gender>("gender", r.try_get(1)?)?.unwrap_or(Gender::Undisclosed),
+        birth_year: r
+            .try_get::<Option<i64>, _>(2)?
+            .and_then(|y| i32::try_from(y).ok()),
+        referral: parse::<Referral>("referral", r.try_get(4)?)?,
+        municipality: r.try_get(3)?,
+        programme: r.try_get::<Option<String>, _>(6)?.unwrap_or_default(),
+        start_date: r.try_get(7)?,
+        anonymous: consent.is_none(),
+        exit: exit_date.zip(outcome),
+        check_ins: Vec::new(),
+    })
+}
+
+/// Whether the compact scores column can be read with `index`: it separates
+/// answers with `;` and an item from its score with the last `=`, so an item
+/// id with `;` in it could not be told apart.
+fn compact_readable(index: &ItemIndex) -> bool {
+    index.items().iter().all(|i| !i.id.contains(';'))
+}
+
+/// A check-in's score vector from its compact `item=score;…` text. Items the
+/// index does not know are ignored, as the row-by-row reading does.
+fn scores_from_compact(index: &ItemIndex, text: &str) -> StoreResult<Vec<Option<i32>>> {
+    let items = index.items();
+    let mut scores = vec![None; items.len()];
+    // Answers are usually written in instrument order: try the next position first.
+    let mut next = 0;
+    for entry in text.split(';') {
+        let Some((item, score)) = entry.rsplit_once('=') else {
+            return Err(StoreError::Corrupt(format!("check-in scores {entry:?}")));
+        };
+        let position = if items.get(next).is_some_and(|i| i.id == item) {
+            Some(next)
+        } else {
+            index.position(item)
+        };
+        if let Some(p) = position {
+            scores[p] = if score.is_empty() {
+                None
+            } else {
+                Some(
+                    score
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt(format!("check-in score {score:?}")))?,
+                )
+            };
+            next = p + 1;
+        }
+    }
+    Ok(scores)
+}
+
+impl Store {
+    /// Where an organisation's figures stand; all zero for an organisation
+    /// nothing was logged for yet.
+    pub async fn statistics_version(
+        &self,
+        organisation_id: &str,
+    ) -> StoreResult<StatisticsVersion> {
+        let row = sqlx::query(
+            "SELECT seq, epoch, pruned_through FROM statistics_versions WHERE organisation_id = $1",
+        )
+        .bind(organisation_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some(r) => StatisticsVersion {
+                seq: r.try_get(0)?,
+                epoch: r.try_get(1)?,
+                pruned_through: r.try_get(2)?,
+            },
+            None => StatisticsVersion::default(),
+        })
+    }
+
+    /// Every participant of an organisation as a statistics respondent, read
+    /// from the compact scores: the same respondents as
+    /// [`Store::respondents`], in the same order, at a fraction of the cost.
+    pub async fn load_respondents(
+        &self,
+        organisation_id: &str,
+        index: &ItemIndex,
+    ) -> StoreResult<LoadedRespondents> {
+        self.load_respondents_where(organisation_id, None, index)
+            .await
+    }
+
+    /// The participants of an organisation changed after change `since`,
+    /// that still belong to it.
+    async fn load_respondents_where(
+        &self,
+        organisation_id: &str,
+        changed_since: Option<i64>,
+        index: &ItemIndex,
+    ) -> StoreResult<LoadedRespondents> {
+        if !compact_readable(index) {
+            return self
+                .load_respondents_by_answer(organisation_id, changed_since, index)
+                .await;
+        }
+        let filter = if changed_since.is_some() {
+            CHANGED_ONLY
+        } else {
+            ""
+        };
+        // No ORDER BY: sorting in the database cost more than reading (a
+        // temporary B-tree of every check-in); the order is made here.
+        let participants_sql = format!("{PARTICIPANTS_SELECT}{filter}");
+        let check_ins_sql = format!("{CHECK_INS_SELECT}{filter}");
+        let mut people: Vec<(String, Respondent)> = Vec::new();
+        {
+            let mut query =
+                sqlx::query(sqlx::AssertSqlSafe(participants_sql)).bind(organisation_id);
+            if let Some(since) = changed_since {
+                query = query.bind(since);
+            }
+            let mut rows = query.fetch(&self.pool);
+            while let Some(r) = rows.try_next().await? {
+                people.push((r.try_get(0)?, respondent_from_row(&r)?));
+            }
+        }
+        people.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let (participant_ids, mut respondents): (Vec<String>, Vec<Respondent>) =
+            people.into_iter().unzip();
+        // (respondent, submission id, check-in): put in submission-id order
+        // per respondent below, as the row-by-row reading has them.
+        let mut check_ins: Vec<(usize, String, CheckInScores)> = Vec::new();
+        {
+            let position: HashMap<&str, usize> = participant_ids
+                .iter()
+                .enumerate()
+                .map(|(at, id)| (id.as_str(), at))
+                .collect();
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(check_ins_sql)).bind(organisation_id);
+            if let Some(since) = changed_since {
+                query = query.bind(since);
+            }
+            let mut rows = query.fetch(&self.pool);
+            while let Some(r) = rows.try_next().await? {
+                let participant: &str = r.try_get(0)?;
+                // A participant added between the two reads: the next request has them.
+                let Some(&at) = position.get(participant) else {
+                    continue;
+                };
+                let kind: &str = r.try_get(1)?;
+                let kind: OccasionKind =
+                    kind.parse()
+                        .map_err(|e: stegvis_domain::occasion::UnknownOccasion| {
+                            StoreError::Corrupt(e.to_string())
+                        })?;
+                let number: i64 = r.try_get(2)?;
+                let submitted: DateTime<Utc> = r.try_get(3)?;
+                let scores: &str = r.try_get(4)?;
+                check_ins.push((
+                    at,
+                    r.try_get(5)?,
+                    CheckInScores {
+                        kind,
+                        number: u32::try_from(number)
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                        date: submitted.date_naive(),
+                        scores: scores_from_compact(index, scores)?,
+                    },
+                ));
+            }
+        }
+        check_ins.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        for (at, _, check_in) in check_ins {
+            respondents[at].check_ins.push(check_in);
+        }
+        let loaded = LoadedRespondents {
+            participant_ids,
+            respondents,
+        };
+        Ok(loaded)
+    }
+
+    /// The row-by-row reading ([`Store::respondents`]) in the shape of
+    /// [`LoadedRespondents`], for an instrument whose item ids the compact
+    /// column cannot carry.
+    async fn load_respondents_by_answer(
+        &self,
+        organisation_id: &str,
+        changed_since: Option<i64>,
+        index: &ItemIndex,
+    ) -> StoreResult<LoadedRespondents> {
+        let ids_sql = format!(
+            "SELECT p.id FROM participants p WHERE p.organisation_id = $1{} ORDER BY p.id",
+            if changed_since.is_some() {
+                CHANGED_ONLY
+            } else {
+                ""
+            }
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(ids_sql)).bind(organisation_id);
+        if let Some(since) = changed_since {
+            query = query.bind(since);
+        }
+        let wanted: Vec<String> = query
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        let all_ids: Vec<String> =
+            sqlx::query("SELECT id FROM participants WHERE organisation_id = $1 ORDER BY id")
+                .bind(organisation_id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
+        let everyone = self.respondents(organisation_id, index).await?;
+        let by_id: HashMap<&str, &Respondent> = all_ids
+            .iter()
+            .map(String::as_str)
+            .zip(everyone.iter())
+            .collect();
+        let mut loaded = LoadedRespondents::default();
+        for id in wanted {
+            if let Some(r) = by_id.get(id.as_str()) {
+                loaded.respondents.push((*r).clone());
+                loaded.participant_ids.push(id);
+            }
+        }
+        Ok(loaded)
+    }
+
+    /// Ids of the participants of an organisation with a logged change after `since`.
+    async fn changed_participants(
+        &self,
+        organisation_id: &str,
+        since: i64,
+    ) -> StoreResult<Vec<String>> {
+        sqlx::query(
+            "SELECT DISTINCT participant_id FROM statistics_changes
+             WHERE organisation_id = $1 AND seq > $2",
+        )
+        .bind(organisation_id)
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get(0)?))
+        .collect()
+    }
+
+    /// Keeps the last `keep` change entries of every organisation and drops
+    /// older ones (a server further behind than that loads everything
+    /// again). Returns how many entries were dropped.
+    pub async fn prune_statistics_changes(&self, keep: i64) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE statistics_versions SET pruned_through = seq - $1
+             WHERE seq - $1 > pruned_through",
+        )
+        .bind(keep)
+        .execute(&mut *tx)
+        .await?;
+        let done = sqlx::query(
+            "DELETE FROM statistics_changes
+             WHERE seq <= (SELECT v.pruned_through FROM statistics_versions v
+                           WHERE v.organisation_id = statistics_changes.organisation_id)",
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
+    /// An organisation's respondents for the dashboard and the aggregate
+    /// exports, from this store's [`RespondentCache`] (kept current against
+    /// the database on every call).
+    pub async fn statistics_respondents(
+        &self,
+        organisation_id: &str,
+        index: &ItemIndex,
+    ) -> StoreResult<Arc<Vec<Respondent>>> {
+        self.respondent_cache
+            .get(self, organisation_id, index)
+            .await
+    }
+}
+
+/// One organisation's respondents as last read, and the version they match.
+#[derive(Debug)]
+struct Cached {
+    index: ItemIndex,
+    version: StatisticsVersion,
+    participant_ids: Vec<String>,
+    respondents: Arc<Vec<Respondent>>,
+}
+
+type Slot = Arc<tokio::sync::Mutex<Option<Cached>>>;
+
+/// Each organisation's respondents, kept in memory between requests and
+/// checked against the database's change counter on every use. Shared by
+/// every clone of a [`Store`].
+#[derive(Debug, Default)]
+pub struct RespondentCache {
+    organisations: std::sync::Mutex<HashMap<String, Slot>>,
+}
+
+impl RespondentCache {
+    /// The organisation's respondents as the database holds them now.
+    /// Requests for one organisation take turns, so a reload happens once,
+    /// not once per waiting request.
+    pub async fn get(
+        &self,
+        store: &Store,
+        organisation_id: &str,
+        index: &ItemIndex,
+    ) -> StoreResult<Arc<Vec<Respondent>>> {
+        let slot = {
+            let mut map = self
+                .organisations
+                .lock()
+                .map_err(|_| StoreError::Corrupt("respondent cache lock poisoned".into()))?;
+            map.entry(organisation_id.to_owned()).or_default().clone()
+        };
+        let mut cached = slot.lock().await;
+        // Read the version first: whatever is loaded after it is at least as new.
+        let version = store.statistics_version(organisation_id).await?;
+        if let Some(c) = cached.as_mut() {
+            let usable = c.index == *index
+                && c.version.epoch == version.epoch
+                && c.version.seq <= version.seq
+                && c.version.seq >= version.pruned_through;
+            if usable {
+                if c.version.seq < version.seq {
+                    let changed = store
+                        .changed_participants(organisation_id, c.version.seq)
+                        .await?;
+                    let fresh = store
+                        .load_respondents_where(organisation_id, Some(c.version.seq), index)
+                        .await?;
+                    apply_changes(c, &changed, fresh);
+                    c.version = version;
+                }
+                return Ok(c.respondents.clone());
+            }
+        }
+        let loaded = store.load_respondents(organisation_id, index).await?;
+        let respondents = Arc::new(loaded.respondents);
+        *cached = Some(Cached {
+            index: index.clone(),
+            version,
+            participant_ids: loaded.participant_ids,
+            respondents: respondents.clone(),
+        });
+        Ok(respondents)
+    }
+
+    /// Forgets everything (tests, and a database restored under a running server).
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.organisations.lock() {
+            map.clear();
+        }
+    }
+}
+
+/// Puts freshly read participants in place, and removes changed ones the
+/// database no longer has in the organisation.
+fn apply_changes(cached: &mut Cached, changed: &[String], fresh: LoadedRespondents) {
+    let respondents = Arc::make_mut(&mut cached.respondents);
+    let ids = &mut cached.participant_ids;
+    let mut fresh_by_id: HashMap<String, Respondent> = fresh
+        .participant_ids
+        .into_iter()
+        .zip(fresh.respondents)
+        .collect();
+    for id in changed {
+        let found = ids.binary_search(id);
+        match (found, fresh_by_id.remove(id)) {
+            (Ok(at), Some(r)) => respondents[at] = r,
+            (Err(at), Some(r)) => {
+                ids.insert(at, id.clone());
+                respondents.insert(at, r);
+            }
+            (Ok(at), None) => {
+                ids.remove(at);
+                respondents.remove(at);
+            }
+            (Err(_), None) => {}
+        }
+    }
+    // Changed after the change list was read: in place as well.
+    for (id, r) in fresh_by_id {
+        match ids.binary_search(&id) {
+            Ok(at) => respondents[at] = r,
+            Err(at) => {
+                ids.insert(at, id);
+                respondents.insert(at, r);
+            }
+        }
+    }
+}
