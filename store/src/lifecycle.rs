@@ -267,13 +267,7 @@ impl Store {
         keep_answers: bool,
     ) -> StoreResult<WithdrawalOutcome> {
         let mut tx = self.begin_write().await?;
-        let exists =
-            sqlx::query("SELECT 1 FROM participants WHERE id = $1 AND organisation_id = $2")
-                .bind(participant_id)
-                .bind(organisation_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .is_some();
+        let exists = participant_in(&mut tx, organisation_id, participant_id).await?;
         if !exists {
             return Ok(WithdrawalOutcome::NotFound);
         }
@@ -336,13 +330,7 @@ impl Store {
         participant_id: &str,
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
-        let exists =
-            sqlx::query("SELECT 1 FROM participants WHERE id = $1 AND organisation_id = $2")
-                .bind(participant_id)
-                .bind(organisation_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .is_some();
+        let exists = participant_in(&mut tx, organisation_id, participant_id).await?;
         if !exists {
             return Ok(false);
         }
@@ -530,4 +518,22 @@ impl Store {
             access_codes,
         })
     }
+}
+
+/// Whether the participant exists in the organisation, read inside the
+/// write that acts on them, so a withdrawal or erasure never acts on
+/// another organisation's participant.
+async fn participant_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    organisation_id: &str,
+    participant_id: &str,
+) -> StoreResult<bool> {
+    Ok(
+        sqlx::query("SELECT 1 FROM participants WHERE id = $1 AND organisation_id = $2")
+            .bind(participant_id)
+            .bind(organisation_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .is_some(),
+    )
 }

@@ -22,6 +22,7 @@
 //!
 //! See docs/statistics.md, "Figures at scale".
 
+use crate::statistics::parse;
 use crate::{Store, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::TryStreamExt;
@@ -49,7 +50,9 @@ pub struct LoadedRespondents {
     pub respondents: Vec<Respondent>,
 }
 
-const PARTICIPANTS_SELECT: &str =
+/// The participant columns a respondent is made of, in the order
+/// [`respondent_from_row`] reads them.
+pub(crate) const PARTICIPANTS_SELECT: &str =
     "SELECT p.id, p.gender, p.birth_year, p.municipality, p.referral, p.consent_at,
             p.programme_id, p.intake_date, p.exit_date, p.exit_outcome
      FROM participants p WHERE p.organisation_id = $1";
@@ -64,16 +67,9 @@ const CHECK_INS_SELECT: &str =
 const CHANGED_ONLY: &str = " AND p.id IN (SELECT participant_id FROM statistics_changes
                                           WHERE organisation_id = $1 AND seq > $2)";
 
-fn parse<T: std::str::FromStr>(what: &str, value: Option<&str>) -> StoreResult<Option<T>> {
-    value
-        .map(|v| {
-            v.parse()
-                .map_err(|_| StoreError::Corrupt(format!("{what} {v:?}")))
-        })
-        .transpose()
-}
-
-fn respondent_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Respondent> {
+/// A respondent from a row of [`PARTICIPANTS_SELECT`] (its columns by
+/// position), without check-ins.
+pub(crate) fn respondent_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Respondent> {
     let consent: Option<&str> = r.try_get(5)?;
     let exit_date: Option<NaiveDate> = r.try_get(8)?;
     let outcome = parse::<ExitOutcome>("exit outcome", r.try_get(9)?)?;
@@ -90,13 +86,6 @@ fn respondent_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Respondent> {
         exit: exit_date.zip(outcome),
         check_ins: Vec::new(),
     })
-}
-
-/// Whether the compact scores column can be read with `index`: it separates
-/// answers with `;` and an item from its score with the last `=`, so an item
-/// id with `;` in it could not be told apart.
-fn compact_readable(index: &ItemIndex) -> bool {
-    index.items().iter().all(|i| !i.id.contains(';'))
 }
 
 /// A check-in's score vector from its compact `item=score;…` text. Items the
@@ -174,11 +163,6 @@ impl Store {
         changed_since: Option<i64>,
         index: &ItemIndex,
     ) -> StoreResult<LoadedRespondents> {
-        if !compact_readable(index) {
-            return self
-                .load_respondents_by_answer(organisation_id, changed_since, index)
-                .await;
-        }
         let filter = if changed_since.is_some() {
             CHANGED_ONLY
         } else {
@@ -253,57 +237,6 @@ impl Store {
             participant_ids,
             respondents,
         };
-        Ok(loaded)
-    }
-
-    /// The row-by-row reading ([`Store::respondents`]) in the shape of
-    /// [`LoadedRespondents`], for an instrument whose item ids the compact
-    /// column cannot carry.
-    async fn load_respondents_by_answer(
-        &self,
-        organisation_id: &str,
-        changed_since: Option<i64>,
-        index: &ItemIndex,
-    ) -> StoreResult<LoadedRespondents> {
-        let ids_sql = format!(
-            "SELECT p.id FROM participants p WHERE p.organisation_id = $1{} ORDER BY p.id",
-            if changed_since.is_some() {
-                CHANGED_ONLY
-            } else {
-                ""
-            }
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(ids_sql)).bind(organisation_id);
-        if let Some(since) = changed_since {
-            query = query.bind(since);
-        }
-        let wanted: Vec<String> = query
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?;
-        let all_ids: Vec<String> =
-            sqlx::query("SELECT id FROM participants WHERE organisation_id = $1 ORDER BY id")
-                .bind(organisation_id)
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| r.try_get(0))
-                .collect::<Result<_, _>>()?;
-        let everyone = self.respondents(organisation_id, index).await?;
-        let by_id: HashMap<&str, &Respondent> = all_ids
-            .iter()
-            .map(String::as_str)
-            .zip(everyone.iter())
-            .collect();
-        let mut loaded = LoadedRespondents::default();
-        for id in wanted {
-            if let Some(r) = by_id.get(id.as_str()) {
-                loaded.respondents.push((*r).clone());
-                loaded.participant_ids.push(id);
-            }
-        }
         Ok(loaded)
     }
 

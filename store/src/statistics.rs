@@ -8,7 +8,6 @@ use futures_util::TryStreamExt;
 use sqlx::Row;
 use std::collections::HashMap;
 use stegvis_domain::occasion::OccasionKind;
-use stegvis_domain::participant::{ExitOutcome, Gender, Referral};
 use stegvis_domain::stats::{CheckInScores, ItemIndex, Respondent};
 
 /// One stored answer with the facts an export may carry about its
@@ -53,7 +52,12 @@ pub struct CheckInRecord {
     pub instrument_version: String,
 }
 
-fn parse<T: std::str::FromStr>(what: &str, value: Option<String>) -> StoreResult<Option<T>> {
+/// A stored code as its domain type; a code the domain does not know is
+/// corrupt data, named by `what`.
+pub(crate) fn parse<T: std::str::FromStr>(
+    what: &str,
+    value: Option<&str>,
+) -> StoreResult<Option<T>> {
     value
         .map(|v| {
             v.parse()
@@ -70,38 +74,18 @@ impl Store {
         organisation_id: &str,
         index: &ItemIndex,
     ) -> StoreResult<Vec<Respondent>> {
-        let rows = sqlx::query(
-            "SELECT id, gender, birth_year, municipality, referral, consent_at, programme_id,
-                    intake_date, exit_date, exit_outcome
-             FROM participants WHERE organisation_id = $1 ORDER BY id",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{} ORDER BY p.id",
+            crate::respondents::PARTICIPANTS_SELECT
+        )))
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?;
         let mut respondents = Vec::with_capacity(rows.len());
         let mut position: HashMap<String, usize> = HashMap::with_capacity(rows.len());
         for r in &rows {
-            let consent: Option<String> = r.try_get("consent_at")?;
-            let gender =
-                parse::<Gender>("gender", r.try_get("gender")?)?.unwrap_or(Gender::Undisclosed);
-            let exit_date: Option<NaiveDate> = r.try_get("exit_date")?;
-            let outcome = parse::<ExitOutcome>("exit outcome", r.try_get("exit_outcome")?)?;
-            position.insert(r.try_get("id")?, respondents.len());
-            respondents.push(Respondent {
-                gender,
-                birth_year: r
-                    .try_get::<Option<i64>, _>("birth_year")?
-                    .and_then(|y| i32::try_from(y).ok()),
-                referral: parse::<Referral>("referral", r.try_get("referral")?)?,
-                municipality: r.try_get("municipality")?,
-                programme: r
-                    .try_get::<Option<String>, _>("programme_id")?
-                    .unwrap_or_default(),
-                start_date: r.try_get("intake_date")?,
-                anonymous: consent.is_none(),
-                exit: exit_date.zip(outcome),
-                check_ins: Vec::new(),
-            });
+            position.insert(r.try_get(0)?, respondents.len());
+            respondents.push(crate::respondents::respondent_from_row(r)?);
         }
         let mut answers = sqlx::query(
             "SELECT c.participant_id, c.submission_id, c.occasion_kind, c.occasion_number,
