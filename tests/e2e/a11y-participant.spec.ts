@@ -72,7 +72,10 @@ async function openQuestion(page: Page, step: number, js: boolean): Promise<void
   await expect(page.locator('#progress')).toHaveText(new RegExp(`^\\D*${step}\\D+\\d+\\D*$`));
 }
 
-/** The step number the progress line shows ("Fråga 3 av 11" and its translations). */
+/**
+ * The step number the progress line shows ("Fråga 3 av 11" and its translations).
+ * Read once: wrap it in `expect.poll`, since a step shows up after the key press that asked for it.
+ */
 async function shownStep(page: Page): Promise<number> {
   await expect(page.locator('#progress')).toBeVisible();
   return Number((await page.locator('#progress').innerText()).match(/\d+/)?.[0]);
@@ -113,7 +116,7 @@ for (const js of [true, false]) {
       // Back still goes back, by keyboard.
       await page.keyboard.press('Shift+Tab');
       await page.keyboard.press('Enter');
-      expect(await shownStep(page)).toBe(1);
+      await expect.poll(() => shownStep(page)).toBe(1);
     } finally {
       await context.close();
     }
@@ -140,7 +143,7 @@ for (const js of [true, false]) {
       await page.locator('.step-buttons button').last().click();
       const error = page.locator('#answer-error');
       await expect(error).toHaveText('اختر إجابة.');
-      expect(await shownStep(page)).toBe(1);
+      await expect.poll(() => shownStep(page)).toBe(1);
       await expect(error.locator('xpath=..')).toHaveAttribute('aria-live', 'assertive');
       await expect(group).toHaveAttribute('aria-describedby', /(^| )answer-error( |$)/);
       await expect(group).toHaveAttribute('aria-invalid', 'true');
