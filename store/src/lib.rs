@@ -60,7 +60,7 @@ pub use statistics::{AnswerRecord, CheckInRecord};
 pub use stuck::StuckCheckIn;
 
 /// Migrations compiled into the binary, so a fresh install needs nothing but the binary.
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// Errors of the persistence layer. The web layer maps them to status codes.
 #[derive(Debug, thiserror::Error)]
