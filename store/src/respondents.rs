@@ -22,16 +22,10 @@
 //!
 //! See docs/statistics.md, "Figures at scale".
 
-use crate::statistics::parse;
 use crate::{Store, StoreError, StoreResult};
-use chrono::{DateTime, NaiveDate, Utc};
-use futures_util::TryStreamExt;
-use sqlx::Row;
 use std::collections::HashMap;
 use std::sync::Arc;
-use stegvis_domain::occasion::OccasionKind;
-use stegvis_domain::participant::{ExitOutcome, Gender, Referral};
-use stegvis_domain::stats::{CheckInScores, ItemIndex, Respondent};
+use stegvis_domain::stats::{ItemIndex, Respondent};
 
 /// Where an organisation's figures stand in the database: the number of its
 /// last logged change, its erasure epoch, and the last change number no
@@ -57,40 +51,19 @@ pub(crate) const PARTICIPANTS_SELECT: &str =
             p.programme_id, p.intake_date, p.exit_date, p.exit_outcome
      FROM participants p WHERE p.organisation_id = $1";
 
-const CHECK_INS_SELECT: &str =
+pub(crate) const CHECK_INS_SELECT: &str =
     "SELECT c.participant_id, c.occasion_kind, c.occasion_number, c.submitted_at, c.scores,
             c.submission_id
      FROM check_ins c JOIN participants p ON p.id = c.participant_id
      WHERE p.organisation_id = $1 AND c.scores IS NOT NULL";
 
 /// Limits a query above to the participants changed after change `$2`.
-const CHANGED_ONLY: &str = " AND p.id IN (SELECT participant_id FROM statistics_changes
+pub(crate) const CHANGED_ONLY: &str = " AND p.id IN (SELECT participant_id FROM statistics_changes
                                           WHERE organisation_id = $1 AND seq > $2)";
-
-/// A respondent from a row of [`PARTICIPANTS_SELECT`] (its columns by
-/// position), without check-ins.
-pub(crate) fn respondent_from_row(r: &sqlx::sqlite::SqliteRow) -> StoreResult<Respondent> {
-    let consent: Option<&str> = r.try_get(5)?;
-    let exit_date: Option<NaiveDate> = r.try_get(8)?;
-    let outcome = parse::<ExitOutcome>("exit outcome", r.try_get(9)?)?;
-    Ok(Respondent {
-        gender: parse::<Gender>("gender", r.try_get(1)?)?.unwrap_or(Gender::Undisclosed),
-        birth_year: r
-            .try_get::<Option<i64>, _>(2)?
-            .and_then(|y| i32::try_from(y).ok()),
-        referral: parse::<Referral>("referral", r.try_get(4)?)?,
-        municipality: r.try_get(3)?,
-        programme: r.try_get::<Option<String>, _>(6)?.unwrap_or_default(),
-        start_date: r.try_get(7)?,
-        anonymous: consent.is_none(),
-        exit: exit_date.zip(outcome),
-        check_ins: Vec::new(),
-    })
-}
 
 /// A check-in's score vector from its compact `item=score;…` text. Items the
 /// index does not know are ignored, as the row-by-row reading does.
-fn scores_from_compact(index: &ItemIndex, text: &str) -> StoreResult<Vec<Option<i32>>> {
+pub(crate) fn scores_from_compact(index: &ItemIndex, text: &str) -> StoreResult<Vec<Option<i32>>> {
     let items = index.items();
     let mut scores = vec![None; items.len()];
     // Answers are usually written in instrument order: try the next position first.
@@ -118,182 +91,6 @@ fn scores_from_compact(index: &ItemIndex, text: &str) -> StoreResult<Vec<Option<
         }
     }
     Ok(scores)
-}
-
-impl Store {
-    /// Where an organisation's figures stand; all zero for an organisation
-    /// nothing was logged for yet.
-    pub async fn statistics_version(
-        &self,
-        organisation_id: &str,
-    ) -> StoreResult<StatisticsVersion> {
-        let row = sqlx::query(
-            "SELECT seq, epoch, pruned_through FROM statistics_versions WHERE organisation_id = $1",
-        )
-        .bind(organisation_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(match row {
-            Some(r) => StatisticsVersion {
-                seq: r.try_get(0)?,
-                epoch: r.try_get(1)?,
-                pruned_through: r.try_get(2)?,
-            },
-            None => StatisticsVersion::default(),
-        })
-    }
-
-    /// Every participant of an organisation as a statistics respondent, read
-    /// from the compact scores: the same respondents as
-    /// [`Store::respondents`], in the same order, at a fraction of the cost.
-    pub async fn load_respondents(
-        &self,
-        organisation_id: &str,
-        index: &ItemIndex,
-    ) -> StoreResult<LoadedRespondents> {
-        self.load_respondents_where(organisation_id, None, index)
-            .await
-    }
-
-    /// The participants of an organisation changed after change `since`,
-    /// that still belong to it.
-    async fn load_respondents_where(
-        &self,
-        organisation_id: &str,
-        changed_since: Option<i64>,
-        index: &ItemIndex,
-    ) -> StoreResult<LoadedRespondents> {
-        let filter = if changed_since.is_some() {
-            CHANGED_ONLY
-        } else {
-            ""
-        };
-        // No ORDER BY: sorting in the database cost more than reading (a
-        // temporary B-tree of every check-in); the order is made here.
-        let participants_sql = format!("{PARTICIPANTS_SELECT}{filter}");
-        let check_ins_sql = format!("{CHECK_INS_SELECT}{filter}");
-        let mut people: Vec<(String, Respondent)> = Vec::new();
-        {
-            let mut query =
-                sqlx::query(sqlx::AssertSqlSafe(participants_sql)).bind(organisation_id);
-            if let Some(since) = changed_since {
-                query = query.bind(since);
-            }
-            let mut rows = query.fetch(&self.pool);
-            while let Some(r) = rows.try_next().await? {
-                people.push((r.try_get(0)?, respondent_from_row(&r)?));
-            }
-        }
-        people.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let (participant_ids, mut respondents): (Vec<String>, Vec<Respondent>) =
-            people.into_iter().unzip();
-        // (respondent, submission id, check-in): put in submission-id order
-        // per respondent below, as the row-by-row reading has them.
-        let mut check_ins: Vec<(usize, String, CheckInScores)> = Vec::new();
-        {
-            let position: HashMap<&str, usize> = participant_ids
-                .iter()
-                .enumerate()
-                .map(|(at, id)| (id.as_str(), at))
-                .collect();
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(check_ins_sql)).bind(organisation_id);
-            if let Some(since) = changed_since {
-                query = query.bind(since);
-            }
-            let mut rows = query.fetch(&self.pool);
-            while let Some(r) = rows.try_next().await? {
-                let participant: &str = r.try_get(0)?;
-                // A participant added between the two reads: the next request has them.
-                let Some(&at) = position.get(participant) else {
-                    continue;
-                };
-                let kind: &str = r.try_get(1)?;
-                let kind: OccasionKind =
-                    kind.parse()
-                        .map_err(|e: stegvis_domain::occasion::UnknownOccasion| {
-                            StoreError::Corrupt(e.to_string())
-                        })?;
-                let number: i64 = r.try_get(2)?;
-                let submitted: DateTime<Utc> = r.try_get(3)?;
-                let scores: &str = r.try_get(4)?;
-                check_ins.push((
-                    at,
-                    r.try_get(5)?,
-                    CheckInScores {
-                        kind,
-                        number: u32::try_from(number)
-                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                        date: submitted.date_naive(),
-                        scores: scores_from_compact(index, scores)?,
-                    },
-                ));
-            }
-        }
-        check_ins.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        for (at, _, check_in) in check_ins {
-            respondents[at].check_ins.push(check_in);
-        }
-        let loaded = LoadedRespondents {
-            participant_ids,
-            respondents,
-        };
-        Ok(loaded)
-    }
-
-    /// Ids of the participants of an organisation with a logged change after `since`.
-    async fn changed_participants(
-        &self,
-        organisation_id: &str,
-        since: i64,
-    ) -> StoreResult<Vec<String>> {
-        sqlx::query(
-            "SELECT DISTINCT participant_id FROM statistics_changes
-             WHERE organisation_id = $1 AND seq > $2",
-        )
-        .bind(organisation_id)
-        .bind(since)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| Ok(r.try_get(0)?))
-        .collect()
-    }
-
-    /// Keeps the last `keep` change entries of every organisation and drops
-    /// older ones (a server further behind than that loads everything
-    /// again). Returns how many entries were dropped.
-    pub async fn prune_statistics_changes(&self, keep: i64) -> StoreResult<u64> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "UPDATE statistics_versions SET pruned_through = seq - $1
-             WHERE seq - $1 > pruned_through",
-        )
-        .bind(keep)
-        .execute(&mut *tx)
-        .await?;
-        let done = sqlx::query(
-            "DELETE FROM statistics_changes
-             WHERE seq <= (SELECT v.pruned_through FROM statistics_versions v
-                           WHERE v.organisation_id = statistics_changes.organisation_id)",
-        )
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(done.rows_affected())
-    }
-
-    /// An organisation's respondents for the dashboard and the aggregate
-    /// exports, from this store's [`RespondentCache`] (kept current against
-    /// the database on every call).
-    pub async fn statistics_respondents(
-        &self,
-        organisation_id: &str,
-        index: &ItemIndex,
-    ) -> StoreResult<Arc<Vec<Respondent>>> {
-        self.respondent_cache
-            .get(self, organisation_id, index)
-            .await
-    }
 }
 
 /// One organisation's respondents as last read, and the version they match.

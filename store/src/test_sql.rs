@@ -1,32 +1,21 @@
-//! Raw SQL for tests, and only for tests (the `test-support` feature).
+//! Raw SQL for the tests of other crates, on whichever engine the store is.
 //!
-//! Some tests must look at stored data the product never reads back (that
-//! the sessions table holds only a hash of the cookie, that an erased
-//! participant left no row), or damage it on purpose (an expired reset
-//! link, a session signed in long ago). No [`Store`] method does that, nor
-//! should one.
-//!
-//! Why this shape rather than re-exporting `sqlx` or handing out the pool:
+//! The HTTP tests sometimes must look at stored data no method reads back,
+//! or damage it on purpose. They do it through [`crate::Store::test_sql`]:
 //! values go in as [`SqlValue`] and come out as text, so no engine type
-//! crosses the store's API and a test written against it can run unchanged
-//! on another engine (the SQL text uses `$1` placeholders, which every
-//! engine accepts). Everything raw goes through one visibly named door,
-//! [`Store::test_sql`], and the door is compiled only when a test crate
-//! asks for the feature: the server binary has no raw-SQL entry point.
+//! crosses the API and the same test runs on SQLite and PostgreSQL. Only
+//! with the `test-support` feature, which only dev-dependencies turn on: the
+//! server binary has no raw-SQL entry point.
 
-use crate::{Store, StoreResult};
+use crate::{Engine, Store, StoreResult};
 use chrono::{DateTime, Utc};
-use sqlx::query::Query;
-use sqlx::sqlite::SqliteArguments;
-use sqlx::{Row, Sqlite};
 
-/// A value bound to a `$n` placeholder.
+/// A value to bind to a `$n` placeholder.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SqlValue {
     Null,
     Integer(i64),
     Text(String),
-    /// A point in time, encoded the way the store writes one.
     Time(DateTime<Utc>),
 }
 
@@ -73,49 +62,35 @@ impl Store {
     }
 }
 
-fn bound<'q>(sql: &'q str, binds: &[SqlValue]) -> Query<'q, Sqlite, SqliteArguments> {
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for value in binds {
-        query = match value {
-            SqlValue::Null => query.bind(None::<String>),
-            SqlValue::Integer(n) => query.bind(*n),
-            SqlValue::Text(text) => query.bind(text.clone()),
-            SqlValue::Time(at) => query.bind(*at),
-        };
-    }
-    query
-}
-
 impl TestSql<'_> {
     /// The integer in the first column of the first row, e.g. of
     /// `SELECT COUNT(*) FROM … WHERE id = $1`.
     pub async fn count(&self, sql: &str, binds: &[SqlValue]) -> StoreResult<i64> {
-        let row = bound(sql, binds).fetch_one(&self.store.pool).await?;
-        Ok(row.try_get(0)?)
+        match &self.store.engine {
+            Engine::Sqlite(core) => core.test_count(sql, binds).await,
+            Engine::Postgres(core) => core.test_count(sql, binds).await,
+        }
     }
 
-    /// Every row, every column read as text (`None` for NULL; numbers as
-    /// the engine writes them).
+    /// Every row, every column as text (`None` for NULL). Values read the
+    /// same on every engine: integers and booleans as numbers (`1`/`0`),
+    /// instants as RFC 3339 with `+00:00`.
     pub async fn rows(
         &self,
         sql: &str,
         binds: &[SqlValue],
     ) -> StoreResult<Vec<Vec<Option<String>>>> {
-        let rows = bound(sql, binds).fetch_all(&self.store.pool).await?;
-        rows.iter()
-            .map(|row| {
-                (0..row.len())
-                    .map(|i| Ok(row.try_get_unchecked::<Option<String>, _>(i)?))
-                    .collect()
-            })
-            .collect()
+        match &self.store.engine {
+            Engine::Sqlite(core) => core.test_rows(sql, binds).await,
+            Engine::Postgres(core) => core.test_rows(sql, binds).await,
+        }
     }
 
     /// Runs a statement; returns how many rows it changed.
     pub async fn execute(&self, sql: &str, binds: &[SqlValue]) -> StoreResult<u64> {
-        Ok(bound(sql, binds)
-            .execute(&self.store.pool)
-            .await?
-            .rows_affected())
+        match &self.store.engine {
+            Engine::Sqlite(core) => core.test_execute(sql, binds).await,
+            Engine::Postgres(core) => core.test_execute(sql, binds).await,
+        }
     }
 }
