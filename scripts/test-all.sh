@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Sets up and runs every check: formatting, clippy (server and wasm), unit and
-# integration tests, then the end-to-end suite in headless Chromium against the
+# integration tests on SQLite and on PostgreSQL (scripts/postgres.sh finds or
+# starts one), then the end-to-end suite in headless Chromium against the
 # release build. Stops at the first failure and exits non-zero.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/postgres.sh"
 started=$(date +%s)
 "$ROOT/scripts/setup.sh" --browser
 cd "$ROOT"
@@ -16,8 +18,15 @@ say "Clippy: browser bundle"
 cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features \
   --features hydrate --profile wasm-release -- -D warnings
 
-say "Unit and integration tests"
-cargo test --workspace --release
+say "Unit and integration tests on SQLite"
+STEGVIS_TEST_ENGINE=sqlite cargo test --workspace --release
+
+# The same test binaries again (nothing is rebuilt), every store and HTTP
+# test now on a PostgreSQL database of its own.
+ensure_postgres
+say "Unit and integration tests on PostgreSQL ($TEST_DATABASE_URL)"
+STEGVIS_TEST_ENGINE=postgres cargo test --workspace --release
+say "Store and HTTP tests ran on: SQLite, PostgreSQL"
 
 "$ROOT/scripts/build.sh"
 

@@ -71,6 +71,18 @@ enum Command {
         #[arg(long)]
         output: std::path::PathBuf,
     },
+    /// Copy every table of a SQLite database into an empty PostgreSQL
+    /// database in one transaction, then compare the row counts of every
+    /// table (docs/operations.md, "Moving from SQLite to PostgreSQL"). Stop
+    /// the server first; keep the same secret key.
+    CopyDatabase {
+        /// The SQLite database, e.g. sqlite:///var/lib/stegvis/stegvis.db.
+        #[arg(long)]
+        from: String,
+        /// The empty PostgreSQL database, e.g. postgres://stegvis@db/stegvis.
+        #[arg(long)]
+        to: String,
+    },
     /// Check the tamper-evident audit log.
     Audit {
         #[command(subcommand)]
@@ -178,6 +190,9 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::from_env()?;
     init_logging(&config)?;
+    if let Some(Command::CopyDatabase { from, to }) = &cli.command {
+        return copy_database(from, to).await;
+    }
     // Demo seeding writes invented data only: it need not wait for the disk.
     let seeding = matches!(cli.command, Some(Command::Demo { .. }));
     let store = open_store(&config, seeding).await?;
@@ -215,6 +230,7 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::CopyDatabase { .. } => Ok(()),
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -288,6 +304,30 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `stegvis copy-database`: the stores are opened from the URLs given, not
+/// from the configuration, and no secret is opened (sealed values are
+/// copied as they are, so the same key opens them afterwards).
+async fn copy_database(from: &str, to: &str) -> anyhow::Result<()> {
+    let source = Store::connect(from)
+        .await
+        .context("opening the database to copy from")?;
+    let target = Store::connect(to)
+        .await
+        .context("opening the database to copy to")?;
+    let report = source.copy_into(&target).await?;
+    let total: i64 = report.tables.iter().map(|(_, n)| n).sum();
+    for (table, rows) in &report.tables {
+        println!("{table:<28} {rows:>10} rows");
+    }
+    println!(
+        "Copied {total} rows in {} tables from {} to {}; every table's row count matches.",
+        report.tables.len(),
+        source.engine().name(),
+        target.engine().name()
+    );
+    Ok(())
 }
 
 /// Prepares the data directory, database files and secret key (see

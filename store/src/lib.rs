@@ -22,6 +22,7 @@ mod access;
 mod accounts;
 mod attempts;
 mod audit;
+mod copy;
 mod engine;
 mod lifecycle;
 mod participants;
@@ -45,6 +46,7 @@ pub use audit::{
     entry_hash, participant_ref, AuditEntry, AuditRow, BrokenLink, ChainReport, Link,
     NewAuditEntry, GENESIS_HASH,
 };
+pub use copy::CopyReport;
 pub use engine::backup::BackupReport;
 pub use lifecycle::{
     ErasureDecision, ErasureRequest, LifecycleSettings, PruneReport, RetentionCandidate,
@@ -91,6 +93,9 @@ pub enum StoreError {
     /// The database URL names an engine this version cannot use.
     #[error("DATABASE_URL names the engine {0:?}; Stegvis stores data in SQLite (sqlite://…) or PostgreSQL (postgres://…); see docs/operations.md")]
     UnsupportedEngine(String),
+    /// A copy between databases was refused or did not add up; nothing was copied.
+    #[error("copy refused: {0}")]
+    Copy(String),
     /// A backup could not be written where it was asked for.
     #[error("backup failed: {0}")]
     Backup(String),

@@ -1,4 +1,5 @@
-//! Shared setup for the HTTP tests: a fresh SQLite database per test, the
+//! Shared setup for the HTTP tests: a fresh database per test (SQLite, or
+//! PostgreSQL with `STEGVIS_TEST_ENGINE=postgres`: stegvis_store::testing), the
 //! whole router, a small cookie-keeping client over `Router::oneshot`, and
 //! helpers that create organisations, staff, participants and access codes
 //! straight in the store, then sign in the way a browser does.
@@ -19,6 +20,7 @@ use std::sync::OnceLock;
 use stegvis_domain::instrument::{AnswerValue, Instrument};
 use stegvis_domain::occasion::OccasionKind;
 use stegvis_server::http::{router, SESSION_COOKIE};
+use stegvis_store::testing::TestDatabase;
 use stegvis_store::{NewCheckIn, NewParticipant, NewStaff, OrganisationRow, Role, StaffRow, Store};
 use tower::ServiceExt;
 
@@ -42,7 +44,7 @@ pub const DEVICE_COOKIE: &str = app::access::ssr::DEVICE_COOKIE;
 /// A submission id for check-ins sent in tests.
 pub const SID: &str = "5b0b7f55-2a53-4a8e-9a53-61b7f0c2d9aa";
 
-/// One router over one database in a temporary directory, removed on drop.
+/// One router over one database of its own, removed on drop.
 pub struct TestApp {
     pub router: Router,
     /// The state the router was built from, for a router with other limits.
@@ -50,8 +52,10 @@ pub struct TestApp {
     /// The store; `store.test_sql()` for raw queries it has no method for.
     pub store: Store,
     pub instrument: Instrument,
-    /// The temporary directory: database and site files.
+    /// The temporary directory: site files.
     pub dir: PathBuf,
+    /// The test's own database, removed after the test.
+    pub db: TestDatabase,
 }
 
 impl Drop for TestApp {
@@ -80,8 +84,8 @@ pub async fn app_with(name: &str, adjust: impl FnOnce(AppState) -> AppState) -> 
         "{\"name\":\"Stegvis\"}",
     )
     .unwrap();
-    let url = format!("sqlite://{}/test.db", dir.display());
-    let store = Store::connect(&url)
+    let db = TestDatabase::migrated().await;
+    let store = Store::connect(&db.url)
         .await
         .unwrap()
         .with_secrets(stegvis_store::Keyring::for_tests());
@@ -102,6 +106,7 @@ pub async fn app_with(name: &str, adjust: impl FnOnce(AppState) -> AppState) -> 
         store,
         instrument,
         dir,
+        db,
     }
 }
 
