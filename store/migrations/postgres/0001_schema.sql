@@ -217,7 +217,10 @@ CREATE TABLE audit_log (
     id              TEXT PRIMARY KEY,
     organisation_id TEXT NOT NULL REFERENCES organisations(id),
     staff_id        TEXT REFERENCES staff(id),
-    at              TIMESTAMPTZ NOT NULL,
+    -- Text, not TIMESTAMPTZ: the instant exactly as it was hashed into the
+    -- chain (RFC 3339, microseconds, Z), read back and hashed again by the
+    -- verifier. Sorts by time because every entry has the same format.
+    at              TEXT NOT NULL,
     action          TEXT NOT NULL,
     participant_id  TEXT REFERENCES participants(id) ON DELETE SET NULL,
     detail          TEXT NOT NULL DEFAULT '',
