@@ -2,6 +2,7 @@
 //! records behind login lockouts.
 
 use crate::StoreResult;
+use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
 /// What a staff account may do. An account has one or more.
@@ -113,9 +114,10 @@ where
     R: Row,
     for<'c> &'c str: ColumnIndex<R>,
     String: Decode<'r, R::Database> + Type<R::Database>,
+    DateTime<Utc>: Decode<'r, R::Database> + Type<R::Database>,
 {
     let totp_secret: Option<String> = r.try_get("totp_secret")?;
-    let disabled_at: Option<String> = r.try_get("disabled_at")?;
+    let disabled_at: Option<DateTime<Utc>> = r.try_get("disabled_at")?;
     Ok(StaffRow {
         id: r.try_get("id")?,
         organisation_id: r.try_get("organisation_id")?,

@@ -139,6 +139,28 @@ pub fn fresh_code(symbols: usize) -> String {
 }
 
 impl TestApp {
+    /// Another server on the same database, as a second process behind a
+    /// load balancer would be: a store of its own (its own connection pool
+    /// and caches), its own state and router; nothing is shared with this
+    /// one but the database. (The app keeps no other state: sessions,
+    /// lockouts, throttles and codes all live in the database.)
+    pub async fn second_server(&self) -> Router {
+        let store = Store::connect(&self.db.url)
+            .await
+            .unwrap()
+            .with_secrets(stegvis_store::Keyring::for_tests());
+        let mut state = AppState::new(
+            store,
+            self.state.leptos_options.clone(),
+            self.instrument.clone(),
+        );
+        state.window = self.state.window;
+        state.secure_cookies = self.state.secure_cookies;
+        state.public_url = self.state.public_url.clone();
+        state.trust_proxy = self.state.trust_proxy;
+        router(state)
+    }
+
     pub fn client(&self) -> Client {
         Client {
             router: self.router.clone(),
@@ -387,6 +409,13 @@ pub struct Client {
 }
 
 impl Client {
+    /// The same browser, its requests now reaching `server` (the load
+    /// balancer sent it elsewhere).
+    pub fn through(mut self, server: &Router) -> Self {
+        self.router = server.clone();
+        self
+    }
+
     /// The same client seen as coming from `ip`.
     pub fn at_address(mut self, ip: &str) -> Self {
         self.address = Some(SocketAddr::new(ip.parse().unwrap(), 40_000));

@@ -390,7 +390,11 @@ impl Core {
                 Ok(StoredAnswer {
                     item_id: r.try_get("item_id")?,
                     value,
-                    score: r.try_get("score")?,
+                    score: r
+                        .try_get::<Option<i64>, _>("score")?
+                        .map(i32::try_from)
+                        .transpose()
+                        .map_err(|e| StoreError::Corrupt(format!("answer score: {e}")))?,
                 })
             })
             .collect()
