@@ -18,12 +18,14 @@ say "Clippy: browser bundle"
 cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features \
   --features hydrate --profile wasm-release -- -D warnings
 
+# PostgreSQL for the second pass, and for the tests that use both engines
+# in every pass (the schema comparison, copy-database).
+ensure_postgres
 say "Unit and integration tests on SQLite"
 STEGVIS_TEST_ENGINE=sqlite cargo test --workspace --release
 
 # The same test binaries again (nothing is rebuilt), every store and HTTP
 # test now on a PostgreSQL database of its own.
-ensure_postgres
 say "Unit and integration tests on PostgreSQL ($TEST_DATABASE_URL)"
 STEGVIS_TEST_ENGINE=postgres cargo test --workspace --release
 say "Store and HTTP tests ran on: SQLite, PostgreSQL"

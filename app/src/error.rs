@@ -129,6 +129,9 @@ impl From<stegvis_store::StoreError> for AppError {
             S::EmailTaken => {
                 Self::Conflict("Det finns redan ett konto med den e-postadressen.".into())
             }
+            S::UnstorableText => Self::Invalid(
+                "Texten innehåller ett tecken som inte går att spara. Skriv den igen.".into(),
+            ),
             S::Busy(err) => {
                 tracing::warn!(error = %err, "database busy: answered 503");
                 Self::Busy

@@ -34,7 +34,7 @@ async fn the_demo_answers_no_follow_up_after_the_exit() {
         .scalar(
             "SELECT COUNT(*) FROM check_ins f JOIN participants p ON p.id = f.participant_id
              WHERE f.occasion_kind = 'follow-up' AND p.exit_date IS NOT NULL
-               AND substr(f.submitted_at, 1, 10) >= p.exit_date",
+               AND f.submitted_at >= p.exit_date",
         )
         .await;
     assert_eq!(

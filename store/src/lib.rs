@@ -90,6 +90,10 @@ pub enum StoreError {
     /// A randomly drawn code exists already; draw another.
     #[error("the code is already in use")]
     CodeTaken,
+    /// Text the database cannot hold was sent (PostgreSQL refuses the NUL
+    /// character, which SQLite stores): the input is wrong, not the server.
+    #[error("the text holds a character the database cannot store")]
+    UnstorableText,
     /// The database URL names an engine this version cannot use.
     #[error("DATABASE_URL names the engine {0:?}; Stegvis stores data in SQLite (sqlite://…) or PostgreSQL (postgres://…); see docs/operations.md")]
     UnsupportedEngine(String),
@@ -121,8 +125,12 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) => is_busy(db.as_ref()),
             _ => false,
         };
+        let unstorable = matches!(&err, sqlx::Error::Database(db)
+            if matches!(db.code().as_deref(), Some("22021" | "22P05")));
         if busy {
             Self::Busy(err)
+        } else if unstorable {
+            Self::UnstorableText
         } else {
             Self::Database(err)
         }

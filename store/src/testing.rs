@@ -56,7 +56,16 @@ impl TestDatabase {
     /// # Panics
     /// When the database cannot be made: the test cannot run.
     pub async fn empty() -> Self {
-        Self::make(false).await
+        Self::make(engine(), false).await
+    }
+
+    /// A new, empty database on `engine`, whatever the run's engine (tests
+    /// that move data between engines).
+    ///
+    /// # Panics
+    /// When the database cannot be made.
+    pub async fn empty_on(engine: EngineKind) -> Self {
+        Self::make(engine, false).await
     }
 
     /// A new database with every migration applied, on the run's engine.
@@ -64,12 +73,12 @@ impl TestDatabase {
     /// # Panics
     /// When the database cannot be made: the test cannot run.
     pub async fn migrated() -> Self {
-        Self::make(true).await
+        Self::make(engine(), true).await
     }
 
-    async fn make(migrated: bool) -> Self {
+    async fn make(engine: EngineKind, migrated: bool) -> Self {
         let id = uuid::Uuid::new_v4().simple().to_string();
-        match engine() {
+        match engine {
             EngineKind::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("stegvis-test-{id}"));
                 std::fs::create_dir_all(&dir).expect("a directory for the test database");
