@@ -15,7 +15,7 @@
 #   scripts/bench-load.sh [--quick] [--no-build] [--seconds N] [--concurrency 10,50,100,200]
 #                         [--engine sqlite|postgres] [--keep]
 #     --quick        two rounds (10 and 100 at once), 6 s each, shorter
-#                    engine loops and a smaller crash round: about 2 minutes
+#                    engine loops and a smaller crash round: 2–3 minutes
 #     --no-build     measure what is built (STEGVIS_BIN chooses another server)
 #     --engine       sqlite (default); postgres is for when the server has it:
 #                    the server then gets DATABASE_URL from the environment
@@ -44,6 +44,18 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+case "$engine" in
+  sqlite) ;;
+  postgres)
+    # The server's PostgreSQL support is still being built: when it lands,
+    # DATABASE_URL names a fresh database, the rounds run unchanged and
+    # `verify` learns to read it (only SQLite is read so far).
+    : "${DATABASE_URL:?--engine postgres needs DATABASE_URL (a fresh, empty database)}"
+    echo "--engine postgres: the server does not run on PostgreSQL yet" >&2
+    exit 2 ;;
+  *) echo "unknown engine: $engine (sqlite or postgres)" >&2; exit 2 ;;
+esac
+
 bin="$(realpath -m "${STEGVIS_BIN:-$SERVER_BIN}")"
 if [ "$build" = 1 ] && [ ! -x "$bin" ]; then
   say "Building the server (release)"
@@ -62,15 +74,7 @@ mkdir -p "$work/data" "$work/site/pkg" "$work/raw" "$work/endpoint"
 results="$work/results.tsv"
 case "$engine" in
   sqlite) database_url="sqlite://$work/data/stegvis.db" ;;
-  postgres)
-    # The server's PostgreSQL support is still being built: when it lands,
-    # DATABASE_URL names a fresh database here, the rounds run unchanged and
-    # `verify` reads it (only SQLite is read so far).
-    : "${DATABASE_URL:?--engine postgres needs DATABASE_URL (a fresh, empty database)}"
-    database_url="$DATABASE_URL"
-    echo "--engine postgres: the server does not run on PostgreSQL yet" >&2
-    exit 2 ;;
-  *) echo "unknown engine: $engine (sqlite or postgres)" >&2; exit 2 ;;
+  postgres) database_url="$DATABASE_URL" ;;
 esac
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
