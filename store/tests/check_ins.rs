@@ -530,19 +530,55 @@ async fn a_stored_value_that_does_not_decode_is_an_error() {
     let new = check_in(&instrument, &p.id, "0d9f3a52-5d0c-4b0e-8f55-3f4d1d2f6a0f");
     store.store_check_in(&new).await.unwrap();
     let sql = store.test_sql();
-    sql.execute("UPDATE check_ins SET submitted_at = 'yesterday'", &[])
-        .await
-        .unwrap();
-    sql.execute("UPDATE answers SET score = 'many' WHERE NOT declined", &[])
-        .await
-        .unwrap();
+    match testing::engine() {
+        EngineKind::Sqlite => {
+            // SQLite holds a value of any type in any column.
+            sql.execute("UPDATE check_ins SET submitted_at = 'yesterday'", &[])
+                .await
+                .unwrap();
+            sql.execute("UPDATE answers SET score = 'many' WHERE NOT declined", &[])
+                .await
+                .unwrap();
 
-    assert!(matches!(
-        store.recent_check_ins(10).await,
-        Err(StoreError::Database(_))
-    ));
-    assert!(matches!(
-        store.answers(&new.submission_id).await,
-        Err(StoreError::Database(_))
-    ));
+            assert!(matches!(
+                store.recent_check_ins(10).await,
+                Err(StoreError::Database(_))
+            ));
+            assert!(matches!(
+                store.answers(&new.submission_id).await,
+                Err(StoreError::Database(_))
+            ));
+        }
+        EngineKind::Postgres => {
+            // PostgreSQL's typed columns refuse values of the wrong type
+            // outright; what they can hold but the store cannot read is
+            // an occasion that does not exist and a score out of range.
+            assert!(sql
+                .execute("UPDATE check_ins SET submitted_at = 'not a time'", &[])
+                .await
+                .is_err());
+            assert!(sql
+                .execute("UPDATE answers SET score = 'many' WHERE NOT declined", &[])
+                .await
+                .is_err());
+            sql.execute("UPDATE check_ins SET occasion_kind = 'someday'", &[])
+                .await
+                .unwrap();
+            sql.execute(
+                "UPDATE answers SET score = 5000000000 WHERE NOT declined",
+                &[],
+            )
+            .await
+            .unwrap();
+
+            assert!(matches!(
+                store.recent_check_ins(10).await,
+                Err(StoreError::Corrupt(_))
+            ));
+            assert!(matches!(
+                store.answers(&new.submission_id).await,
+                Err(StoreError::Corrupt(_))
+            ));
+        }
+    }
 }
