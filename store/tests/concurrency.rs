@@ -1,6 +1,7 @@
-//! The store under many writers at once, on a file-backed database opened the
-//! way the server opens it (`Store::connect`: WAL, `synchronous=FULL`, the busy
-//! timeout), since an in-memory database would hide the locking: the same
+//! The store under many writers at once, on a database opened the way the
+//! server opens it (`Store::connect`: for SQLite a file with WAL,
+//! `synchronous=FULL` and the busy timeout, since an in-memory database
+//! would hide the locking; for PostgreSQL a pool on a server): the same
 //! submission from several tasks is stored once, a hundred participants
 //! sending while others save drafts all succeed, a code connects one phone
 //! however many redeem it at once, and a session deleted by one request is not
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use stegvis_domain::check_in::check_submission;
 use stegvis_domain::instrument::{AnswerValue, Instrument};
 use stegvis_domain::occasion::OccasionKind;
+use stegvis_store::testing::{self, TestDatabase};
 use stegvis_store::{
     DraftRow, NewCheckIn, NewStaff, OccasionRef, Role, Store, StoreError, StoreOutcome,
 };
@@ -25,31 +27,16 @@ const INTAKE: OccasionRef = OccasionRef {
     number: 0,
 };
 
-/// A store on its own database file, removed on drop.
+/// A store on a database of its own, removed on drop.
 struct Db {
     store: Store,
     instrument: Instrument,
-    dir: std::path::PathBuf,
+    _database: TestDatabase,
 }
 
-impl Drop for Db {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-async fn db(name: &str) -> Db {
-    let dir = std::env::temp_dir().join(format!(
-        "stegvis-store-concurrency-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = Store::connect(&format!("sqlite://{}/stegvis.db", dir.display()))
-        .await
-        .unwrap()
-        .with_secrets(stegvis_store::Keyring::for_tests());
-    store.migrate().await.unwrap();
+async fn db() -> Db {
+    let (store, database) = testing::store().await;
+    let store = store.with_secrets(stegvis_store::Keyring::for_tests());
     let instrument = Instrument::from_toml(SOURCE).unwrap();
     store
         .register_instrument(&instrument, SOURCE)
@@ -58,7 +45,7 @@ async fn db(name: &str) -> Db {
     Db {
         store,
         instrument,
-        dir,
+        _database: database,
     }
 }
 
@@ -110,7 +97,7 @@ fn draft(instrument: &Instrument, submission_id: &str) -> DraftRow {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_submission_sent_from_many_tasks_at_once_is_stored_once() {
-    let db = db("same-submission").await;
+    let db = db().await;
     let participant = db
         .store
         .create_participant("KX7-M4Q", date())
@@ -145,7 +132,7 @@ async fn one_submission_sent_from_many_tasks_at_once_is_stored_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_sending_while_others_save_drafts_all_succeed() {
-    let db = db("hundred").await;
+    let db = db().await;
     let phones = 100;
     let mut participants = Vec::new();
     for i in 0..2 * phones {
@@ -198,7 +185,7 @@ async fn a_hundred_sending_while_others_save_drafts_all_succeed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_redeemed_by_many_phones_at_once_connects_one() {
-    let db = db("one-code").await;
+    let db = db().await;
     let org = db.store.create_organisation("Södertörn").await.unwrap();
     let cm = db
         .store
@@ -250,7 +237,7 @@ async fn a_code_redeemed_by_many_phones_at_once_connects_one() {
 
 #[tokio::test]
 async fn a_session_deleted_by_one_request_is_not_brought_back_by_another() {
-    let db = db("session").await;
+    let db = db().await;
     let write = |data, expires_at| stegvis_store::SessionWrite {
         data,
         expires_at,

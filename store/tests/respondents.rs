@@ -8,12 +8,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use sqlx::SqlitePool;
 use std::collections::BTreeMap;
 use stegvis_domain::check_in::check_submission;
 use stegvis_domain::instrument::{AnswerValue, Instrument};
 use stegvis_domain::occasion::OccasionKind;
 use stegvis_domain::stats::{ItemIndex, Respondent};
+use stegvis_store::testing::TestDatabase;
 use stegvis_store::{
     Consent, Keyring, NewCheckIn, NewParticipant, NewStaff, OccasionRef, Role, Store, WithdrawalHow,
 };
@@ -22,14 +22,17 @@ const SOURCE: &str = include_str!("../../instruments/stegvis-bas.toml");
 
 struct World {
     store: Store,
+    /// The database `store` is on (removed when the world is dropped).
+    db: Option<TestDatabase>,
     instrument: Instrument,
     index: ItemIndex,
     org: String,
     case_manager: String,
 }
 
-async fn world(pool: SqlitePool) -> World {
-    let store = Store::from_pool(pool).with_secrets(Keyring::for_tests());
+async fn world() -> World {
+    let db = TestDatabase::migrated().await;
+    let store = db.store().await.with_secrets(Keyring::for_tests());
     let instrument = Instrument::from_toml(SOURCE).unwrap();
     store
         .register_instrument(&instrument, SOURCE)
@@ -50,6 +53,7 @@ async fn world(pool: SqlitePool) -> World {
     World {
         index: ItemIndex::new(&instrument),
         store,
+        db: Some(db),
         instrument,
         org,
         case_manager,
@@ -57,6 +61,16 @@ async fn world(pool: SqlitePool) -> World {
 }
 
 impl World {
+    /// Another server process on the same database: its own `Store` and memory.
+    async fn other_server(&self) -> Store {
+        self.db
+            .as_ref()
+            .unwrap()
+            .store()
+            .await
+            .with_secrets(Keyring::for_tests())
+    }
+
     async fn participant(&self, org: &str, code: &str, consent: bool, day: u32) -> String {
         let case_manager = if org == self.org {
             self.case_manager.clone()
@@ -164,9 +178,9 @@ fn follow_up(number: u32) -> OccasionRef {
     }
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn compact_reading_gives_the_same_respondents_as_reading_every_answer(pool: SqlitePool) {
-    let w = world(pool).await;
+#[tokio::test]
+async fn compact_reading_gives_the_same_respondents_as_reading_every_answer() {
+    let w = world().await;
     let other_org = w.store.create_organisation("Grannen").await.unwrap().id;
     for n in 1..=12u32 {
         let id = w
@@ -210,11 +224,11 @@ async fn compact_reading_gives_the_same_respondents_as_reading_every_answer(pool
     assert_eq!(w.cached(&w.store).await, expected);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn kept_respondents_follow_every_change_also_from_another_server(pool: SqlitePool) {
-    let w = world(pool.clone()).await;
+#[tokio::test]
+async fn kept_respondents_follow_every_change_also_from_another_server() {
+    let w = world().await;
     // A second server process on the same database: its own Store and memory.
-    let other_server = Store::from_pool(pool.clone()).with_secrets(Keyring::for_tests());
+    let other_server = w.other_server().await;
     let first = w.participant(&w.org, "CCC-001", true, 4).await;
     let second = w.participant(&w.org, "CCC-002", false, 5).await;
     w.check_in(&first, INTAKE, 1, 0).await;
@@ -224,6 +238,7 @@ async fn kept_respondents_follow_every_change_also_from_another_server(pool: Sql
     // Stored through the other server: this one sees it.
     let other_world = World {
         store: other_server.clone(),
+        db: None,
         instrument: w.instrument.clone(),
         index: w.index.clone(),
         org: w.org.clone(),
@@ -268,19 +283,22 @@ async fn kept_respondents_follow_every_change_also_from_another_server(pool: Sql
     let after = w.cached(&w.store).await;
     assert_eq!(after, w.by_answer().await);
     assert_eq!(after.len(), before.len() - 1);
-    let left: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM statistics_changes WHERE participant_id = $1")
-            .bind(&second)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let left = w
+        .store
+        .test_sql()
+        .count(
+            "SELECT COUNT(*) FROM statistics_changes WHERE participant_id = $1",
+            &[(&second).into()],
+        )
+        .await
+        .unwrap();
     assert_eq!(left, 0, "the change log still names the erased person");
     assert_eq!(w.cached(&other_server).await, after);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn a_server_behind_the_pruned_log_reads_everything_again(pool: SqlitePool) {
-    let w = world(pool).await;
+#[tokio::test]
+async fn a_server_behind_the_pruned_log_reads_everything_again() {
+    let w = world().await;
     let first = w.participant(&w.org, "DDD-001", true, 7).await;
     assert_eq!(w.cached(&w.store).await, w.by_answer().await);
     let before = w.store.statistics_version(&w.org).await.unwrap();
@@ -300,9 +318,9 @@ async fn a_server_behind_the_pruned_log_reads_everything_again(pool: SqlitePool)
     assert_eq!(cached, w.by_answer().await);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn storing_a_check_in_logs_one_change_not_one_per_answer(pool: SqlitePool) {
-    let w = world(pool).await;
+#[tokio::test]
+async fn storing_a_check_in_logs_one_change_not_one_per_answer() {
+    let w = world().await;
     let id = w.participant(&w.org, "EEE-001", true, 8).await;
     let before = w.store.statistics_version(&w.org).await.unwrap();
     w.check_in(&id, INTAKE, 2, 0).await;

@@ -1,4 +1,4 @@
-//! Secrets at rest against a real SQLite database: TOTP secrets and
+//! Secrets at rest against a real database (SQLite or PostgreSQL): TOTP secrets and
 //! personnummer are sealed and access codes hashed, so no text column of any
 //! table holds them; values from older versions are sealed once; rotation
 //! re-seals under a new key; a moved, altered or foreign value fails cleanly.
@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
 
 use chrono::{Duration, NaiveDate, Utc};
-use sqlx::SqlitePool;
+use stegvis_store::testing::TestDatabase;
 use stegvis_store::{
     Consent, Keyring, NewParticipant, NewStaff, Role, SealError, SecretKey, SecretsReport, Store,
     StoreError,
@@ -82,9 +82,10 @@ fn needles() -> Vec<&'static str> {
     vec![TOTP, PNR, "198503141234", "8503141234", CODE, "ABCDEFGH"]
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn no_text_column_of_any_table_holds_a_secret_in_clear(pool: SqlitePool) {
-    let w = world(Store::from_pool(pool).with_secrets(Keyring::for_tests())).await;
+#[tokio::test]
+async fn no_text_column_of_any_table_holds_a_secret_in_clear() {
+    let db = TestDatabase::migrated().await;
+    let w = world(db.store().await.with_secrets(Keyring::for_tests())).await;
     w.store.set_totp_secret(&w.staff, Some(TOTP)).await.unwrap();
     let id = participant(&w, "KXA-AAA", Some(PNR)).await;
     w.store
@@ -114,38 +115,42 @@ async fn no_text_column_of_any_table_holds_a_secret_in_clear(pool: SqlitePool) {
     assert!(w.store.access_code("ABCD-EFGJ").await.unwrap().is_none());
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn values_stored_in_clear_by_older_versions_are_sealed_once(pool: SqlitePool) {
-    let w = world(Store::from_pool(pool.clone()).with_secrets(Keyring::for_tests())).await;
+#[tokio::test]
+async fn values_stored_in_clear_by_older_versions_are_sealed_once() {
+    let db = TestDatabase::migrated().await;
+    let w = world(db.store().await.with_secrets(Keyring::for_tests())).await;
     let id = participant(&w, "KXA-AAB", None).await;
     // What a version before sealing wrote.
-    sqlx::query("UPDATE staff SET totp_secret = $1 WHERE id = $2")
-        .bind(TOTP)
-        .bind(&w.staff)
-        .execute(&pool)
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO participant_identities (participant_id, personnummer, recorded_by, recorded_at)
-         VALUES ($1, $2, $3, $4)",
+    let sql = w.store.test_sql();
+    sql.execute(
+        "UPDATE staff SET totp_secret = $1 WHERE id = $2",
+        &[TOTP.into(), (&w.staff).into()],
     )
-    .bind(&id)
-    .bind(PNR)
-    .bind(&w.staff)
-    .bind(Utc::now())
-    .execute(&pool)
     .await
     .unwrap();
-    sqlx::query(
+    sql.execute(
+        "INSERT INTO participant_identities (participant_id, personnummer, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4)",
+        &[
+            (&id).into(),
+            PNR.into(),
+            (&w.staff).into(),
+            Utc::now().into(),
+        ],
+    )
+    .await
+    .unwrap();
+    sql.execute(
         "INSERT INTO access_codes (code_hash, participant_id, created_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5)",
+        &[
+            CODE.into(),
+            (&id).into(),
+            (&w.staff).into(),
+            Utc::now().into(),
+            (Utc::now() + Duration::days(14)).into(),
+        ],
     )
-    .bind(CODE)
-    .bind(&id)
-    .bind(&w.staff)
-    .bind(Utc::now())
-    .bind(Utc::now() + Duration::days(14))
-    .execute(&pool)
     .await
     .unwrap();
     assert_eq!(found_in_clear(&w.store, &needles()).await.len(), 3);
@@ -184,11 +189,12 @@ async fn values_stored_in_clear_by_older_versions_are_sealed_once(pool: SqlitePo
         .usable_at(Utc::now()));
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn rotation_reseals_everything_under_the_new_key(pool: SqlitePool) {
+#[tokio::test]
+async fn rotation_reseals_everything_under_the_new_key() {
+    let db = TestDatabase::migrated().await;
     let old = SecretKey::generate();
     let new = SecretKey::generate();
-    let w = world(Store::from_pool(pool.clone()).with_secrets(Keyring::new(&old, &[]))).await;
+    let w = world(db.store().await.with_secrets(Keyring::new(&old, &[]))).await;
     w.store.set_totp_secret(&w.staff, Some(TOTP)).await.unwrap();
     let id = participant(&w, "KXA-AAC", Some(PNR)).await;
     w.store
@@ -197,7 +203,7 @@ async fn rotation_reseals_everything_under_the_new_key(pool: SqlitePool) {
         .unwrap();
 
     // The new key alone cannot read what the old one sealed: a clear error.
-    let new_only = Store::from_pool(pool.clone()).with_secrets(Keyring::new(&new, &[]));
+    let new_only = db.store().await.with_secrets(Keyring::new(&new, &[]));
     match new_only.personnummer(&id).await {
         Err(StoreError::Sealed {
             source: SealError::UnknownKey(key),
@@ -208,8 +214,10 @@ async fn rotation_reseals_everything_under_the_new_key(pool: SqlitePool) {
     assert!(new_only.rotate_secrets().await.is_err());
 
     // During the rotation both keys are configured; the old one only opens.
-    let during =
-        Store::from_pool(pool.clone()).with_secrets(Keyring::new(&new, std::slice::from_ref(&old)));
+    let during = db
+        .store()
+        .await
+        .with_secrets(Keyring::new(&new, std::slice::from_ref(&old)));
     let report = during.rotate_secrets().await.unwrap();
     assert_eq!(
         (
@@ -236,7 +244,7 @@ async fn rotation_reseals_everything_under_the_new_key(pool: SqlitePool) {
         new_only.personnummer(&id).await.unwrap().as_deref(),
         Some(PNR)
     );
-    let old_only = Store::from_pool(pool).with_secrets(Keyring::new(&old, &[]));
+    let old_only = db.store().await.with_secrets(Keyring::new(&old, &[]));
     assert!(matches!(
         old_only.personnummer(&id).await,
         Err(StoreError::Sealed { .. })
@@ -244,22 +252,24 @@ async fn rotation_reseals_everything_under_the_new_key(pool: SqlitePool) {
     assert_eq!(found_in_clear(&new_only, &needles()).await, vec![]);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn a_moved_or_altered_value_fails_cleanly(pool: SqlitePool) {
-    let w = world(Store::from_pool(pool.clone()).with_secrets(Keyring::for_tests())).await;
+#[tokio::test]
+async fn a_moved_or_altered_value_fails_cleanly() {
+    let db = TestDatabase::migrated().await;
+    let w = world(db.store().await.with_secrets(Keyring::for_tests())).await;
     let a = participant(&w, "KXA-AAD", Some(PNR)).await;
     let b = participant(&w, "KXA-AAE", Some("19900101-0017")).await;
     // Someone with write access to the database copies A's sealed value to B.
-    sqlx::query(
-        "UPDATE participant_identities SET personnummer =
-           (SELECT personnummer FROM participant_identities WHERE participant_id = $1)
-         WHERE participant_id = $2",
-    )
-    .bind(&a)
-    .bind(&b)
-    .execute(&pool)
-    .await
-    .unwrap();
+    let sql = w.store.test_sql();
+    let copied = sql
+        .execute(
+            "UPDATE participant_identities SET personnummer =
+               (SELECT personnummer FROM participant_identities WHERE participant_id = $1)
+             WHERE participant_id = $2",
+            &[(&a).into(), (&b).into()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(copied, 1);
     assert!(matches!(
         w.store.personnummer(&b).await,
         Err(StoreError::Sealed {
@@ -268,17 +278,18 @@ async fn a_moved_or_altered_value_fails_cleanly(pool: SqlitePool) {
         })
     ));
     // A flipped character in A's own value.
-    sqlx::query(
-        "UPDATE participant_identities
-         SET personnummer = substr(personnummer, 1, 39) ||
-           CASE WHEN substr(personnummer, 40, 1) = 'A' THEN 'B' ELSE 'A' END ||
-           substr(personnummer, 41)
-         WHERE participant_id = $1",
-    )
-    .bind(&a)
-    .execute(&pool)
-    .await
-    .unwrap();
+    let flipped = sql
+        .execute(
+            "UPDATE participant_identities
+             SET personnummer = substr(personnummer, 1, 39) ||
+               CASE WHEN substr(personnummer, 40, 1) = 'A' THEN 'B' ELSE 'A' END ||
+               substr(personnummer, 41)
+             WHERE participant_id = $1",
+            &[(&a).into()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(flipped, 1);
     let err = w.store.personnummer(&a).await.unwrap_err();
     assert!(matches!(
         err,
@@ -292,9 +303,10 @@ async fn a_moved_or_altered_value_fails_cleanly(pool: SqlitePool) {
         .contains("participant_identities.personnummer"));
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn a_store_without_a_key_refuses_to_write_secrets(pool: SqlitePool) {
-    let w = world(Store::from_pool(pool)).await;
+#[tokio::test]
+async fn a_store_without_a_key_refuses_to_write_secrets() {
+    let db = TestDatabase::migrated().await;
+    let w = world(db.store().await).await;
     assert!(matches!(
         w.store.set_totp_secret(&w.staff, Some(TOTP)).await,
         Err(StoreError::NoSecretKey)

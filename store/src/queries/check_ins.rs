@@ -387,14 +387,16 @@ impl Core {
                         return Err(StoreError::Corrupt("answer without a value".into()))
                     }
                 };
+                // Read as i64: PostgreSQL's column is BIGINT, which does not
+                // decode as i32; a score out of range is corrupt data.
+                let score: Option<i64> = r.try_get("score")?;
                 Ok(StoredAnswer {
                     item_id: r.try_get("item_id")?,
                     value,
-                    score: r
-                        .try_get::<Option<i64>, _>("score")?
+                    score: score
                         .map(i32::try_from)
                         .transpose()
-                        .map_err(|e| StoreError::Corrupt(format!("answer score: {e}")))?,
+                        .map_err(|e| StoreError::Corrupt(format!("answers.score: {e}")))?,
                 })
             })
             .collect()
