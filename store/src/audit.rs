@@ -26,6 +26,18 @@
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+/// An entry's time as stored: `at` holds the exact text that was hashed
+/// (TEXT on every engine), RFC 3339 as Stegvis writes it; the layout
+/// SQLite's own date functions produce is read as UTC too.
+pub(crate) fn parse_at(at: &str) -> crate::StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&Utc))
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S%.f").map(|t| t.and_utc())
+        })
+        .map_err(|e| crate::StoreError::Corrupt(format!("audit entry time {at:?}: {e}")))
+}
+
 /// The `prev_hash` of the first entry of a chain.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -170,6 +182,19 @@ pub(crate) const STORED_COLUMNS: &str =
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn entry_times_are_read_as_written() {
+        let expected = DateTime::parse_from_rfc3339("2026-01-01T10:00:00.5Z").unwrap();
+        for text in [
+            "2026-01-01T10:00:00.500000Z",
+            "2026-01-01T10:00:00.500+00:00",
+            "2026-01-01 10:00:00.5",
+        ] {
+            assert_eq!(parse_at(text).unwrap(), expected, "{text}");
+        }
+        assert!(parse_at("yesterday").is_err());
+    }
 
     #[test]
     fn the_hash_covers_every_field_but_the_participant_id() {

@@ -2,7 +2,6 @@
 //! records behind login lockouts.
 
 use crate::StoreResult;
-use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
 /// What a staff account may do. An account has one or more.
@@ -114,10 +113,9 @@ where
     R: Row,
     for<'c> &'c str: ColumnIndex<R>,
     String: Decode<'r, R::Database> + Type<R::Database>,
-    DateTime<Utc>: Decode<'r, R::Database> + Type<R::Database>,
+    bool: Decode<'r, R::Database> + Type<R::Database>,
 {
     let totp_secret: Option<String> = r.try_get("totp_secret")?;
-    let disabled_at: Option<DateTime<Utc>> = r.try_get("disabled_at")?;
     Ok(StaffRow {
         id: r.try_get("id")?,
         organisation_id: r.try_get("organisation_id")?,
@@ -125,9 +123,11 @@ where
         name: r.try_get("name")?,
         roles,
         two_factor: totp_secret.is_some(),
-        disabled: disabled_at.is_some(),
+        disabled: r.try_get("disabled")?,
     })
 }
 
+/// Whether the account is disabled is read as a boolean, so the column's
+/// type (text on SQLite, a timestamp on PostgreSQL) does not matter.
 pub(crate) const STAFF_COLUMNS: &str = "s.id, s.organisation_id, s.email, s.name, s.password_hash,
-    s.totp_secret, s.disabled_at";
+    s.totp_secret, s.disabled_at IS NOT NULL AS disabled";

@@ -1,4 +1,5 @@
-//! Sign-in records against a real SQLite database: attempts reserved before a
+//! Sign-in records against a real database (SQLite or PostgreSQL, see
+//! `stegvis_store::testing`): attempts reserved before a
 //! secret is checked (so a limit holds under concurrency), phones' PIN
 //! reservations, sessions kept only as a hash and tied to their account, and
 //! the account changes that end sessions (new password, disabling, reset
@@ -7,22 +8,22 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
 
 use chrono::{Duration, Utc};
-use sqlx::{Row, SqlitePool};
 use stegvis_domain::throttle::{LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS};
+use stegvis_store::testing::{self, TestDatabase};
 use stegvis_store::{
     session_key, AttemptKind, AttemptLimit, NewStaff, Reservation, Role, SessionWrite, Store,
 };
 
 struct Org {
     store: Store,
-    pool: SqlitePool,
+    _db: TestDatabase,
     org: String,
     staff: String,
     admin: String,
 }
 
-async fn setup(pool: SqlitePool) -> Org {
-    let store = Store::from_pool(pool.clone());
+async fn setup() -> Org {
+    let (store, db) = testing::store().await;
     let org = store.create_organisation("Förbundet").await.unwrap();
     let mut ids = Vec::new();
     for (email, role) in [("lotta@x.se", Role::CaseManager), ("ada@x.se", Role::Admin)] {
@@ -42,7 +43,7 @@ async fn setup(pool: SqlitePool) -> Org {
     }
     Org {
         store,
-        pool,
+        _db: db,
         org: org.id,
         admin: ids.pop().unwrap(),
         staff: ids.pop().unwrap(),
@@ -66,17 +67,19 @@ fn address(key: &str) -> AttemptLimit<'_> {
 }
 
 async fn rows(o: &Org, key: &str) -> i64 {
-    sqlx::query("SELECT COUNT(*) FROM failed_attempts WHERE key = $1")
-        .bind(key)
-        .fetch_one(&o.pool)
+    o.store
+        .test_sql()
+        .count(
+            "SELECT COUNT(*) FROM failed_attempts WHERE key = $1",
+            &[key.into()],
+        )
         .await
         .unwrap()
-        .get(0)
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn an_attempt_is_recorded_before_the_check_and_released_when_it_succeeds(pool: SqlitePool) {
-    let o = setup(pool).await;
+#[tokio::test]
+async fn an_attempt_is_recorded_before_the_check_and_released_when_it_succeeds() {
+    let o = setup().await;
     let now = Utc::now();
     let Reservation::Allowed { attempt } = o
         .store
@@ -133,9 +136,9 @@ async fn an_attempt_is_recorded_before_the_check_and_released_when_it_succeeds(p
     ));
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn parallel_reservations_stop_exactly_at_the_limit(pool: SqlitePool) {
-    let o = setup(pool).await;
+#[tokio::test]
+async fn parallel_reservations_stop_exactly_at_the_limit() {
+    let o = setup().await;
     let now = Utc::now();
     let tasks: Vec<_> = (0..20)
         .map(|_| {
@@ -158,9 +161,9 @@ async fn parallel_reservations_stop_exactly_at_the_limit(pool: SqlitePool) {
     assert_eq!(rows(&o, "b@x.se").await, 5);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn a_session_is_stored_only_under_the_hash_of_its_id(pool: SqlitePool) {
-    let o = setup(pool).await;
+#[tokio::test]
+async fn a_session_is_stored_only_under_the_hash_of_its_id() {
+    let o = setup().await;
     let write = SessionWrite {
         data: "{}",
         expires_at: i64::MAX / 2,
@@ -173,12 +176,14 @@ async fn a_session_is_stored_only_under_the_hash_of_its_id(pool: SqlitePool) {
         .create_session("cookie-value", &write)
         .await
         .unwrap());
-    let stored: Vec<String> = sqlx::query("SELECT id FROM sessions")
-        .fetch_all(&o.pool)
+    let stored: Vec<String> = o
+        .store
+        .test_sql()
+        .rows("SELECT id FROM sessions", &[])
         .await
         .unwrap()
-        .iter()
-        .map(|r| r.get("id"))
+        .into_iter()
+        .map(|r| r[0].clone().unwrap())
         .collect();
     assert_eq!(stored, [session_key("cookie-value")]);
     assert_ne!(stored[0], "cookie-value");
@@ -220,9 +225,9 @@ async fn alive(o: &Org, id: &str) -> bool {
     o.store.load_session(id, 0).await.unwrap().is_some()
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn a_staff_member_ends_one_or_all_other_sessions_and_only_their_own(pool: SqlitePool) {
-    let o = setup(pool).await;
+#[tokio::test]
+async fn a_staff_member_ends_one_or_all_other_sessions_and_only_their_own() {
+    let o = setup().await;
     sessions_of(&o, &o.staff, &["mine-1", "mine-2", "mine-3"]).await;
     sessions_of(&o, &o.admin, &["theirs"]).await;
     // Someone else's session is not theirs to end.
@@ -247,9 +252,9 @@ async fn a_staff_member_ends_one_or_all_other_sessions_and_only_their_own(pool: 
     assert!(alive(&o, "theirs").await);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn a_new_password_ends_the_other_sessions(pool: SqlitePool) {
-    let o = setup(pool).await;
+#[tokio::test]
+async fn a_new_password_ends_the_other_sessions() {
+    let o = setup().await;
     sessions_of(&o, &o.staff, &["here", "elsewhere"]).await;
     sessions_of(&o, &o.admin, &["admin"]).await;
     let ended = o
@@ -268,9 +273,9 @@ async fn a_new_password_ends_the_other_sessions(pool: SqlitePool) {
     assert_eq!(creds.password_hash, "new-hash");
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn disabling_ends_every_session_and_only_within_the_organisation(pool: SqlitePool) {
-    let o = setup(pool).await;
+#[tokio::test]
+async fn disabling_ends_every_session_and_only_within_the_organisation() {
+    let o = setup().await;
     sessions_of(&o, &o.staff, &["s1", "s2"]).await;
     let other = o.store.create_organisation("Annat").await.unwrap();
     assert!(!o
@@ -294,9 +299,9 @@ async fn disabling_ends_every_session_and_only_within_the_organisation(pool: Sql
     assert!(!o.store.staff(&o.staff).await.unwrap().unwrap().disabled);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn a_reset_link_works_once_within_its_time_and_only_the_newest(pool: SqlitePool) {
-    let o = setup(pool).await;
+#[tokio::test]
+async fn a_reset_link_works_once_within_its_time_and_only_the_newest() {
+    let o = setup().await;
     let now = Utc::now();
     let expires = now + Duration::hours(24);
     o.store
@@ -374,9 +379,9 @@ async fn a_reset_link_works_once_within_its_time_and_only_the_newest(pool: Sqlit
         .is_none());
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn parallel_uses_of_one_reset_link_set_one_password(pool: SqlitePool) {
-    let o = setup(pool).await;
+#[tokio::test]
+async fn parallel_uses_of_one_reset_link_set_one_password() {
+    let o = setup().await;
     let now = Utc::now();
     o.store
         .create_password_reset(&o.staff, &o.admin, "hash", now + Duration::hours(1))
@@ -400,24 +405,31 @@ async fn parallel_uses_of_one_reset_link_set_one_password(pool: SqlitePool) {
     assert_eq!(used, 1);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn a_reset_second_factor_is_off_and_the_sessions_end(pool: SqlitePool) {
-    let o = setup(pool).await;
-    sqlx::query("UPDATE staff SET totp_secret = 'x', totp_last_step = 5 WHERE id = $1")
-        .bind(&o.admin)
-        .execute(&o.pool)
+#[tokio::test]
+async fn a_reset_second_factor_is_off_and_the_sessions_end() {
+    let o = setup().await;
+    o.store
+        .test_sql()
+        .execute(
+            "UPDATE staff SET totp_secret = 'x', totp_last_step = 5 WHERE id = $1",
+            &[(&o.admin).into()],
+        )
         .await
         .unwrap();
     sessions_of(&o, &o.admin, &["s1"]).await;
     let other = o.store.create_organisation("Annat").await.unwrap();
     assert!(!o.store.reset_two_factor(&other.id, &o.admin).await.unwrap());
     assert!(o.store.reset_two_factor(&o.org, &o.admin).await.unwrap());
-    let row = sqlx::query("SELECT totp_secret, totp_last_step FROM staff WHERE id = $1")
-        .bind(&o.admin)
-        .fetch_one(&o.pool)
+    let rows = o
+        .store
+        .test_sql()
+        .rows(
+            "SELECT totp_secret, totp_last_step FROM staff WHERE id = $1",
+            &[(&o.admin).into()],
+        )
         .await
         .unwrap();
-    assert_eq!(row.get::<Option<String>, _>("totp_secret"), None);
-    assert_eq!(row.get::<Option<i64>, _>("totp_last_step"), None);
+    // The secret and the last accepted step are both gone.
+    assert_eq!(rows, [vec![None, None]]);
     assert!(!alive(&o, "s1").await);
 }

@@ -1,4 +1,5 @@
-//! The tamper-evident audit log against a real SQLite database: entries form
+//! The tamper-evident audit log against a real database (SQLite or
+//! PostgreSQL, see `stegvis_store::testing`): entries form
 //! one hash chain per organisation; altering, deleting, inserting or
 //! reordering any entry, or cutting entries off the end, is reported at the
 //! first broken link; erasure (participant id set to NULL) keeps the chain
@@ -8,19 +9,28 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
 
 use chrono::NaiveDate;
-use sqlx::SqlitePool;
+use stegvis_store::test_sql::SqlValue;
+use stegvis_store::testing::{self, TestDatabase};
 use stegvis_store::{NewAuditEntry, Store};
 
 struct Log {
     store: Store,
-    pool: SqlitePool,
+    _db: Option<TestDatabase>,
     org: String,
     participant: String,
     code: String,
 }
 
-async fn log(pool: SqlitePool, entries: usize) -> Log {
-    let store = Store::from_pool(pool.clone());
+/// A new database with `entries` audit entries in one organisation.
+async fn log(entries: usize) -> Log {
+    let (store, db) = testing::store().await;
+    let mut log = log_in(store, entries).await;
+    log._db = Some(db);
+    log
+}
+
+/// `entries` audit entries in a new organisation of `store`.
+async fn log_in(store: Store, entries: usize) -> Log {
     let org = store.create_organisation("Förbundet").await.unwrap().id;
     let row = store
         .create_participant(
@@ -44,15 +54,15 @@ async fn log(pool: SqlitePool, entries: usize) -> Log {
     }
     Log {
         store,
-        pool,
+        _db: None,
         org,
         participant,
         code,
     }
 }
 
-async fn exec(pool: &SqlitePool, sql: &'static str) {
-    sqlx::query(sql).execute(pool).await.unwrap();
+async fn exec(store: &Store, sql: &str, binds: &[SqlValue]) {
+    store.test_sql().execute(sql, binds).await.unwrap();
 }
 
 /// The place the verifier reports, and that it found one.
@@ -62,9 +72,9 @@ async fn broken_at(store: &Store) -> Option<i64> {
     Some(broken.seq.unwrap_or(-1))
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn entries_form_a_chain_that_verifies(pool: SqlitePool) {
-    let l = log(pool, 5).await;
+#[tokio::test]
+async fn entries_form_a_chain_that_verifies() {
+    let l = log(5).await;
     let other = l.store.create_organisation("Annat").await.unwrap().id;
     l.store
         .audit(&NewAuditEntry {
@@ -103,19 +113,21 @@ async fn entries_form_a_chain_that_verifies(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn an_altered_entry_is_found(pool: SqlitePool) {
-    let l = log(pool, 5).await;
+#[tokio::test]
+async fn an_altered_entry_is_found() {
+    let l = log(5).await;
     exec(
-        &l.pool,
+        &l.store,
         "UPDATE audit_log SET detail = 'nothing to see' WHERE seq = 3",
+        &[],
     )
     .await;
     assert_eq!(broken_at(&l.store).await, Some(3));
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn every_covered_field_is_checked(pool: SqlitePool) {
+#[tokio::test]
+async fn every_covered_field_is_checked() {
+    let (store, _db) = testing::store().await;
     for (sql, at) in [
         (
             "UPDATE audit_log SET at = '2020-01-01T00:00:00.000000Z' WHERE seq = 2",
@@ -133,73 +145,84 @@ async fn every_covered_field_is_checked(pool: SqlitePool) {
         ("UPDATE audit_log SET hash = prev_hash WHERE seq = 2", 2),
         ("UPDATE audit_log SET prev_hash = hash WHERE seq = 2", 2),
     ] {
-        let l = log(pool.clone(), 3).await;
+        let l = log_in(store.clone(), 3).await;
         assert_eq!(broken_at(&l.store).await, None);
-        exec(&l.pool, sql).await;
+        exec(&l.store, sql, &[]).await;
         assert_eq!(broken_at(&l.store).await, Some(at), "{sql}");
-        exec(&pool, "DELETE FROM audit_log").await;
-        exec(&pool, "DELETE FROM audit_chain_heads").await;
+        exec(&store, "DELETE FROM audit_log", &[]).await;
+        exec(&store, "DELETE FROM audit_chain_heads", &[]).await;
     }
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn a_deleted_entry_is_found(pool: SqlitePool) {
-    let l = log(pool, 5).await;
-    exec(&l.pool, "DELETE FROM audit_log WHERE seq = 2").await;
+#[tokio::test]
+async fn a_deleted_entry_is_found() {
+    let l = log(5).await;
+    exec(&l.store, "DELETE FROM audit_log WHERE seq = 2", &[]).await;
     let report = l.store.verify_audit_chain().await.unwrap();
     let broken = report.broken.unwrap();
     assert_eq!(broken.seq, Some(2));
     assert!(broken.reason.contains("missing"), "{}", broken.reason);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn entries_cut_off_the_end_are_found(pool: SqlitePool) {
-    let l = log(pool, 5).await;
-    exec(&l.pool, "DELETE FROM audit_log WHERE seq >= 4").await;
+#[tokio::test]
+async fn entries_cut_off_the_end_are_found() {
+    let l = log(5).await;
+    exec(&l.store, "DELETE FROM audit_log WHERE seq >= 4", &[]).await;
     assert_eq!(broken_at(&l.store).await, Some(4));
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn reordered_entries_are_found(pool: SqlitePool) {
-    let l = log(pool, 5).await;
+#[tokio::test]
+async fn reordered_entries_are_found() {
+    let l = log(5).await;
     // Swap the places of entries 2 and 3 (through a free place, for the index).
-    exec(&l.pool, "UPDATE audit_log SET seq = 100 WHERE seq = 2").await;
-    exec(&l.pool, "UPDATE audit_log SET seq = 2 WHERE seq = 3").await;
-    exec(&l.pool, "UPDATE audit_log SET seq = 3 WHERE seq = 100").await;
+    exec(
+        &l.store,
+        "UPDATE audit_log SET seq = 100 WHERE seq = 2",
+        &[],
+    )
+    .await;
+    exec(&l.store, "UPDATE audit_log SET seq = 2 WHERE seq = 3", &[]).await;
+    exec(
+        &l.store,
+        "UPDATE audit_log SET seq = 3 WHERE seq = 100",
+        &[],
+    )
+    .await;
     assert_eq!(broken_at(&l.store).await, Some(2));
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn an_inserted_entry_is_found(pool: SqlitePool) {
-    let l = log(pool, 3).await;
-    sqlx::query(
+#[tokio::test]
+async fn an_inserted_entry_is_found() {
+    let l = log(3).await;
+    exec(
+        &l.store,
         "INSERT INTO audit_log (id, organisation_id, at, action, detail)
          VALUES ('forged', $1, '2026-01-01T00:00:00Z', 'login', '')",
+        &[(&l.org).into()],
     )
-    .bind(&l.org)
-    .execute(&l.pool)
-    .await
-    .unwrap();
+    .await;
     // Not chained at the next start either: the organisation has a chain.
     assert_eq!(l.store.chain_unchained_audit_entries().await.unwrap(), 0);
     let broken = l.store.verify_audit_chain().await.unwrap().broken.unwrap();
     assert_eq!(broken.entry_id.as_deref(), Some("forged"));
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn erasure_keeps_the_chain_and_a_changed_participant_is_found(pool: SqlitePool) {
-    let l = log(pool, 4).await;
+#[tokio::test]
+async fn erasure_keeps_the_chain_and_a_changed_participant_is_found() {
+    let l = log(4).await;
     // What erasure does to the log.
-    sqlx::query("UPDATE audit_log SET participant_id = NULL WHERE participant_id = $1")
-        .bind(&l.participant)
-        .execute(&l.pool)
-        .await
-        .unwrap();
-    sqlx::query("DELETE FROM participants WHERE id = $1")
-        .bind(&l.participant)
-        .execute(&l.pool)
-        .await
-        .unwrap();
+    exec(
+        &l.store,
+        "UPDATE audit_log SET participant_id = NULL WHERE participant_id = $1",
+        &[(&l.participant).into()],
+    )
+    .await;
+    exec(
+        &l.store,
+        "DELETE FROM participants WHERE id = $1",
+        &[(&l.participant).into()],
+    )
+    .await;
     assert_eq!(broken_at(&l.store).await, None);
     let entries = l.store.audit_entries(&l.org).await.unwrap();
     assert!(entries.iter().all(|e| e.participant_code.is_none()));
@@ -214,33 +237,31 @@ async fn erasure_keeps_the_chain_and_a_changed_participant_is_found(pool: Sqlite
         .await
         .unwrap()
         .id;
-    sqlx::query("UPDATE audit_log SET participant_id = $1 WHERE seq = 1")
-        .bind(&other)
-        .execute(&l.pool)
-        .await
-        .unwrap();
+    exec(
+        &l.store,
+        "UPDATE audit_log SET participant_id = $1 WHERE seq = 1",
+        &[(&other).into()],
+    )
+    .await;
     assert_eq!(broken_at(&l.store).await, Some(1));
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn entries_from_before_the_chain_are_chained_once(pool: SqlitePool) {
-    let store = Store::from_pool(pool.clone());
+#[tokio::test]
+async fn entries_from_before_the_chain_are_chained_once() {
+    let (store, _db) = testing::store().await;
     let org = store.create_organisation("Förbundet").await.unwrap().id;
     for (id, at) in [
         ("b", "2025-01-02T00:00:00Z"),
         ("a", "2025-01-01T00:00:00Z"),
         ("c", "2025-01-03T00:00:00Z"),
     ] {
-        sqlx::query(
+        exec(
+            &store,
             "INSERT INTO audit_log (id, organisation_id, at, action, detail)
              VALUES ($1, $2, $3, 'read-answers', '')",
+            &[id.into(), (&org).into(), at.into()],
         )
-        .bind(id)
-        .bind(&org)
-        .bind(at)
-        .execute(&pool)
-        .await
-        .unwrap();
+        .await;
     }
     assert!(store.verify_audit_chain().await.unwrap().broken.is_some());
     assert_eq!(store.chain_unchained_audit_entries().await.unwrap(), 3);
@@ -265,13 +286,7 @@ async fn entries_from_before_the_chain_are_chained_once(pool: SqlitePool) {
 
 #[tokio::test]
 async fn many_writers_at_once_never_fork_the_chain() {
-    let dir = std::env::temp_dir().join(format!("stegvis-store-audit-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = Store::connect(&format!("sqlite://{}/stegvis.db", dir.display()))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
+    let (store, _db) = testing::store().await;
     let org = store.create_organisation("Förbundet").await.unwrap().id;
     let mut tasks = Vec::new();
     for i in 0..40 {
@@ -302,15 +317,14 @@ async fn many_writers_at_once_never_fork_the_chain() {
         .map(|e| e.seq.unwrap())
         .collect();
     assert_eq!(places, (1..=40).collect::<Vec<_>>());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn the_export_reads_every_check_in_with_answers_once(pool: SqlitePool) {
+#[tokio::test]
+async fn the_export_reads_every_check_in_with_answers_once() {
     use stegvis_domain::instrument::AnswerValue;
     use stegvis_domain::occasion::OccasionKind;
     use stegvis_store::{NewAnswer, NewCheckIn, OccasionRef};
-    let l = log(pool, 0).await;
+    let l = log(0).await;
     let source = include_str!("../../instruments/stegvis-bas.toml");
     let instrument = stegvis_domain::instrument::Instrument::from_toml(source).unwrap();
     l.store
@@ -318,13 +332,12 @@ async fn the_export_reads_every_check_in_with_answers_once(pool: SqlitePool) {
         .await
         .unwrap();
     let other = l.store.create_organisation("Annat").await.unwrap().id;
-    sqlx::query(
+    exec(
+        &l.store,
         "UPDATE participants SET organisation_id = $1, gender = 'kvinna', birth_year = 1980",
+        &[(&l.org).into()],
     )
-    .bind(&l.org)
-    .execute(&l.pool)
-    .await
-    .unwrap();
+    .await;
     for (number, answers) in [(0_u32, 2_usize), (1, 1), (2, 0)] {
         l.store
             .store_check_in(&NewCheckIn {

@@ -1,23 +1,26 @@
-//! A record's whole life against a real SQLite database: erasure removes
+//! A record's whole life against a real database (SQLite or PostgreSQL, see
+//! `stegvis_store::testing`): erasure removes
 //! exactly one person's rows in every table and changes statistics only by
 //! that person; withdrawal erases or pseudonymises by the organisation's
 //! setting; an erasure needs a second person; retention finds what is due;
-//! pruning removes what only lives for a while; and migration 0010 (which
-//! rebuilds `participants`) keeps every row of every table.
+//! pruning removes what only lives for a while; and SQLite's migration 0010
+//! (which rebuilds `participants`) keeps every row of every table.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
 
 use chrono::{Duration, NaiveDate, Utc};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Connection, Row};
 use std::collections::BTreeMap;
+use std::str::FromStr;
 use stegvis_domain::check_in::check_submission;
 use stegvis_domain::instrument::{AnswerValue, Instrument};
 use stegvis_domain::occasion::OccasionKind;
 use stegvis_domain::retention::{RetentionPolicy, RetentionReason};
 use stegvis_domain::stats::ItemIndex;
+use stegvis_store::testing::{self, TestDatabase};
 use stegvis_store::{
-    Consent, DraftRow, ErasureDecision, Keyring, LifecycleSettings, NewAuditEntry, NewCheckIn,
-    NewParticipant, NewStaff, OccasionRef, Role, SessionWrite, Store, WithdrawalHow,
+    Consent, DraftRow, EngineKind, ErasureDecision, Keyring, LifecycleSettings, NewAuditEntry,
+    NewCheckIn, NewParticipant, NewStaff, OccasionRef, Role, SessionWrite, Store, WithdrawalHow,
     WithdrawalOutcome,
 };
 
@@ -29,15 +32,16 @@ const INTAKE: OccasionRef = OccasionRef {
 
 struct World {
     store: Store,
-    pool: SqlitePool,
+    _db: TestDatabase,
     instrument: Instrument,
     org: String,
     case_manager: String,
     admin: String,
 }
 
-async fn world(pool: SqlitePool) -> World {
-    let store = Store::from_pool(pool.clone()).with_secrets(Keyring::for_tests());
+async fn world() -> World {
+    let (store, db) = testing::store().await;
+    let store = store.with_secrets(Keyring::for_tests());
     let instrument = Instrument::from_toml(SOURCE).unwrap();
     store
         .register_instrument(&instrument, SOURCE)
@@ -65,7 +69,7 @@ async fn world(pool: SqlitePool) -> World {
     let admin = staff("admin@forbund.se", Role::Admin).await;
     World {
         store,
-        pool,
+        _db: db,
         instrument,
         org,
         case_manager,
@@ -165,19 +169,22 @@ impl World {
             .await
             .unwrap();
         let now = Utc::now();
-        sqlx::query(
-            "INSERT INTO participant_devices
-               (id, participant_id, token_hash, pin_hash, created_at, last_seen_at)
-             VALUES ($1, $2, $3, 'pin', $4, $5)",
-        )
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(&id)
-        .bind(format!("token-{id}"))
-        .bind(now)
-        .bind(now)
-        .execute(&self.pool)
-        .await
-        .unwrap();
+        self.store
+            .test_sql()
+            .execute(
+                "INSERT INTO participant_devices
+                   (id, participant_id, token_hash, pin_hash, created_at, last_seen_at)
+                 VALUES ($1, $2, $3, 'pin', $4, $5)",
+                &[
+                    uuid::Uuid::new_v4().to_string().into(),
+                    (&id).into(),
+                    format!("token-{id}").into(),
+                    now.into(),
+                    now.into(),
+                ],
+            )
+            .await
+            .unwrap();
         let data = format!(r#"{{"participant":{{"participant_id":"{id}","device_id":"d"}}}}"#);
         self.store
             .create_session(
@@ -211,25 +218,42 @@ impl World {
     /// column (found from the schema, so a new table is counted too; their
     /// sessions among them), their answers and their own row.
     async fn rows_of(&self, participant_id: &str) -> BTreeMap<String, i64> {
-        let tables: Vec<String> = sqlx::query(
-            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
-             WHERE m.type = 'table' AND c.name = 'participant_id' ORDER BY m.name",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get("name"))
-        .collect();
+        // Each engine lists its schema its own way.
+        let tables_sql = match self.store.engine() {
+            EngineKind::Sqlite => {
+                "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
+                 WHERE m.type = 'table' AND c.name = 'participant_id' ORDER BY m.name"
+            }
+            EngineKind::Postgres => {
+                "SELECT c.table_name::text FROM information_schema.columns c
+                 JOIN information_schema.tables t
+                   ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+                 WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+                   AND c.column_name = 'participant_id'
+                 ORDER BY 1"
+            }
+        };
+        let tables: Vec<String> = self
+            .store
+            .test_sql()
+            .rows(tables_sql, &[])
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r[0].clone().unwrap())
+            .collect();
+        assert!(!tables.is_empty(), "no table with a participant_id column");
         let mut counts = BTreeMap::new();
         for table in tables {
-            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "SELECT COUNT(*) FROM {table} WHERE participant_id = $1"
-            )))
-            .bind(participant_id)
-            .fetch_one(&self.pool)
-            .await
-            .unwrap();
+            let n = self
+                .store
+                .test_sql()
+                .count(
+                    &format!("SELECT COUNT(*) FROM {table} WHERE participant_id = $1"),
+                    &[participant_id.into()],
+                )
+                .await
+                .unwrap();
             counts.insert(table, n);
         }
         for (name, sql) in [
@@ -243,9 +267,10 @@ impl World {
                 "SELECT COUNT(*) FROM participants WHERE id = $1",
             ),
         ] {
-            let n: i64 = sqlx::query_scalar(sql)
-                .bind(participant_id)
-                .fetch_one(&self.pool)
+            let n = self
+                .store
+                .test_sql()
+                .count(sql, &[participant_id.into()])
                 .await
                 .unwrap();
             counts.insert(name.into(), n);
@@ -254,13 +279,13 @@ impl World {
     }
 
     async fn count(&self, sql: &'static str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
+        self.store.test_sql().count(sql, &[]).await.unwrap()
     }
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn erasure_removes_exactly_one_persons_rows_and_statistics_lose_only_them(pool: SqlitePool) {
-    let w = world(pool).await;
+#[tokio::test]
+async fn erasure_removes_exactly_one_persons_rows_and_statistics_lose_only_them() {
+    let w = world().await;
     let gone = w
         .full_participant("GON-E11", "Tyresö", "198401019806")
         .await;
@@ -325,9 +350,9 @@ async fn erasure_removes_exactly_one_persons_rows_and_statistics_lose_only_them(
     assert_eq!(w.rows_of(&kept).await, kept_before);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn withdrawal_erases_by_default(pool: SqlitePool) {
-    let w = world(pool).await;
+#[tokio::test]
+async fn withdrawal_erases_by_default() {
+    let w = world().await;
     let id = w
         .full_participant("WIT-H33", "Tyresö", "198401019806")
         .await;
@@ -357,11 +382,9 @@ async fn withdrawal_erases_by_default(pool: SqlitePool) {
 /// A case manager's session holds a participant's id (the participant they
 /// assist, the sheet code they keep for them): erasing or withdrawing that
 /// participant ends the participant's phone session, not the case manager's.
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn erasure_and_withdrawal_end_the_participants_sessions_not_staff_sessions_naming_them(
-    pool: SqlitePool,
-) {
-    let w = world(pool).await;
+#[tokio::test]
+async fn erasure_and_withdrawal_end_the_participants_sessions_not_staff_sessions_naming_them() {
+    let w = world().await;
     let staff_session = |participant: &str| {
         format!(
             r#"{{"staff":"{}","assisting":"{participant}"}}"#,
@@ -437,9 +460,9 @@ async fn erasure_and_withdrawal_end_the_participants_sessions_not_staff_sessions
     );
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn withdrawal_can_keep_answers_without_identity_under_a_new_code(pool: SqlitePool) {
-    let w = world(pool).await;
+#[tokio::test]
+async fn withdrawal_can_keep_answers_without_identity_under_a_new_code() {
+    let w = world().await;
     let id = w
         .full_participant("KEE-P55", "Tyresö", "198401019806")
         .await;
@@ -477,10 +500,16 @@ async fn withdrawal_can_keep_answers_without_identity_under_a_new_code(pool: Sql
     ] {
         assert_eq!(after[gone], 0, "{gone}");
     }
-    let code: String = sqlx::query_scalar("SELECT code FROM participants WHERE id = $1")
-        .bind(&id)
-        .fetch_one(&w.pool)
+    let code = w
+        .store
+        .test_sql()
+        .rows(
+            "SELECT code FROM participants WHERE id = $1",
+            &[(&id).into()],
+        )
         .await
+        .unwrap()[0][0]
+        .clone()
         .unwrap();
     assert_ne!(code, "KEE-P55");
     let withdrawal = w.store.withdrawal(&id).await.unwrap().unwrap();
@@ -488,9 +517,9 @@ async fn withdrawal_can_keep_answers_without_identity_under_a_new_code(pool: Sql
     assert_eq!(withdrawal.how, WithdrawalHow::InWriting);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn an_erasure_needs_a_second_person(pool: SqlitePool) {
-    let w = world(pool).await;
+#[tokio::test]
+async fn an_erasure_needs_a_second_person() {
+    let w = world().await;
     let id = w
         .full_participant("TWO-P66", "Tyresö", "198401019806")
         .await;
@@ -537,9 +566,9 @@ async fn an_erasure_needs_a_second_person(pool: SqlitePool) {
     assert!(w.store.erasure_requests(&w.org).await.unwrap().is_empty());
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn a_declined_erasure_keeps_the_record(pool: SqlitePool) {
-    let w = world(pool).await;
+#[tokio::test]
+async fn a_declined_erasure_keeps_the_record() {
+    let w = world().await;
     let id = w
         .full_participant("DEC-L77", "Tyresö", "198401019806")
         .await;
@@ -557,11 +586,9 @@ async fn a_declined_erasure_keeps_the_record(pool: SqlitePool) {
     assert_eq!(after["answers"], before["answers"]);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn retention_finds_records_past_their_period_with_the_organisations_settings(
-    pool: SqlitePool,
-) {
-    let w = world(pool).await;
+#[tokio::test]
+async fn retention_finds_records_past_their_period_with_the_organisations_settings() {
+    let w = world().await;
     let exited = w
         .full_participant("EXI-T88", "Tyresö", "198401019806")
         .await;
@@ -620,42 +647,41 @@ async fn retention_finds_records_past_their_period_with_the_organisations_settin
     );
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn pruning_removes_expired_sessions_old_attempts_and_spent_codes(pool: SqlitePool) {
-    let w = world(pool).await;
+#[tokio::test]
+async fn pruning_removes_expired_sessions_old_attempts_and_spent_codes() {
+    let w = world().await;
     let id = w
         .full_participant("PRU-N11", "Tyresö", "198401019806")
         .await;
     let now = Utc::now();
-    sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ('old', '{}', $1)")
-        .bind(now.timestamp() - 10)
-        .execute(&w.pool)
-        .await
-        .unwrap();
+    let sql = w.store.test_sql();
+    sql.execute(
+        "INSERT INTO sessions (id, data, expires_at) VALUES ('old', '{}', $1)",
+        &[(now.timestamp() - 10).into()],
+    )
+    .await
+    .unwrap();
     for (key, at) in [
         ("old", now - Duration::days(3)),
         ("new", now - Duration::minutes(5)),
     ] {
-        sqlx::query("INSERT INTO failed_attempts (kind, key, at) VALUES ('login-account', $1, $2)")
-            .bind(key)
-            .bind(at)
-            .execute(&w.pool)
-            .await
-            .unwrap();
+        sql.execute(
+            "INSERT INTO failed_attempts (kind, key, at) VALUES ('login-account', $1, $2)",
+            &[key.into(), at.into()],
+        )
+        .await
+        .unwrap();
     }
     // A spent code, an expired one; the usable one of `full_participant` stays.
     w.store
         .issue_access_code(&id, "SPEN-TTTT", &w.case_manager, now + Duration::days(3))
         .await
         .unwrap();
-    sqlx::query(
+    sql.execute(
         "UPDATE access_codes SET redeemed_at = $1 WHERE participant_id = $2
-           AND created_at = (SELECT MAX(created_at) FROM access_codes WHERE participant_id = $3)",
+           AND created_at = (SELECT MAX(created_at) FROM access_codes WHERE participant_id = $2)",
+        &[now.into(), (&id).into()],
     )
-    .bind(now)
-    .bind(&id)
-    .bind(&id)
-    .execute(&w.pool)
     .await
     .unwrap();
     let report = w.store.prune(now, now - Duration::days(1)).await.unwrap();
@@ -672,15 +698,33 @@ async fn pruning_removes_expired_sessions_old_attempts_and_spent_codes(pool: Sql
     assert_eq!(w.rows_of(&id).await["sessions"], 1);
 }
 
+/// SQLite's migrations, as the store compiles them in.
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
 /// Migration 0010 rebuilds `participants` (to drop `access_token`) with
 /// foreign keys off: a plain rebuild would have deleted every check-in,
 /// draft, code and phone through ON DELETE CASCADE.
-#[sqlx::test(migrations = false)]
-async fn migration_0010_keeps_every_row_of_every_table(pool: SqlitePool) {
-    let mut conn = pool.acquire().await.unwrap();
-    for m in stegvis_store::MIGRATOR.iter().filter(|m| m.version < 10) {
+#[tokio::test]
+async fn migration_0010_keeps_every_row_of_every_table() {
+    if testing::engine() != EngineKind::Sqlite {
+        eprintln!(
+            "SQLite only: migration 0010 rebuilds a SQLite table; \
+             PostgreSQL's schema was made after it"
+        );
+        return;
+    }
+    let db = TestDatabase::empty().await;
+    let mut conn = sqlx::sqlite::SqliteConnection::connect_with(
+        &sqlx::sqlite::SqliteConnectOptions::from_str(&db.url)
+            .unwrap()
+            .create_if_missing(true)
+            .foreign_keys(true),
+    )
+    .await
+    .unwrap();
+    for m in SQLITE_MIGRATOR.iter().filter(|m| m.version < 10) {
         sqlx::raw_sql(sqlx::AssertSqlSafe(m.sql.as_str().to_owned()))
-            .execute(&mut *conn)
+            .execute(&mut conn)
             .await
             .unwrap();
     }
@@ -714,20 +758,20 @@ async fn migration_0010_keeps_every_row_of_every_table(pool: SqlitePool) {
            VALUES ('a', 'o', 's', '2026-01-12T10:00:00+00:00', 'read-answers', 'p')",
     ];
     for sql in seed {
-        sqlx::raw_sql(sql).execute(&mut *conn).await.unwrap();
+        sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
     }
     // Access codes were renamed in 0007; insert with whichever column exists.
     let code_column: String = sqlx::query_scalar(
         "SELECT name FROM pragma_table_info('access_codes') WHERE name IN ('code', 'code_hash')",
     )
-    .fetch_one(&mut *conn)
+    .fetch_one(&mut conn)
     .await
     .unwrap();
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "INSERT INTO access_codes ({code_column}, participant_id, created_by, created_at, expires_at)
          VALUES ('h', 'p', 's', '{t}', '2026-01-26T10:00:00+00:00')"
     )))
-    .execute(&mut *conn)
+    .execute(&mut conn)
     .await
     .unwrap();
     let tables = [
@@ -746,27 +790,24 @@ async fn migration_0010_keeps_every_row_of_every_table(pool: SqlitePool) {
     for table in tables {
         let n: i64 =
             sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-                .fetch_one(&mut *conn)
+                .fetch_one(&mut conn)
                 .await
                 .unwrap();
         assert!(n > 0, "{table}");
         before.push(n);
     }
 
-    let m10 = stegvis_store::MIGRATOR
-        .iter()
-        .find(|m| m.version == 10)
-        .unwrap();
+    let m10 = SQLITE_MIGRATOR.iter().find(|m| m.version == 10).unwrap();
     assert!(m10.no_tx, "0010 must run without sqlx's transaction");
     sqlx::raw_sql(sqlx::AssertSqlSafe(m10.sql.as_str().to_owned()))
-        .execute(&mut *conn)
+        .execute(&mut conn)
         .await
         .unwrap();
 
     for (table, n) in tables.iter().zip(before) {
         let after: i64 =
             sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-                .fetch_one(&mut *conn)
+                .fetch_one(&mut conn)
                 .await
                 .unwrap();
         assert_eq!(after, n, "{table}");
@@ -774,14 +815,14 @@ async fn migration_0010_keeps_every_row_of_every_table(pool: SqlitePool) {
     // The column is gone, the rest of the participant is as it was.
     let columns: Vec<String> =
         sqlx::query_scalar("SELECT name FROM pragma_table_info('participants')")
-            .fetch_all(&mut *conn)
+            .fetch_all(&mut conn)
             .await
             .unwrap();
     assert!(!columns.contains(&"access_token".to_owned()));
     let row = sqlx::query(
         "SELECT code, municipality, consent_version, programme_id, withdrawn_at FROM participants WHERE id = 'p'",
     )
-    .fetch_one(&mut *conn)
+    .fetch_one(&mut conn)
     .await
     .unwrap();
     assert_eq!(row.get::<String, _>("code"), "AAA-BBB");
@@ -791,24 +832,25 @@ async fn migration_0010_keeps_every_row_of_every_table(pool: SqlitePool) {
     assert_eq!(row.get::<Option<String>, _>("withdrawn_at"), None);
     // Foreign keys are on again and still hold.
     let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-        .fetch_one(&mut *conn)
+        .fetch_one(&mut conn)
         .await
         .unwrap();
     assert_eq!(fk, 1);
     let broken = sqlx::query("PRAGMA foreign_key_check")
-        .fetch_all(&mut *conn)
+        .fetch_all(&mut conn)
         .await
         .unwrap();
     assert!(broken.is_empty());
     // Deleting a participant still cascades to their rows (the references
     // now point at the rebuilt table).
     sqlx::raw_sql("DELETE FROM participants WHERE id = 'p'")
-        .execute(&mut *conn)
+        .execute(&mut conn)
         .await
         .unwrap();
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM check_ins")
-        .fetch_one(&mut *conn)
+        .fetch_one(&mut conn)
         .await
         .unwrap();
     assert_eq!(left, 0);
+    conn.close().await.unwrap();
 }

@@ -1,17 +1,19 @@
-//! The staff side of the store against a real SQLite database: accounts and
+//! The staff side of the store against a real database (SQLite or
+//! PostgreSQL, see `stegvis_store::testing`): accounts and
 //! roles, registration (anonymous mode, the separate personnummer), scoping by
 //! organisation, access codes and phones, lockout records, sessions, audit log.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
 
 use chrono::{Duration, NaiveDate, Utc};
-use sqlx::{Row, SqlitePool};
+use stegvis_store::testing::{self, TestDatabase};
 use stegvis_store::{
     AttemptKind, Consent, Keyring, NewAuditEntry, NewParticipant, NewStaff, Role, Store, StoreError,
 };
 
 struct Org {
     store: Store,
+    _db: TestDatabase,
     org: String,
     case_manager: String,
 }
@@ -21,8 +23,9 @@ async fn hash(o: &Org, code: &str) -> String {
     o.store.access_code(code).await.unwrap().unwrap().code_hash
 }
 
-async fn setup(pool: SqlitePool) -> Org {
-    let store = Store::from_pool(pool).with_secrets(Keyring::for_tests());
+async fn setup() -> Org {
+    let (store, db) = testing::store().await;
+    let store = store.with_secrets(Keyring::for_tests());
     let org = store
         .create_organisation("Samordningsförbundet Test")
         .await
@@ -39,6 +42,7 @@ async fn setup(pool: SqlitePool) -> Org {
         .unwrap();
     Org {
         store,
+        _db: db,
         org: org.id,
         case_manager: cm.id,
     }
@@ -69,9 +73,9 @@ fn new_participant<'a>(o: &'a Org, code: &'a str) -> NewParticipant<'a> {
     }
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn staff_accounts_are_found_by_email_in_any_case_with_their_roles(pool: SqlitePool) {
-    let o = setup(pool).await;
+#[tokio::test]
+async fn staff_accounts_are_found_by_email_in_any_case_with_their_roles() {
+    let o = setup().await;
     let found = o
         .store
         .staff_credentials("  LOTTA@example.SE ")
@@ -138,9 +142,9 @@ async fn staff_accounts_are_found_by_email_in_any_case_with_their_roles(pool: Sq
     assert!(!format!("{found:?}").contains("SECRET"));
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn the_personnummer_is_stored_apart_and_never_in_participant_rows(pool: SqlitePool) {
-    let o = setup(pool.clone()).await;
+#[tokio::test]
+async fn the_personnummer_is_stored_apart_and_never_in_participant_rows() {
+    let o = setup().await;
     let id = o
         .store
         .register_participant(&new_participant(&o, "KXA-AAA"))
@@ -155,21 +159,23 @@ async fn the_personnummer_is_stored_apart_and_never_in_participant_rows(pool: Sq
     assert_eq!(detail.birth_year, Some(1985));
     assert_eq!(detail.municipality.as_deref(), Some("Haninge"));
     // No column of participants holds it.
-    let row = sqlx::query("SELECT * FROM participants WHERE id = $1")
-        .bind(&id)
-        .fetch_one(&pool)
+    let rows = o
+        .store
+        .test_sql()
+        .rows("SELECT * FROM participants WHERE id = $1", &[(&id).into()])
         .await
         .unwrap();
-    for i in 0..row.len() {
-        if let Ok(Some(text)) = row.try_get::<Option<String>, _>(i) {
+    assert_eq!(rows.len(), 1);
+    for (i, value) in rows[0].iter().enumerate() {
+        if let Some(text) = value {
             assert!(!text.contains("1234"), "column {i} holds the personnummer");
         }
     }
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn anonymous_participants_keep_only_gender_and_start(pool: SqlitePool) {
-    let o = setup(pool.clone()).await;
+#[tokio::test]
+async fn anonymous_participants_keep_only_gender_and_start() {
+    let o = setup().await;
     let mut new = new_participant(&o, "KXA-AAC");
     new.consent = None;
     new.birth_year = None;
@@ -177,42 +183,47 @@ async fn anonymous_participants_keep_only_gender_and_start(pool: SqlitePool) {
     new.referral = None;
     new.personnummer = None;
     let id = o.store.register_participant(&new).await.unwrap();
-    let row = sqlx::query(
-        "SELECT gender, intake_date, birth_year, municipality, referral, consent_at
-         FROM participants WHERE id = $1",
-    )
-    .bind(&id)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    assert_eq!(row.get::<String, _>("gender"), "kvinna");
-    assert_eq!(row.get::<NaiveDate, _>("intake_date"), start());
-    assert_eq!(row.get::<Option<i64>, _>("birth_year"), None);
-    assert_eq!(row.get::<Option<String>, _>("municipality"), None);
-    assert_eq!(row.get::<Option<String>, _>("referral"), None);
-    assert_eq!(row.get::<Option<String>, _>("consent_at"), None);
+    let rows = o
+        .store
+        .test_sql()
+        .rows(
+            "SELECT gender, intake_date, birth_year, municipality, referral, consent_at
+             FROM participants WHERE id = $1",
+            &[(&id).into()],
+        )
+        .await
+        .unwrap();
+    let [gender, intake_date, birth_year, municipality, referral, consent_at] =
+        <[Option<String>; 6]>::try_from(rows[0].clone()).unwrap();
+    assert_eq!(gender.as_deref(), Some("kvinna"));
+    assert_eq!(intake_date.unwrap().parse::<NaiveDate>().unwrap(), start());
+    assert_eq!(birth_year, None);
+    assert_eq!(municipality, None);
+    assert_eq!(referral, None);
+    assert_eq!(consent_at, None);
     assert_eq!(o.store.personnummer(&id).await.unwrap(), None);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn a_protected_identity_never_gets_a_personnummer(pool: SqlitePool) {
-    let o = setup(pool.clone()).await;
+#[tokio::test]
+async fn a_protected_identity_never_gets_a_personnummer() {
+    let o = setup().await;
     let mut new = new_participant(&o, "KXA-AAD");
     new.protected_identity = true;
     let refused = o.store.register_participant(&new).await;
     assert!(matches!(refused, Err(StoreError::Refused(_))));
     // Nothing half-written.
-    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM participants")
-        .fetch_one(&pool)
+    let n = o
+        .store
+        .test_sql()
+        .count("SELECT COUNT(*) AS n FROM participants", &[])
         .await
-        .unwrap()
-        .get("n");
+        .unwrap();
     assert_eq!(n, 0);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn another_organisations_participant_is_not_found(pool: SqlitePool) {
-    let o = setup(pool).await;
+#[tokio::test]
+async fn another_organisations_participant_is_not_found() {
+    let o = setup().await;
     let id = o
         .store
         .register_participant(&new_participant(&o, "KXA-AAE"))
@@ -256,9 +267,9 @@ async fn another_organisations_participant_is_not_found(pool: SqlitePool) {
     assert_eq!(detail.exit_outcome.as_deref(), Some("arbete"));
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn codes_expire_are_single_use_and_can_be_revoked(pool: SqlitePool) {
-    let o = setup(pool).await;
+#[tokio::test]
+async fn codes_expire_are_single_use_and_can_be_revoked() {
+    let o = setup().await;
     let id = o
         .store
         .register_participant(&new_participant(&o, "KXA-AAF"))
@@ -349,9 +360,9 @@ async fn codes_expire_are_single_use_and_can_be_revoked(pool: SqlitePool) {
         .is_none());
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn wrong_pins_lock_the_phone_at_the_limit(pool: SqlitePool) {
-    let o = setup(pool).await;
+#[tokio::test]
+async fn wrong_pins_lock_the_phone_at_the_limit() {
+    let o = setup().await;
     let id = o
         .store
         .register_participant(&new_participant(&o, "KXA-AAG"))
@@ -398,9 +409,9 @@ async fn wrong_pins_lock_the_phone_at_the_limit(pool: SqlitePool) {
     assert_eq!(o.store.reserve_pin_attempt(&device, 3).await.unwrap(), None);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn failed_attempts_are_counted_per_key_and_cleared(pool: SqlitePool) {
-    let o = setup(pool).await;
+#[tokio::test]
+async fn failed_attempts_are_counted_per_key_and_cleared() {
+    let o = setup().await;
     let now = Utc::now();
     let hour_ago = now - Duration::hours(1);
     for _ in 0..3 {
@@ -444,10 +455,10 @@ async fn failed_attempts_are_counted_per_key_and_cleared(pool: SqlitePool) {
     );
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn sessions_expire(pool: SqlitePool) {
+#[tokio::test]
+async fn sessions_expire() {
     use stegvis_store::SessionWrite;
-    let o = setup(pool).await;
+    let o = setup().await;
     let until = |expires_at, data| SessionWrite {
         data,
         expires_at,
@@ -482,9 +493,9 @@ async fn sessions_expire(pool: SqlitePool) {
     assert_eq!(o.store.load_session("s1", 0).await.unwrap(), None);
 }
 
-#[sqlx::test(migrator = "stegvis_store::MIGRATOR")]
-async fn audit_records_are_listed_per_organisation(pool: SqlitePool) {
-    let o = setup(pool).await;
+#[tokio::test]
+async fn audit_records_are_listed_per_organisation() {
+    let o = setup().await;
     let id = o
         .store
         .register_participant(&new_participant(&o, "KXA-AAH"))

@@ -31,7 +31,7 @@ impl Core {
         rows.iter()
             .map(|r| {
                 Ok(AuditRow {
-                    at: r.try_get("at")?,
+                    at: parse_at(&r.try_get::<String, _>("at")?)?,
                     staff_name: r.try_get("staff_name")?,
                     action: r.try_get("action")?,
                     participant_id: r.try_get("participant_id")?,
