@@ -313,8 +313,7 @@ async fn security_changes_need_a_recent_sign_in_or_the_password_again() {
         .await;
     assert!(!sessions.is_empty());
     for row in sessions {
-        let mut data: serde_json::Value =
-            serde_json::from_str(row[1].as_deref().unwrap()).unwrap();
+        let mut data: serde_json::Value = serde_json::from_str(row[1].as_deref().unwrap()).unwrap();
         data["authenticated-at"] = 0.into();
         o.app
             .execute(

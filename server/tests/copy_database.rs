@@ -72,11 +72,24 @@ async fn a_demo_database_moves_from_sqlite_to_postgres_whole() {
 
     let (ok, log) = stegvis(&data, &sqlite.url, &["demo", "--participants", "120"]);
     assert!(ok, "{log}");
+    // An export is audited: the audit chain has entries to carry over.
+    for kind in ["ndi", "distance"] {
+        let out = data.join(format!("{kind}.csv"));
+        let out = out.to_str().unwrap();
+        let (ok, log) = stegvis(&data, &sqlite.url, &["export", kind, "--output", out]);
+        assert!(ok, "{log}");
+    }
 
     let (ok, log) = stegvis(
         &data,
         &sqlite.url,
-        &["copy-database", "--from", &sqlite.url, "--to", &postgres.url],
+        &[
+            "copy-database",
+            "--from",
+            &sqlite.url,
+            "--to",
+            &postgres.url,
+        ],
     );
     assert!(ok, "{log}");
     assert!(log.contains("every table's row count matches"), "{log}");
@@ -126,7 +139,13 @@ async fn a_demo_database_moves_from_sqlite_to_postgres_whole() {
     let (ok, log) = stegvis(
         &data,
         &sqlite.url,
-        &["copy-database", "--from", &sqlite.url, "--to", &postgres.url],
+        &[
+            "copy-database",
+            "--from",
+            &sqlite.url,
+            "--to",
+            &postgres.url,
+        ],
     );
     assert!(!ok, "{log}");
     assert!(log.contains("not empty"), "{log}");
@@ -136,7 +155,13 @@ async fn a_demo_database_moves_from_sqlite_to_postgres_whole() {
     let (ok, log) = stegvis(
         &data,
         &sqlite.url,
-        &["copy-database", "--from", &postgres.url, "--to", &sqlite.url],
+        &[
+            "copy-database",
+            "--from",
+            &postgres.url,
+            "--to",
+            &sqlite.url,
+        ],
     );
     assert!(!ok, "{log}");
     assert!(log.contains("pg_dump"), "{log}");

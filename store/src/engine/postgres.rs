@@ -34,6 +34,8 @@ pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 /// The advisory lock key of [`begin_write`] (any fixed number; "stegvis" in ASCII, shortened).
 const WRITE_LOCK: i64 = 0x7374_6567_7669;
 
+// Included once per engine on purpose (see engine/mod.rs).
+#[allow(clippy::duplicate_mod)]
 #[path = "../queries/mod.rs"]
 pub(crate) mod queries;
 

@@ -36,6 +36,8 @@ pub(crate) type Db = sqlx::Sqlite;
 /// SQLite's migrations, compiled into the binary.
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+// Included once per engine on purpose (see engine/mod.rs).
+#[allow(clippy::duplicate_mod)]
 #[path = "../queries/mod.rs"]
 pub(crate) mod queries;
 
