@@ -12,13 +12,19 @@
 # the middle of a round and started again while the phones send again what
 # was not acknowledged, and the same check. Prints the machine, a table and
 # the goals met or missed. Results go to docs/performance.md by hand.
+#
+# On PostgreSQL (--engine postgres) the same, on a fresh database made on the
+# server TEST_DATABASE_URL names (else postgres://postgres@127.0.0.1:5432/test,
+# or a throwaway cluster: scripts/postgres.sh) and dropped at the end; the
+# minimal endpoint and the engine loops use databases of their own there;
+# and besides the one-server rounds, rounds on two server processes on the
+# one database (phones spread over both), whose crash round kills one of them.
 #   scripts/bench-load.sh [--quick] [--no-build] [--seconds N] [--concurrency 10,50,100,200]
 #                         [--engine sqlite|postgres] [--keep]
 #     --quick        two rounds (10 and 100 at once), 6 s each, shorter
 #                    engine loops and a smaller crash round: 2–3 minutes
 #     --no-build     measure what is built (STEGVIS_BIN chooses another server)
-#     --engine       sqlite (default); postgres is for when the server has it:
-#                    the server then gets DATABASE_URL from the environment
+#     --engine       sqlite (default) or postgres (a fresh database, see above)
 #     --keep         keep the work directory (databases, logs, sent check-ins)
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -45,14 +51,7 @@ while [ $# -gt 0 ]; do
 done
 
 case "$engine" in
-  sqlite) ;;
-  postgres)
-    # The server's PostgreSQL support is still being built: when it lands,
-    # DATABASE_URL names a fresh database, the rounds run unchanged and
-    # `verify` learns to read it (only SQLite is read so far).
-    : "${DATABASE_URL:?--engine postgres needs DATABASE_URL (a fresh, empty database)}"
-    echo "--engine postgres: the server does not run on PostgreSQL yet" >&2
-    exit 2 ;;
+  sqlite|postgres) ;;
   *) echo "unknown engine: $engine (sqlite or postgres)" >&2; exit 2 ;;
 esac
 
@@ -70,11 +69,47 @@ bench="$CARGO_TARGET_DIR/release/stegvis-bench"
 endpoint="$CARGO_TARGET_DIR/release/stegvis-bench-endpoint"
 
 work="$(mktemp -d)"
-mkdir -p "$work/data" "$work/site/pkg" "$work/raw" "$work/endpoint"
+mkdir -p "$work/data" "$work/data2" "$work/site/pkg" "$work/raw" "$work/endpoint"
 results="$work/results.tsv"
+pg_databases=()
+pg_admin=""
+# A database on the admin connection's server: postgres://…/<name>.
+pg_url() { printf '%s/%s\n' "${pg_admin%/*}" "$1"; }
+pg_create() { # name
+  psql "$pg_admin" -v ON_ERROR_STOP=1 -Atqc "CREATE DATABASE \"$1\"" >/dev/null
+  pg_databases+=("$1")
+}
+pg_drop_all() {
+  for name in ${pg_databases[@]+"${pg_databases[@]}"}; do
+    psql "$pg_admin" -Atqc "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null 2>&1 ||
+      echo "could not drop database $name on $pg_admin" >&2
+  done
+  pg_databases=()
+}
 case "$engine" in
-  sqlite) database_url="sqlite://$work/data/stegvis.db" ;;
-  postgres) database_url="$DATABASE_URL" ;;
+  sqlite)
+    database_url="sqlite://$work/data/stegvis.db"
+    raw_target="$work/raw/raw.db"
+    endpoint_target="$work/endpoint/endpoint.db" ;;
+  postgres)
+    # shellcheck source=postgres.sh
+    source "$ROOT/scripts/postgres.sh"
+    ensure_postgres
+    pg_admin="$TEST_DATABASE_URL"
+    command -v psql >/dev/null || { echo "--engine postgres needs psql" >&2; exit 1; }
+    prefix="stegvis_bench_$(date +%s)_$$"
+    # The cleanup trap (below) drops these; set it before they exist.
+    trap 'pg_drop_all' EXIT
+    pg_create "$prefix"
+    pg_create "${prefix}_raw"
+    pg_create "${prefix}_endpoint"
+    database_url="$(pg_url "$prefix")"
+    raw_target="$(pg_url "${prefix}_raw")"
+    endpoint_target="$(pg_url "${prefix}_endpoint")"
+    # Several servers on one database must share the secret key
+    # (docs/operations.md): an explicit one in a file, for all of them.
+    head -c 32 /dev/urandom | base64 >"$work/secret.key"
+    chmod 600 "$work/secret.key" ;;
 esac
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -94,17 +129,35 @@ for name in $(compgen -e | grep '^STEGVIS_' || true); do unset_stegvis+=(-u "$na
 port="$(free_port)"
 base="http://127.0.0.1:$port"
 server=""
-start_server() {
-  (cd "$work" && exec env "${unset_stegvis[@]}" STEGVIS_ADDR="127.0.0.1:$port" STEGVIS_DATA_DIR="$work/data" \
-    DATABASE_URL="$database_url" STEGVIS_PUBLIC_URL="$base" STEGVIS_DEMO=1 STEGVIS_SECURE_COOKIES=0 \
+# A second server process on the same database (PostgreSQL only).
+port2="$(free_port)"
+base2="http://127.0.0.1:$port2"
+server2=""
+key_env=()
+if [ "$engine" = postgres ]; then key_env=(STEGVIS_SECRET_KEY_FILE="$work/secret.key"); fi
+launch() { # port data-dir log: starts a server, prints nothing, sets $launched
+  (cd "$work" && exec env "${unset_stegvis[@]}" STEGVIS_ADDR="127.0.0.1:$1" STEGVIS_DATA_DIR="$2" \
+    DATABASE_URL="$database_url" STEGVIS_PUBLIC_URL="http://127.0.0.1:$1" STEGVIS_DEMO=1 \
+    STEGVIS_SECURE_COOKIES=0 ${key_env[@]+"${key_env[@]}"} \
     STEGVIS_RETENTION_HOURS=off LEPTOS_SITE_ROOT="$work/site" RUST_LOG=warn NO_COLOR=1 \
-    "$bin" >>"$work/server.log" 2>&1) &
-  server=$!
+    "$bin" >>"$3" 2>&1) &
+  launched=$!
+}
+start_server() {
+  launch "$port" "$work/data" "$work/server.log"
+  server=$launched
   wait_healthy "$base" "$server" "$work/server.log"
+}
+start_server2() {
+  launch "$port2" "$work/data2" "$work/server2.log"
+  server2=$launched
+  wait_healthy "$base2" "$server2" "$work/server2.log"
 }
 stop_server() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
   server=""
+  if [ -n "$server2" ]; then kill "$server2" 2>/dev/null || true; wait "$server2" 2>/dev/null || true; fi
+  server2=""
 }
 minimal=""
 load_client=""
@@ -112,7 +165,13 @@ cleanup() {
   stop_server
   if [ -n "$minimal" ]; then kill "$minimal" 2>/dev/null || true; wait "$minimal" 2>/dev/null || true; fi
   if [ -n "$load_client" ]; then kill "$load_client" 2>/dev/null || true; fi
-  if [ "$keep" = 1 ]; then echo "kept: $work"; else rm -rf "$work"; fi
+  pg_drop_all
+  if [ "$keep" = 1 ]; then
+    echo "kept: $work"
+    [ "$engine" = postgres ] && echo "(the PostgreSQL databases are dropped all the same)"
+  else
+    rm -rf "$work"
+  fi
 }
 trap cleanup EXIT
 
@@ -123,13 +182,17 @@ echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (load average before the run; other work on the machine skews every figure)"
 echo "server:  $bin ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
 echo "engine:  $engine; rounds of $seconds s at $levels phones at once"
+if [ "$engine" = postgres ]; then
+  echo "database: $(psql "$pg_admin" -Atqc 'select version()' | cut -d, -f1) at ${pg_admin%/*}" \
+    "(fsync $(psql "$pg_admin" -Atqc 'show fsync'), synchronous_commit $(psql "$pg_admin" -Atqc 'show synchronous_commit'))"
+fi
 
-say "The engine alone: SQLite with the server's settings, ${raw_seconds} s a loop"
-"$bench" raw --database "$work/raw/raw.db" --seconds "$raw_seconds" --results "$results"
+say "The engine alone: $engine with the server's settings, ${raw_seconds} s a loop"
+"$bench" raw --database "$raw_target" --seconds "$raw_seconds" --results "$results"
 
 say "The minimal endpoint (axum + sqlx, one upsert a request)"
 endpoint_port="$(free_port)"
-"$endpoint" --addr "127.0.0.1:$endpoint_port" --database "$work/endpoint/endpoint.db" >"$work/endpoint.log" 2>&1 &
+"$endpoint" --addr "127.0.0.1:$endpoint_port" --database "$endpoint_target" >"$work/endpoint.log" 2>&1 &
 minimal=$!
 wait_healthy "http://127.0.0.1:$endpoint_port" "$minimal" "$work/endpoint.log"
 "$bench" minimal --url "http://127.0.0.1:$endpoint_port" --concurrency "$levels" --seconds "$seconds" --results "$results"
@@ -147,9 +210,26 @@ start_server
 stop_server
 "$bench" verify --database-url "$database_url" --sent "$work/sent.tsv" --label stegvis --results "$results"
 
-say "Crash round: SIGKILL in the middle, started again, the phones send again"
+crash_urls="$base"
+if [ "$engine" = postgres ]; then
+  say "Two server processes on the one database (ports $port and $port2), phones spread over both"
+  start_server
+  start_server2
+  "$bench" load --url "$base,$base2" --concurrency "$levels" --seconds "$seconds" \
+    --sent "$work/sent2.tsv" --results "$results" --label stegvis-x2
+  stop_server
+  "$bench" verify --database-url "$database_url" --sent "$work/sent2.tsv" --label two --results "$results"
+  crash_urls="$base,$base2"
+fi
+
+if [ "$engine" = postgres ]; then
+  say "Crash round: two servers; SIGKILL to one in the middle, started again, the phones send again"
+else
+  say "Crash round: SIGKILL in the middle, started again, the phones send again"
+fi
 start_server
-"$bench" load --url "$base" --concurrency "$crash_phones" --seconds "$crash_seconds" --finish --retry-for 60 \
+if [ "$engine" = postgres ]; then start_server2; fi
+"$bench" load --url "$crash_urls" --concurrency "$crash_phones" --seconds "$crash_seconds" --finish --retry-for 60 \
   --sent "$work/crash.tsv" --results "$results" --label crash --started "$work/started" &
 load_client=$!
 for _ in $(seq 1200); do
@@ -166,9 +246,12 @@ echo "  server started again at $(date -u +%T)"
 wait "$load_client"; load_client=""
 stop_server
 "$bench" verify --database-url "$database_url" --sent "$work/crash.tsv" --label crash --results "$results"
-if grep -qi 'panicked\|database disk image is malformed' "$work/server.log"; then
-  echo "the server log has errors:" >&2; grep -i 'panicked\|malformed' "$work/server.log" | head >&2
-fi
+for log in "$work/server.log" "$work/server2.log"; do
+  [ -f "$log" ] || continue
+  if grep -qi 'panicked\|database disk image is malformed' "$log"; then
+    echo "the server log $(basename "$log") has errors:" >&2; grep -i 'panicked\|malformed' "$log" | head >&2
+  fi
+done
 
 say "Summary ($(nproc) cores, $(date -u +%Y-%m-%d))"
 "$bench" report --results "$results"

@@ -4,7 +4,8 @@
 //!   whole check-ins at each concurrency (`--url` takes a comma-separated
 //!   list of servers on one database: phones are spread over them);
 //! - `minimal`: the same client against `stegvis-bench-endpoint`;
-//! - `raw`: SQLite's own durable commit rate with the server's settings;
+//! - `raw`: the engine's own durable commit rate with the server's settings
+//!   (SQLite or PostgreSQL);
 //! - `verify`: every acknowledged check-in stored once, whole;
 //! - `report`: the table of every round and the goals, met or missed.
 //!
@@ -86,9 +87,9 @@ enum Command {
         #[arg(long, default_value = "minimal")]
         label: String,
     },
-    /// SQLite's durable commit rate with the server's settings, no HTTP.
+    /// The engine's durable commit rate with the server's settings, no HTTP.
     Raw {
-        /// A new SQLite file to write.
+        /// A new SQLite file to write, or the URL of an empty PostgreSQL database.
         #[arg(long)]
         database: String,
         /// Seconds per loop.
@@ -99,7 +100,7 @@ enum Command {
     },
     /// Every acknowledged check-in stored exactly once, with all its answers.
     Verify {
-        /// The server's database (`sqlite://…`).
+        /// The server's database (`sqlite://…` or `postgres://…`).
         #[arg(long)]
         database_url: String,
         /// Files written by `load --sent`.
@@ -254,7 +255,10 @@ async fn main() -> anyhow::Result<()> {
             seconds,
             results,
         } => {
-            for r in raw::measure(&database, Duration::from_secs(seconds)).await? {
+            let (engine, rates) = raw::measure(&database, Duration::from_secs(seconds)).await?;
+            println!("({engine})");
+            append(&results, &[format!("rawengine\t{engine}")])?;
+            for r in rates {
                 println!(
                     "{:<45} {:>8.0} /s  ({} in {seconds} s)",
                     r.what, r.per_second, r.count

@@ -48,6 +48,7 @@ pub fn render(results: &str) -> String {
     let mut raws = Vec::new();
     let mut checks = Vec::new();
     let mut notes = Vec::new();
+    let mut engines: Vec<String> = Vec::new();
     for line in results.lines() {
         let f: Vec<&str> = line.split('\t').collect();
         match f.first().copied() {
@@ -60,6 +61,7 @@ pub fn render(results: &str) -> String {
                 server_errors: number(f.get(12)).unwrap_or(0),
             }),
             Some("note") if f.len() >= 2 => notes.push(f[1].to_owned()),
+            Some("rawengine") if f.len() >= 2 => engines.push(f[1].to_owned()),
             Some("raw") if f.len() >= 3 => raws.push((f[1].to_owned(), f[2].to_owned())),
             Some("verify") if f.len() >= 8 => checks.push(VerifyLine {
                 label: f[1].to_owned(),
@@ -108,10 +110,12 @@ pub fn render(results: &str) -> String {
         let _ = writeln!(out, "  ({note})");
     }
     if !raws.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nEngine alone (SQLite, WAL, synchronous=FULL, busy timeout 10 s, no HTTP):\n"
-        );
+        let engine = if engines.is_empty() {
+            "SQLite, WAL, synchronous=FULL, busy timeout 10 s".to_owned()
+        } else {
+            engines.join("; ")
+        };
+        let _ = writeln!(out, "\nEngine alone ({engine}, no HTTP):\n");
         for (what, rate) in &raws {
             let _ = writeln!(out, "  {what:<45} {rate:>8} /s");
         }
@@ -139,9 +143,14 @@ pub fn render(results: &str) -> String {
     let _ = writeln!(out, "\nGoals:\n");
     let verdict = |met: bool| if met { "met   " } else { "MISSED" };
     let stegvis: Vec<&RoundLine> = rounds.iter().filter(|r| r.target == "stegvis").collect();
-    if !stegvis.is_empty() {
-        let errors: u64 = stegvis.iter().map(|r| r.server_errors).sum();
-        let most = stegvis.iter().map(|r| r.concurrency).max().unwrap_or(0);
+    // Rounds on one server (`stegvis`) and on several (`stegvis-x2`).
+    let servers: Vec<&RoundLine> = rounds
+        .iter()
+        .filter(|r| r.target.starts_with("stegvis"))
+        .collect();
+    if !servers.is_empty() {
+        let errors: u64 = servers.iter().map(|r| r.server_errors).sum();
+        let most = servers.iter().map(|r| r.concurrency).max().unwrap_or(0);
         let _ = writeln!(
             out,
             "  {} no 5xx up to {most} phones at once: {errors} answers 5xx",
@@ -226,12 +235,18 @@ round\tstegvis\t100\t12.00\t20.0\t300.0\t10.00\t30.00\t60.00\t20.00\t40.00\t80.0
 round\tminimal\t100\t12.00\t-\t500.0\t5.00\t10.00\t20.00\t-\t-\t-\t0\t-
 round\tpaced\t100\t12.00\t2.0\t150.0\t5.00\t10.00\t20.00\t6.00\t9.00\t12.00\t0\t-
 note\tcrash at 20: 3 sends acknowledged as stored before (resends after no answer)
+rawengine\tPostgreSQL, default settings
 raw\tdraft upsert, one connection\t700.0
+round\tstegvis-x2\t200\t12.00\t20.0\t300.0\t10.00\t30.00\t60.00\t20.00\t40.00\t80.00\t0\t-
 verify\tstegvis\t240\t0\t0\t0\t3\t1
 verify\tcrash\t100\t1\t0\t0\t0\t0
 ";
         let text = render(results);
-        assert!(text.contains("met    no 5xx up to 100"), "{text}");
+        assert!(text.contains("met    no 5xx up to 200"), "{text}");
+        assert!(
+            text.contains("Engine alone (PostgreSQL, default settings, no HTTP)"),
+            "{text}"
+        );
         assert!(
             text.contains("MISSED answer-save p99 < 50 ms at 100 at once: 60.0 ms"),
             "{text}"

@@ -1,9 +1,11 @@
 //! After a run: every check-in the server acknowledged must be in the
 //! database exactly once, whole. The load client writes what it sent (one
 //! line per send, acknowledged or not); this reads the stored check-ins and
-//! compares. Reads the database itself (no `sqlite3` needed).
+//! compares. Reads the database itself, SQLite or PostgreSQL (no `sqlite3`
+//! or `psql` needed).
 
 use crate::load::Sent;
+use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Row};
 use std::collections::{BTreeMap, BTreeSet};
@@ -119,31 +121,38 @@ pub fn compare(sent: &[Sent], stored: &[Stored]) -> Report {
     report
 }
 
-/// Every stored check-in with its number of answers.
+/// Every stored check-in with its number of answers (`sqlite:` or
+/// `postgres://` URL; the same query on both).
 pub async fn stored(database_url: &str) -> anyhow::Result<Vec<Stored>> {
-    if !database_url.starts_with("sqlite:") {
-        anyhow::bail!("only SQLite databases are checked so far: {database_url}");
-    }
-    let mut conn = SqliteConnectOptions::from_str(database_url)?
-        .read_only(true)
-        .connect()
-        .await?;
-    let rows = sqlx::query(
-        "SELECT c.submission_id, c.participant_id,
+    const QUERY: &str = "SELECT c.submission_id, c.participant_id,
                 (SELECT COUNT(*) FROM answers a WHERE a.submission_id = c.submission_id)
-         FROM check_ins c",
-    )
-    .fetch_all(&mut conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Stored {
-                submission_id: r.try_get(0)?,
-                participant: r.try_get(1)?,
-                answers: r.try_get(2)?,
-            })
+         FROM check_ins c";
+    let rows: Vec<(String, String, i64)> = if crate::raw::is_postgres(database_url) {
+        let mut conn = PgConnectOptions::from_str(database_url)?.connect().await?;
+        let rows = sqlx::query(QUERY).fetch_all(&mut conn).await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<_, sqlx::Error>>()?
+    } else if database_url.starts_with("sqlite:") {
+        let mut conn = SqliteConnectOptions::from_str(database_url)?
+            .read_only(true)
+            .connect()
+            .await?;
+        let rows = sqlx::query(QUERY).fetch_all(&mut conn).await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<_, sqlx::Error>>()?
+    } else {
+        anyhow::bail!("not a SQLite or PostgreSQL URL: {database_url}");
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(submission_id, participant, answers)| Stored {
+            submission_id,
+            participant,
+            answers,
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]

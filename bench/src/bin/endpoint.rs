@@ -1,11 +1,12 @@
 //! The framework and engine ceiling: the smallest axum + sqlx server that
 //! does what an answer save ends in — one single-row upsert into a draft
 //! table, on SQLite with the server's settings (WAL, `synchronous=FULL`, the
-//! busy timeout, a pool of eight) — and nothing else: no session, no
-//! reads, no checks. The load client measures it the same way as the real
+//! busy timeout, a pool of eight) or on PostgreSQL with sqlx's `PgPool` and
+//! the server's defaults — and nothing else: no session, no reads, no checks. The load client measures it the same way as the real
 //! server, so the gap between the two is what the application adds.
 //!
 //!   stegvis-bench-endpoint --addr 127.0.0.1:3100 --database /tmp/x/endpoint.db
+//!   stegvis-bench-endpoint --addr 127.0.0.1:3100 --database postgres://postgres@127.0.0.1/bench
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -13,7 +14,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use clap::Parser;
 use serde::Deserialize;
-use sqlx::SqlitePool;
+use stegvis_bench::raw::Pool;
 
 /// Command line.
 #[derive(Parser)]
@@ -21,7 +22,8 @@ struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:3100")]
     addr: String,
-    /// SQLite file (made when missing).
+    /// SQLite file (made when missing), or a PostgreSQL URL (an existing
+    /// database; the draft table is made when missing).
     #[arg(long)]
     database: String,
 }
@@ -34,7 +36,7 @@ struct Answer {
     answer: String,
 }
 
-async fn save(State(pool): State<SqlitePool>, Form(a): Form<Answer>) -> (StatusCode, &'static str) {
+async fn save(State(pool): State<Pool>, Form(a): Form<Answer>) -> (StatusCode, &'static str) {
     match stegvis_bench::raw::upsert(&pool, &a.participant, &a.item, &a.answer).await {
         Ok(()) => (StatusCode::OK, "ok"),
         Err(err) => {
