@@ -86,6 +86,12 @@ pg_drop_all() {
   done
   pg_databases=()
 }
+# Drops the databases, then stops a throwaway cluster if postgres.sh started
+# one (its own EXIT trap is replaced by ours, so ours calls it).
+pg_teardown() {
+  pg_drop_all
+  if declare -F _stegvis_pg_stop >/dev/null; then _stegvis_pg_stop || true; fi
+}
 case "$engine" in
   sqlite)
     database_url="sqlite://$work/data/stegvis.db"
@@ -99,7 +105,7 @@ case "$engine" in
     command -v psql >/dev/null || { echo "--engine postgres needs psql" >&2; exit 1; }
     prefix="stegvis_bench_$(date +%s)_$$"
     # The cleanup trap (below) drops these; set it before they exist.
-    trap 'pg_drop_all' EXIT
+    trap 'pg_teardown' EXIT
     pg_create "$prefix"
     pg_create "${prefix}_raw"
     pg_create "${prefix}_endpoint"
@@ -165,7 +171,7 @@ cleanup() {
   stop_server
   if [ -n "$minimal" ]; then kill "$minimal" 2>/dev/null || true; wait "$minimal" 2>/dev/null || true; fi
   if [ -n "$load_client" ]; then kill "$load_client" 2>/dev/null || true; fi
-  pg_drop_all
+  pg_teardown
   if [ "$keep" = 1 ]; then
     echo "kept: $work"
     [ "$engine" = postgres ] && echo "(the PostgreSQL databases are dropped all the same)"
