@@ -79,6 +79,8 @@ pub fn router_with_limits(state: AppState, limits: &crate::serve::Limits) -> Rou
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(state.secure_cookies)
+            // Every request renews the idle expiry; `StoreSessions` writes
+            // the row only when the data changed or once a minute.
             .with_always_save(true)
             .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
                 SESSION_IDLE_MINUTES,
