@@ -1,7 +1,9 @@
 //! Signing in, over HTTP against a real database: staff passwords (argon2id)
 //! and two-factor codes, the lockouts after repeated failures (exactly at the
 //! stated counts), the participant's access code and PIN with their limits,
-//! codes that expire or are revoked, and the refusal of cross-site posts.
+//! codes that expire or are revoked, the refusal of cross-site posts, and
+//! when a session is written (a change at once, a mere renewal at most once
+//! a minute) and when it ends.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
 
@@ -839,4 +841,178 @@ async fn signing_in_leaves_nothing_of_the_previous_account_in_the_session() {
         panic!("two-factor is not on yet");
     };
     assert_ne!(secret, seen, "the first account saw this secret");
+}
+
+/// The stored expiry (Unix seconds), last use and data of `client`'s session.
+async fn session_row(app: &TestApp, client: &common::Client) -> Option<(i64, String, String)> {
+    let key = stegvis_store::session_key(client.session_id()?);
+    let rows = app
+        .rows(
+            "SELECT expires_at, last_seen_at, data FROM sessions WHERE id = $1",
+            &[key.into()],
+        )
+        .await;
+    let row = rows.into_iter().next()?;
+    let text = |i: usize| row[i].clone().unwrap();
+    Some((text(0).parse().unwrap(), text(1), text(2)))
+}
+
+#[tokio::test]
+async fn a_session_is_written_when_it_changes_and_renewed_at_most_once_a_minute() {
+    use stegvis_server::http::SESSION_IDLE_MINUTES;
+    use stegvis_server::sessions::RENEW_AFTER_SECS;
+    let app = app("session-writes").await;
+    let cm = case_manager(&app, "cm-writes@sodertorn.se").await;
+    let participant = app.participant(&cm).await;
+    let mut browser = app.signed_in(&cm, None).await;
+    let signed_in = session_row(&app, &browser).await.expect("signed in");
+
+    // Requests that change nothing leave the row as it is, last use included.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    for _ in 0..5 {
+        assert!(matches!(
+            browser.viewer().await,
+            app::auth::Viewer::Staff(_)
+        ));
+        let page = browser.get("/no/such/page").await;
+        assert!(
+            page.headers.get(axum::http::header::SET_COOKIE).is_some(),
+            "the cookie is renewed"
+        );
+    }
+    assert_eq!(session_row(&app, &browser).await.as_ref(), Some(&signed_in));
+    // ... yet the stored expiry lags the last use by less than a minute.
+    let now = chrono::Utc::now().timestamp();
+    let idle = SESSION_IDLE_MINUTES * 60;
+    assert!(signed_in.0 > now + idle - RENEW_AFTER_SECS, "{signed_in:?}");
+    assert!(signed_in.0 <= now + idle, "{signed_in:?}");
+
+    // A change is written at once, with a new expiry.
+    let res = browser
+        .post("/api/staff/assist", &format!("id={participant}"))
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let assisting = session_row(&app, &browser).await.unwrap();
+    assert!(assisting.2.contains(&participant), "{assisting:?}");
+    assert!(assisting.0 > signed_in.0);
+    assert_ne!(assisting.1, signed_in.1);
+
+    // Signing out is not undone by another tab whose renewal is skipped.
+    let mut other_tab = browser.clone();
+    assert!(matches!(
+        other_tab.viewer().await,
+        app::auth::Viewer::Staff(_)
+    ));
+    let old = browser.session_id().unwrap().to_owned();
+    let res = browser.post("/api/logout", "").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(!session_exists(&app, &old).await);
+    assert_eq!(other_tab.viewer().await, app::auth::Viewer::Nobody);
+    other_tab.get("/no/such/page").await;
+    assert!(!session_exists(&app, &old).await);
+}
+
+#[tokio::test]
+async fn a_skipped_save_neither_renews_nor_brings_back_a_session() {
+    use std::collections::HashMap;
+    use stegvis_server::sessions::{StoreSessions, RENEW_AFTER_SECS};
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::SessionStore;
+    let app = app("session-skip").await;
+    let sessions = StoreSessions::new(app.store.clone());
+    let start = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap()
+        + time::Duration::minutes(30);
+    let seconds = |s: i64| start + time::Duration::seconds(s);
+    let mut record = Record {
+        id: Id::default(),
+        data: HashMap::from([("k".to_owned(), serde_json::json!("v"))]),
+        expiry_date: start,
+    };
+    sessions.create(&mut record).await.unwrap();
+    let key = stegvis_store::session_key(&record.id.to_string());
+    let stored = || async {
+        app.rows(
+            "SELECT expires_at FROM sessions WHERE id = $1",
+            &[key.as_str().into()],
+        )
+        .await
+        .first()
+        .map(|row| row[0].clone().unwrap().parse::<i64>().unwrap())
+    };
+    let at = |s: i64| Some(start.unix_timestamp() + s);
+    assert_eq!(stored().await, at(0));
+
+    record.expiry_date = seconds(RENEW_AFTER_SECS - 1);
+    sessions.save(&record).await.unwrap();
+    assert_eq!(stored().await, at(0), "renewed less than a minute on");
+    record.expiry_date = seconds(RENEW_AFTER_SECS);
+    sessions.save(&record).await.unwrap();
+    assert_eq!(stored().await, at(RENEW_AFTER_SECS), "a minute on");
+    record.data.insert("k".into(), serde_json::json!("w"));
+    record.expiry_date = seconds(RENEW_AFTER_SECS + 1);
+    sessions.save(&record).await.unwrap();
+    assert_eq!(stored().await, at(RENEW_AFTER_SECS + 1), "changed");
+
+    // Another process changes the data: the next load notices, and the
+    // save after it writes.
+    app.execute(
+        "UPDATE sessions SET data = $1 WHERE id = $2",
+        &[r#"{"k":"x"}"#.into(), key.as_str().into()],
+    )
+    .await;
+    let mut loaded = sessions.load(&record.id).await.unwrap().unwrap();
+    assert_eq!(loaded.data["k"], "x");
+    loaded.expiry_date = seconds(RENEW_AFTER_SECS + 2);
+    sessions.save(&loaded).await.unwrap();
+    assert_eq!(stored().await, at(RENEW_AFTER_SECS + 2));
+
+    // Deleted elsewhere (another process, a new password): a skipped save
+    // and a written one both leave it deleted.
+    app.execute("DELETE FROM sessions WHERE id = $1", &[key.as_str().into()])
+        .await;
+    loaded.expiry_date = seconds(RENEW_AFTER_SECS + 3);
+    sessions.save(&loaded).await.unwrap();
+    assert_eq!(stored().await, None);
+    loaded.expiry_date = seconds(10 * RENEW_AFTER_SECS);
+    sessions.save(&loaded).await.unwrap();
+    assert_eq!(stored().await, None);
+    assert!(sessions.load(&record.id).await.unwrap().is_none());
+
+    // Deleted through the layer: forgotten, and not written again.
+    let mut other = Record {
+        id: Id::default(),
+        data: HashMap::from([("k".to_owned(), serde_json::json!("v"))]),
+        expiry_date: start,
+    };
+    sessions.create(&mut other).await.unwrap();
+    sessions.delete(&other.id).await.unwrap();
+    sessions.save(&other).await.unwrap();
+    assert!(sessions.load(&other.id).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_session_unused_past_its_stored_expiry_has_ended() {
+    let app = app("session-idle").await;
+    let cm = case_manager(&app, "cm-idle@sodertorn.se").await;
+    let mut browser = app.signed_in(&cm, None).await;
+    assert!(matches!(
+        browser.viewer().await,
+        app::auth::Viewer::Staff(_)
+    ));
+    let id = browser.session_id().unwrap().to_owned();
+    // The idle time passes: the stored expiry is reached. This process still
+    // remembers a later expiry as written, which must not keep it alive.
+    app.execute(
+        "UPDATE sessions SET expires_at = $1 WHERE id = $2",
+        &[
+            (chrono::Utc::now().timestamp() - 1).into(),
+            stegvis_store::session_key(&id).into(),
+        ],
+    )
+    .await;
+    assert_eq!(browser.viewer().await, app::auth::Viewer::Nobody);
+    let res = browser.post("/api/staff/caseload", "").await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
 }
