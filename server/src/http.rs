@@ -73,18 +73,15 @@ pub fn router_with_limits(state: AppState, limits: &crate::serve::Limits) -> Rou
     let body_read = limits.body_read;
     // Already an origin: configuration made it one (`config::origin_of`).
     let public_origin: std::sync::Arc<str> = state.public_url.as_str().into();
-    let sessions =
-        SessionManagerLayer::new(crate::sessions::StoreSessions::new(state.store.clone()))
-            .with_name(SESSION_COOKIE)
-            .with_http_only(true)
-            .with_same_site(SameSite::Lax)
-            .with_secure(state.secure_cookies)
-            // Every request renews the idle expiry; `StoreSessions` writes
-            // the row only when the data changed or once a minute.
-            .with_always_save(true)
-            .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
-                SESSION_IDLE_MINUTES,
-            )));
+    let sessions = SessionManagerLayer::new(crate::sessions::StoreSessions(state.store.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.secure_cookies)
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            SESSION_IDLE_MINUTES,
+        )));
     let trust_proxy = state.trust_proxy;
     // Errors of plain form posts, kept for the browser that sent the form.
     let kept_form_errors = app::form_error::ssr::KeptFormErrors::default();
