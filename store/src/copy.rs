@@ -15,7 +15,6 @@
 //! still inside the transaction, the row count of every copied table is
 //! compared with the source's.
 
-use crate::engine::{postgres, sqlite};
 use crate::{Engine, Store, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::TryStreamExt;
@@ -101,17 +100,6 @@ impl Store {
         };
         self.migrate().await?;
         target.migrate().await?;
-        let versions = (
-            sqlite::MIGRATOR
-                .iter()
-                .filter(|m| m.migration_type.is_up_migration())
-                .count(),
-            postgres::MIGRATOR
-                .iter()
-                .filter(|m| m.migration_type.is_up_migration())
-                .count(),
-        );
-        tracing::info!(?versions, "both schemas are up to date");
         copy(&from.pool, &to.pool).await
     }
 }

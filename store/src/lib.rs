@@ -35,8 +35,6 @@ mod staff;
 mod statistics;
 mod stuck;
 #[cfg(feature = "test-support")]
-pub mod test_sql;
-#[cfg(feature = "test-support")]
 pub mod testing;
 
 pub use access::{AccessCodeRow, DeviceRow};
@@ -814,6 +812,10 @@ forward! {
     /// A participant's refused check-ins, newest first.
     pub async fn stuck_check_ins(&self, participant_id: &str) -> StoreResult<Vec<StuckCheckIn>>;
 }
+
+// After the facade: it uses `on_engine!`.
+#[cfg(feature = "test-support")]
+pub mod test_sql;
 
 /// A count column as `usize`.
 fn count<'r, R>(row: &'r R, column: &str) -> StoreResult<usize>

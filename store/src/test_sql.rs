@@ -66,10 +66,7 @@ impl TestSql<'_> {
     /// The integer in the first column of the first row, e.g. of
     /// `SELECT COUNT(*) FROM … WHERE id = $1`.
     pub async fn count(&self, sql: &str, binds: &[SqlValue]) -> StoreResult<i64> {
-        match &self.store.engine {
-            Engine::Sqlite(core) => core.test_count(sql, binds).await,
-            Engine::Postgres(core) => core.test_count(sql, binds).await,
-        }
+        on_engine!(self.store, core => core.test_count(sql, binds).await)
     }
 
     /// Every row, every column as text (`None` for NULL). Values read the
@@ -80,17 +77,11 @@ impl TestSql<'_> {
         sql: &str,
         binds: &[SqlValue],
     ) -> StoreResult<Vec<Vec<Option<String>>>> {
-        match &self.store.engine {
-            Engine::Sqlite(core) => core.test_rows(sql, binds).await,
-            Engine::Postgres(core) => core.test_rows(sql, binds).await,
-        }
+        on_engine!(self.store, core => core.test_rows(sql, binds).await)
     }
 
     /// Runs a statement; returns how many rows it changed.
     pub async fn execute(&self, sql: &str, binds: &[SqlValue]) -> StoreResult<u64> {
-        match &self.store.engine {
-            Engine::Sqlite(core) => core.test_execute(sql, binds).await,
-            Engine::Postgres(core) => core.test_execute(sql, binds).await,
-        }
+        on_engine!(self.store, core => core.test_execute(sql, binds).await)
     }
 }

@@ -11,6 +11,7 @@
 //! Only with the `test-support` feature: nothing here is in the server.
 
 use crate::{EngineKind, Store};
+use sha2::{Digest, Sha256};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, Executor};
 use std::str::FromStr;
@@ -205,15 +206,12 @@ async fn admin_connection(admin_url: &str) -> sqlx::PgConnection {
 /// made once (under an advisory lock, so parallel test processes make it
 /// once between them).
 async fn postgres_template(admin_url: &str) -> String {
-    let fingerprint =
-        crate::engine::postgres::MIGRATOR
-            .iter()
-            .fold(0xcbf2_9ce4_8422_2325_u64, |hash, m| {
-                m.checksum.iter().fold(hash, |h, b| {
-                    (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-                })
-            });
-    let name = format!("stegvis_template_{fingerprint:016x}");
+    let mut fingerprint = Sha256::new();
+    for migration in crate::engine::postgres::MIGRATOR.iter() {
+        fingerprint.update(&migration.checksum);
+    }
+    let fingerprint = crate::audit::hex(&fingerprint.finalize()[..8]);
+    let name = format!("stegvis_template_{fingerprint}");
     let mut admin = admin_connection(admin_url).await;
     admin
         .execute("SELECT pg_advisory_lock(7351)")

@@ -1,5 +1,5 @@
 //! Instruments, participants' drafts and check-ins: the check-in flow's statements,
-//! compiled once per engine (see engine.rs).
+//! compiled once per engine (see engine/mod.rs).
 
 use super::Core;
 use crate::{

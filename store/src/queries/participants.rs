@@ -1,4 +1,4 @@
-//! The statements of `participants.rs`, compiled once per engine (see engine.rs).
+//! The statements of `participants.rs`, compiled once per engine (see engine/mod.rs).
 
 use super::Core;
 use crate::participants::*;

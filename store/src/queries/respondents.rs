@@ -1,4 +1,4 @@
-//! The statements of `respondents.rs`, compiled once per engine (see engine.rs).
+//! The statements of `respondents.rs`, compiled once per engine (see engine/mod.rs).
 
 use super::{Core, Db};
 use crate::respondents::*;

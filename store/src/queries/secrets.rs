@@ -1,4 +1,4 @@
-//! The statements of `secrets.rs`, compiled once per engine (see engine.rs).
+//! The statements of `secrets.rs`, compiled once per engine (see engine/mod.rs).
 
 use super::Core;
 use crate::seal::{CODE_HASH_PREFIX, SEALED_PREFIX};

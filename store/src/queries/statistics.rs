@@ -1,6 +1,6 @@
-//! The statements of `statistics.rs`, compiled once per engine (see engine.rs).
+//! The statements of `statistics.rs`, compiled once per engine (see engine/mod.rs).
 
-use super::Core;
+use super::{Core, Db};
 use crate::statistics::*;
 use crate::StoreResult;
 use chrono::{DateTime, Utc};
@@ -94,24 +94,21 @@ impl Core {
         .fetch(&self.pool)
         .map(|row| {
             let r = row?;
-            let occasion = crate::occasion_from_row(&r)?;
-            let consent: Option<DateTime<Utc>> = r.try_get("consent_at")?;
+            let c = check_in_record(&r)?;
             Ok(AnswerRecord {
-                participant_id: r.try_get("participant_id")?,
-                gender: r.try_get("gender")?,
-                birth_year: r
-                    .try_get::<Option<i64>, _>("birth_year")?
-                    .and_then(|y| i32::try_from(y).ok()),
-                municipality: r.try_get("municipality")?,
-                referral: r.try_get("referral")?,
-                anonymous: consent.is_none(),
-                programme_id: r.try_get("programme_id")?,
-                programme: r.try_get("programme")?,
-                start_date: r.try_get("intake_date")?,
-                occasion_kind: occasion.kind,
-                occasion_number: occasion.number,
-                submitted_at: r.try_get("submitted_at")?,
-                instrument_version: r.try_get("instrument_version")?,
+                participant_id: c.participant_id,
+                gender: c.gender,
+                birth_year: c.birth_year,
+                municipality: c.municipality,
+                referral: c.referral,
+                anonymous: c.anonymous,
+                programme_id: c.programme_id,
+                programme: c.programme,
+                start_date: c.start_date,
+                occasion_kind: c.occasion_kind,
+                occasion_number: c.occasion_number,
+                submitted_at: c.submitted_at,
+                instrument_version: c.instrument_version,
                 item_id: r.try_get("item_id")?,
                 value: r.try_get("value")?,
                 score: r
@@ -138,29 +135,7 @@ impl Core {
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let occasion = crate::occasion_from_row(r)?;
-                let consent: Option<DateTime<Utc>> = r.try_get("consent_at")?;
-                Ok(CheckInRecord {
-                    participant_id: r.try_get("participant_id")?,
-                    gender: r.try_get("gender")?,
-                    birth_year: r
-                        .try_get::<Option<i64>, _>("birth_year")?
-                        .and_then(|y| i32::try_from(y).ok()),
-                    municipality: r.try_get("municipality")?,
-                    referral: r.try_get("referral")?,
-                    anonymous: consent.is_none(),
-                    programme_id: r.try_get("programme_id")?,
-                    programme: r.try_get("programme")?,
-                    start_date: r.try_get("intake_date")?,
-                    occasion_kind: occasion.kind,
-                    occasion_number: occasion.number,
-                    submitted_at: r.try_get("submitted_at")?,
-                    instrument_version: r.try_get("instrument_version")?,
-                })
-            })
-            .collect()
+        rows.iter().map(check_in_record).collect()
     }
 
     pub async fn municipality_counts(
@@ -179,4 +154,28 @@ impl Core {
             .map(|r| Ok((r.try_get("municipality")?, r.try_get("n")?)))
             .collect()
     }
+}
+
+/// A check-in with its participant's facts, from a row of either export
+/// query (the answer query has these columns too).
+fn check_in_record(r: &<Db as sqlx::Database>::Row) -> StoreResult<CheckInRecord> {
+    let occasion = crate::occasion_from_row(r)?;
+    let consent: Option<DateTime<Utc>> = r.try_get("consent_at")?;
+    Ok(CheckInRecord {
+        participant_id: r.try_get("participant_id")?,
+        gender: r.try_get("gender")?,
+        birth_year: r
+            .try_get::<Option<i64>, _>("birth_year")?
+            .and_then(|y| i32::try_from(y).ok()),
+        municipality: r.try_get("municipality")?,
+        referral: r.try_get("referral")?,
+        anonymous: consent.is_none(),
+        programme_id: r.try_get("programme_id")?,
+        programme: r.try_get("programme")?,
+        start_date: r.try_get("intake_date")?,
+        occasion_kind: occasion.kind,
+        occasion_number: occasion.number,
+        submitted_at: r.try_get("submitted_at")?,
+        instrument_version: r.try_get("instrument_version")?,
+    })
 }

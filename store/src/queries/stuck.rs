@@ -1,4 +1,4 @@
-//! The statements of `stuck.rs`, compiled once per engine (see engine.rs).
+//! The statements of `stuck.rs`, compiled once per engine (see engine/mod.rs).
 
 use super::Core;
 use crate::stuck::*;
