@@ -76,7 +76,7 @@ impl AppError {
 
     /// A participant page without a connected phone or a signed-in participant.
     pub fn participant_signed_out() -> Self {
-        Self::Unauthorized("Du behöver skriva din kod först.".into())
+        crate::participant_error::ParticipantError::SignedOut.into()
     }
 
     /// A participant that is not in the staff member's organisation, or does
@@ -120,12 +120,12 @@ impl From<stegvis_store::StoreError> for AppError {
     fn from(err: stegvis_store::StoreError) -> Self {
         use stegvis_store::StoreError as S;
         match err {
+            // Only a participant's check-in (alone or together with their
+            // case manager) meets these: said in their language.
             S::OccasionAlreadyAnswered => {
-                Self::Conflict("Du har redan skickat svar för det här tillfället.".into())
+                crate::participant_error::ParticipantError::AlreadyAnswered.into()
             }
-            S::SubmissionIdTaken => {
-                Self::Conflict("Svaren kunde inte sparas. Börja om från början.".into())
-            }
+            S::SubmissionIdTaken => crate::participant_error::ParticipantError::NotSaved.into(),
             S::EmailTaken => {
                 Self::Conflict("Det finns redan ett konto med den e-postadressen.".into())
             }
@@ -154,8 +154,12 @@ impl From<stegvis_domain::text::TextError> for AppError {
 
 #[cfg(feature = "ssr")]
 impl From<stegvis_domain::check_in::CheckInError> for AppError {
+    /// Only an outdated or altered check-in meets these (the screens ask
+    /// every question with its own options): the detail goes to the log, the
+    /// participant reads what to do in their language.
     fn from(err: stegvis_domain::check_in::CheckInError) -> Self {
-        Self::Invalid(err.to_string())
+        tracing::info!(error = %err, "check-in refused");
+        crate::participant_error::ParticipantError::AnswersMismatch.into()
     }
 }
 

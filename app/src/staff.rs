@@ -393,7 +393,7 @@ pub async fn load_participant_overview(id: String) -> Result<ParticipantOverview
                 .iter()
                 .find(|c| c.occasion.kind == o.kind && c.occasion.number == o.number);
             OccasionRow {
-                name: occasion_title(Lang::Sv, o.kind, o.number),
+                name: occasion_title(Lang::SV, o.kind, o.number),
                 due: o.due.to_string(),
                 state: ssr::state_label(s).into(),
                 submission_id: stored.map(|c| c.submission_id.clone()),
@@ -667,7 +667,7 @@ pub async fn load_check_in_answers(
             })
         })
         .collect();
-    let occasion = occasion_title(Lang::Sv, check_in.occasion.kind, check_in.occasion.number);
+    let occasion = occasion_title(Lang::SV, check_in.occasion.kind, check_in.occasion.number);
     ssr::audit(&staff, "read-answers", Some(&p.id), &occasion).await?;
     Ok(CheckInAnswers {
         participant_id: p.id.clone(),
@@ -870,7 +870,7 @@ pub mod ssr {
             status: code.into(),
             status_label: label.into(),
             next_occasion: occasion
-                .map(|o| occasion_title(Lang::Sv, o.kind, o.number))
+                .map(|o| occasion_title(Lang::SV, o.kind, o.number))
                 .unwrap_or_else(|| "–".into()),
             next_date: occasion.map(|o| o.due.to_string()),
             missed: status.missed.len(),
