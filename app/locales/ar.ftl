@@ -117,6 +117,19 @@ answers_link = انظر إجاباتي
 answers_back = العودة إلى البداية
 statement_heading = ما مدى سهولة استخدام Stegvis؟
 
+## The printed access sheet
+
+sheet_heading = كيف تجيب على هاتفك
+sheet_steps =
+    افتح الكاميرا في هاتفك.
+    وجّهها نحو المربع في الأسفل.
+    اضغط على الرابط الذي يظهر.
+sheet_qr_label = رمز QR مع رابط إلى ستيغفيس
+sheet_or_type = أو اكتب هذا العنوان:
+sheet_your_code = رمزك:
+sheet_then_pin = بعد ذلك تختار رمزًا سريًا. يجب أن تعرفه أنت فقط.
+sheet_valid_until = يعمل الرمز حتى { $date }.
+
 ## Counted answers in Min resa: $n is how many times
 journey_answered = { $n ->
     [one] أجبت مرة واحدة.

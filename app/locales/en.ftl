@@ -117,6 +117,19 @@ answers_link = See my answers
 answers_back = Back to start
 statement_heading = How easy is Stegvis to use?
 
+## The printed access sheet
+
+sheet_heading = How to answer on your phone
+sheet_steps =
+    Open the camera on your phone.
+    Point it at the square below.
+    Tap the link that comes up.
+sheet_qr_label = QR code with a link to Stegvis
+sheet_or_type = Or type this address:
+sheet_your_code = Your code:
+sheet_then_pin = Then you choose a PIN. Only you should know it.
+sheet_valid_until = The code works until { $date }.
+
 ## Counted answers in Min resa: $n is how many times
 journey_answered = { $n ->
     [one] You have answered once.

@@ -117,6 +117,19 @@ answers_link = دیدن جواب‌های من
 answers_back = برگشت به شروع
 statement_heading = استفاده از Stegvis چقدر آسان است؟
 
+## The printed access sheet
+
+sheet_heading = چطور با موبایل جواب بدهید
+sheet_steps =
+    دوربین موبایل را باز کنید.
+    آن را به طرف مربع پایین بگیرید.
+    روی لینکی که می‌آید بزنید.
+sheet_qr_label = کد QR با لینک به Stegvis
+sheet_or_type = یا این آدرس را بنویسید:
+sheet_your_code = کد شما:
+sheet_then_pin = بعد یک رمز انتخاب می‌کنید. فقط خودتان باید آن را بدانید.
+sheet_valid_until = این کد تا { $date } کار می‌کند.
+
 ## Counted answers in Min resa: $n is how many times
 journey_answered = { $n ->
     [one] شما { $n } بار جواب داده‌اید.

@@ -117,6 +117,19 @@ answers_link = Eeg jawaabahayga
 answers_back = Ku noqo bilowga
 statement_heading = Sidee ayay u fudud tahay isticmaalka Stegvis?
 
+## The printed access sheet
+
+sheet_heading = Sida aad ugu jawaabto taleefankaaga
+sheet_steps =
+    Fur kamaradda taleefankaaga.
+    U jeedi sanduuqa hoose.
+    Riix xiriirka soo baxa.
+sheet_qr_label = Koodh QR oo leh xiriir Stegvis
+sheet_or_type = Ama qor cinwaankan:
+sheet_your_code = Koodhkaaga:
+sheet_then_pin = Kadib waxaad dooranaysaa lambar sir ah. Adiga oo keliya ayaa ogaanaya.
+sheet_valid_until = Koodhku wuu shaqaynayaa ilaa { $date }.
+
 ## Counted answers in Min resa: $n is how many times
 journey_answered = { $n ->
     [one] Hal mar ayaad jawaabtay.

@@ -117,6 +117,19 @@ answers_link = Se mina svar
 answers_back = Till start
 statement_heading = Hur lätt är Stegvis att använda?
 
+## The printed access sheet ("Så svarar du i mobilen"), printed by the case manager in the participant's language
+
+sheet_heading = Så svarar du i mobilen
+sheet_steps =
+    Öppna kameran i mobilen.
+    Rikta den mot rutan här under.
+    Tryck på länken som kommer upp.
+sheet_qr_label = QR-kod med länk till Stegvis
+sheet_or_type = Eller skriv den här adressen:
+sheet_your_code = Din kod:
+sheet_then_pin = Sedan väljer du en pinkod. Den ska bara du veta.
+sheet_valid_until = Koden fungerar till { $date }.
+
 ## Counted answers in Min resa: $n is how many times
 journey_answered = { $n ->
     [one] Du har svarat en gång.

@@ -135,7 +135,9 @@ pub struct AccessSheet {
     pub code: String,
     pub link: String,
     pub qr_svg: String,
-    pub expires: String,
+    /// The last day the code works, as people say it, by language code: the
+    /// sheet is printed in the participant's language.
+    pub expires: Vec<(String, String)>,
 }
 
 /// One answer of a check-in as staff read it.
@@ -604,7 +606,16 @@ pub async fn load_access_sheet(id: String) -> Result<AccessSheet, AppError> {
         qr_svg: crate::qr::svg(&link)?,
         code: code.to_string(),
         link,
-        expires: ssr::local_date(row.expires_at),
+        expires: {
+            let last_day = row.expires_at.with_timezone(&chrono::Local).date_naive();
+            let today = chrono::Local::now().date_naive();
+            crate::texts::Lang::all()
+                .map(|lang| {
+                    let day = crate::texts::format_date(lang, last_day, today);
+                    (lang.code().to_owned(), day)
+                })
+                .collect()
+        },
     })
 }
 

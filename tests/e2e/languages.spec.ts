@@ -125,3 +125,21 @@ test('the admin sees every participant language and which translations wait for 
   }
   await expectAccessible(page, 'admin languages');
 });
+
+test('the access sheet is printed in the participant\'s language', async ({ staffPage }) => {
+  const code = await newParticipantCode(staffPage);
+  for (const lang of ['fa', 'so', 'sv']) {
+    await staffPage
+      .getByRole('navigation', { name: 'Lappens språk' })
+      .getByRole('link', { name: word(lang, 'language_name'), exact: true })
+      .click();
+    const sheet = staffPage.locator('article.access-sheet');
+    await expect(sheet).toHaveAttribute('lang', lang);
+    await expect(sheet).toHaveAttribute('dir', RTL.has(lang) ? 'rtl' : 'ltr');
+    await expect(staffPage.getByRole('heading', { level: 1, name: word(lang, 'sheet_heading') })).toBeVisible();
+    // The same code, whatever the language it is printed in.
+    await expect(staffPage.locator('.sheet-code')).toHaveText(code);
+    await expect(staffPage.getByRole('img', { name: word(lang, 'sheet_qr_label') })).toBeVisible();
+    await expectAccessible(staffPage, `access sheet in ${lang}`);
+  }
+});
