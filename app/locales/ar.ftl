@@ -241,6 +241,6 @@ error_unknown_language = اختر لغة من القائمة.
 error_choose_pictures = اختر مع الصور أو النص فقط.
 error_choose_text_size = اختر حجم النص.
 error_choose_file_kind = اختر csv أو json.
-error_unreadable_form = لم نتمكن من قراءة ما أرسلته. حاول مرة أخرى.
+error_unreadable_form = تعذّرت قراءة النموذج.
 error_internal = حدث خطأ عندنا. حاول مرة أخرى بعد قليل.
 error_busy = كثير من الناس يستخدمون ستيغفيس الآن. حاول مرة أخرى بعد قليل.

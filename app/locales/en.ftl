@@ -237,6 +237,6 @@ error_unknown_language = Choose a language from the list.
 error_choose_pictures = Choose with pictures or only text.
 error_choose_text_size = Choose how big the text should be.
 error_choose_file_kind = Choose csv or json.
-error_unreadable_form = We could not read what you sent. Try again.
+error_unreadable_form = The form could not be read.
 error_internal = Something went wrong on our side. Try again in a while.
 error_busy = Many people are using Stegvis right now. Try again in a while.

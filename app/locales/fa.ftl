@@ -235,6 +235,6 @@ error_unknown_language = یک زبان از فهرست انتخاب کنید.
 error_choose_pictures = «با تصویر» یا «فقط متن» را انتخاب کنید.
 error_choose_text_size = انتخاب کنید متن چقدر بزرگ باشد.
 error_choose_file_kind = csv یا json را انتخاب کنید.
-error_unreadable_form = نتوانستیم چیزی را که فرستادید بخوانیم. دوباره امتحان کنید.
+error_unreadable_form = فرم خوانده نشد.
 error_internal = مشکلی از طرف ما پیش آمد. کمی بعد دوباره امتحان کنید.
 error_busy = الان آدم‌های زیادی از Stegvis استفاده می‌کنند. کمی بعد دوباره امتحان کنید.

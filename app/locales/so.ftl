@@ -235,6 +235,6 @@ error_unknown_language = Liiska ka dooro luuqad.
 error_choose_pictures = Dooro “Sawirro leh” ama “Qoraal kaliya”.
 error_choose_text_size = Dooro cabbirka qoraalka.
 error_choose_file_kind = Dooro csv ama json.
-error_unreadable_form = Ma akhrin karin wixii aad soo dirtay. Isku day mar kale.
+error_unreadable_form = Foomka lama akhrin karin.
 error_internal = Wax ayaa ka khaldamay dhankayaga. Isku day mar kale wax yar kadib.
 error_busy = Dad badan ayaa hadda isticmaalaya Stegvis. Isku day mar kale wax yar kadib.

@@ -234,6 +234,6 @@ error_unknown_language = Välj ett språk i listan.
 error_choose_pictures = Välj med bilder eller bara text.
 error_choose_text_size = Välj hur stor text du vill ha.
 error_choose_file_kind = Välj csv eller json.
-error_unreadable_form = Vi kunde inte läsa det du skickade. Försök igen.
+error_unreadable_form = Formuläret kunde inte läsas.
 error_internal = Något gick fel hos oss. Försök igen om en stund.
 error_busy = Det är många som använder Stegvis just nu. Försök igen om en stund.

@@ -94,7 +94,8 @@ impl FromServerFnError for AppError {
             // The detail may quote what was sent: only a short, escaped excerpt.
             ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
                 Self::BadRequest(format!(
-                    "Formuläret kunde inte läsas ({}).",
+                    "{} ({})",
+                    unreadable_form(),
                     stegvis_domain::text::excerpt_of(&detail, DETAIL_CHARS)
                 ))
             }
@@ -102,7 +103,7 @@ impl FromServerFnError for AppError {
             // On the server this means the request body could not be read; in the
             // browser, that the server's answer could not be.
             ServerFnErrorErr::Deserialization(_) if cfg!(feature = "ssr") => {
-                Self::BadRequest("Formuläret kunde inte läsas.".into())
+                Self::BadRequest(unreadable_form())
             }
             ServerFnErrorErr::Deserialization(_)
             | ServerFnErrorErr::Serialization(_)
@@ -113,6 +114,15 @@ impl FromServerFnError for AppError {
             | ServerFnErrorErr::Response(_) => Self::Internal,
         }
     }
+}
+
+/// "The form could not be read", in the language of the request.
+fn unreadable_form() -> String {
+    crate::prefs::current_prefs()
+        .lang
+        .texts()
+        .error_unreadable_form
+        .clone()
 }
 
 #[cfg(feature = "ssr")]

@@ -341,6 +341,8 @@ pub struct Texts {
     pub go_to_start: String,
     /// An error of the server's own, and an overloaded server (try again).
     pub error_internal: String,
+    /// A form the server could not read (a field missing or malformed).
+    pub error_unreadable_form: String,
     pub error_busy: String,
 }
 
