@@ -252,6 +252,7 @@ export function flush({ retryStuck = false } = {}) {
         const receipt = await res.json().catch(() => ({}));
         await put('receipts', {
           next_opens: receipt.next_opens ?? null,
+          next_opens_words: receipt.next_opens_words ?? null,
           submission_id: entry.submission_id,
           participant: entry.participant,
           occasion_kind: entry.occasion_kind,

@@ -93,6 +93,12 @@ function text(key) {
   return language()?.texts?.[key] ?? pageTexts[key] ?? '';
 }
 
+/** A text the server formatted for every count (plural rules are the language's own). */
+function counted(key, n) {
+  const forms = language()?.texts?.[key];
+  return Array.isArray(forms) ? forms[n] ?? forms[forms.length - 1] ?? '' : '';
+}
+
 // ---------------------------------------------------------------- "Lyssna"
 
 function speechEngine() {
@@ -277,14 +283,6 @@ function syncDraft(step, item, value) {
 
 // ---------------------------------------------------------------- screens
 
-/** A date the way people say it ("20 december"), the year only when not this one. */
-function formatDate(iso) {
-  const [year, month, day] = iso.split('-').map(Number);
-  const months = language()?.texts?.months ?? pageTexts.months ?? [];
-  const name = months[month - 1] ?? String(month);
-  return year === new Date().getFullYear() ? `${day} ${name}` : `${day} ${name} ${year}`;
-}
-
 function setTitle(words) {
   document.title = `${words} – Stegvis`;
 }
@@ -300,10 +298,10 @@ function startScreen() {
   return [
     h('h1', { tabindex: '-1' }, text('start_heading')),
     h('p', {}, lang.occasion),
-    h('p', {}, fill(text('start_count'), { total: items.length })),
+    h('p', {}, text('start_count')),
     h('p', {}, text('no_right_answers')),
-    h('p', {}, fill(text('answer_until'), { date: lang.closes })),
-    answered > 0 ? h('p', {}, fill(text('resume_count'), { answered, total: items.length })) : null,
+    h('p', {}, text('answer_until')),
+    answered > 0 ? h('p', {}, counted('resume_count', answered)) : null,
     h('p', {}, h('a', { class: 'button button-primary', href }, answered > 0 ? text('resume') : text('begin'))),
   ];
 }
@@ -312,7 +310,7 @@ function questionScreen(step) {
   const lang = language();
   const q = lang.questions[step - 1];
   const chosen = answers()[q.item_id];
-  const progress = fill(text('progress'), { step, total: q.total });
+  const progress = counted('progress', step);
   setTitle(progress);
   const errorBox = h('div', { 'aria-live': 'assertive' });
   const fieldset = h(
@@ -405,7 +403,7 @@ function reviewScreen() {
       {},
       h('p', { class: 'review-question' }, q.question),
       h('p', { class: 'review-answer' }, option ? option.label : text('no_answer_yet')),
-      h('a', { href: `/svara/fraga/${q.step}` }, fill(text('change_answer'), { n: q.step })),
+      h('a', { href: `/svara/fraga/${q.step}` }, counted('change_answer', q.step)),
     );
   });
   const complete = lang.questions.every((q) => q.item_id in given);
@@ -447,7 +445,7 @@ async function thanksScreen() {
       h('p', {}, text('outbox_stuck_body')),
       h('p', {}, text('outbox_stuck_help')),
       h('p', {}, fill(text('outbox_stuck_code'), { code: stuck.submission_id.slice(0, 8).toUpperCase() })),
-      stuck.last_error ? h('p', { lang: 'sv', class: 'stuck-reason' }, stuck.last_error) : null,
+      stuck.last_error ? h('p', { class: 'stuck-reason' }, stuck.last_error) : null,
     ];
   }
   const queued = entries.find((e) => e.state === 'queued');
@@ -458,8 +456,8 @@ async function thanksScreen() {
     h('h1', { tabindex: '-1' }, text('thanks_heading')),
     queued?.signed_out ? h('p', {}, h('a', { class: 'button button-primary', href: '/' }, text('pin_heading'))) : null,
     queued ? null : h('p', {}, text('thanks_next')),
-    !queued && latest?.next_opens
-      ? h('p', {}, fill(text('thanks_next_date'), { date: formatDate(latest.next_opens) }))
+    !queued && latest?.next_opens_words
+      ? h('p', {}, fill(text('thanks_next_date'), { date: latest.next_opens_words }))
       : null,
     !queued && navigator.onLine
       ? h('p', {}, h('a', { class: 'button button-primary', href: JOURNEY }, text('journey_link')))

@@ -8,15 +8,13 @@
 //! in a row; the participant then asks their case manager for a new code.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::participant_error::ParticipantError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Where the check-in starts once a participant is in.
 pub const CHECK_IN_HOME: &str = "/svara";
-
-/// The easy-read text shown when a phone or address is locked.
-pub const LOCKED_MESSAGE: &str =
-    "Du har skrivit fel för många gånger. Prata med din handläggare. Du får en ny kod.";
 
 /// What the participant's start page offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,7 +62,7 @@ pub async fn redeem_code(code: String) -> Result<(), AppError> {
     let attempt = session::reserve(&[(AttemptKind::CodeAddress, &address, CODE_PER_ADDRESS)])
         .await
         .map_err(|e| match e {
-            AppError::TooManyAttempts(_) => AppError::TooManyAttempts(LOCKED_MESSAGE.into()),
+            AppError::TooManyAttempts(_) => ParticipantError::Locked.into(),
             other => other,
         })?;
     let now = chrono::Utc::now();
@@ -74,16 +72,12 @@ pub async fn redeem_code(code: String) -> Result<(), AppError> {
     };
     let Some(found) = found else {
         // The reserved attempt stays recorded as the failure.
-        return Err(AppError::Invalid(
-            "Koden stämmer inte. Titta på lappen och skriv koden igen.".into(),
-        ));
+        return Err(ParticipantError::CodeWrong.into());
     };
     // A real code, even a spent one, is no guess: it does not count.
     attempt.succeeded().await?;
     if !found.usable_at(now) {
-        return Err(AppError::Invalid(
-            "Koden går inte att använda nu. Be din handläggare om en ny kod.".into(),
-        ));
+        return Err(ParticipantError::CodeUnusable.into());
     }
     let session = session::session().await?;
     session::insert(&session, ssr::REDEEM_KEY, &found.code_hash).await?;
@@ -100,11 +94,9 @@ pub async fn choose_pin(pin: String, repeat: String) -> Result<(), AppError> {
     let code: String = session::get(&session, ssr::REDEEM_KEY)
         .await?
         .ok_or_else(AppError::participant_signed_out)?;
-    stegvis_domain::access::check_pin(&pin).map_err(|e| AppError::Invalid(e.to_string()))?;
+    stegvis_domain::access::check_pin(&pin).map_err(|_| ParticipantError::PinDigits)?;
     if pin != repeat {
-        return Err(AppError::Invalid(
-            "Du skrev två olika pinkoder. Skriv samma pinkod två gånger.".into(),
-        ));
+        return Err(ParticipantError::PinMismatch.into());
     }
     let token = stegvis_store::ids::device_token();
     let pin_hash = session::hash_secret(&pin)?;
@@ -119,9 +111,7 @@ pub async fn choose_pin(pin: String, repeat: String) -> Result<(), AppError> {
         .await?
     else {
         session::remove(&session, ssr::REDEEM_KEY).await?;
-        return Err(AppError::Invalid(
-            "Koden går inte att använda nu. Be din handläggare om en ny kod.".into(),
-        ));
+        return Err(ParticipantError::CodeUnusable.into());
     };
     ssr::set_device_cookie(&token, state.secure_cookies);
     session::remove(&session, ssr::REDEEM_KEY).await?;
@@ -136,11 +126,11 @@ pub async fn enter_pin(pin: String) -> Result<(), AppError> {
     use crate::session::ssr as session;
     use stegvis_domain::throttle::PIN_MAX_FAILURES;
     let state = crate::state::app_state()?;
-    let device = ssr::known_device().await?.ok_or_else(|| {
-        AppError::Unauthorized("Telefonen känns inte igen. Skriv koden du fick.".into())
-    })?;
+    let device = ssr::known_device()
+        .await?
+        .ok_or(ParticipantError::PhoneUnknown)?;
     if device.locked {
-        return Err(AppError::TooManyAttempts(LOCKED_MESSAGE.into()));
+        return Err(ParticipantError::Locked.into());
     }
     // Counted before the PIN is checked: once the limit is reserved, further
     // tries (and the right PIN among them) are refused unchecked.
@@ -149,7 +139,7 @@ pub async fn enter_pin(pin: String) -> Result<(), AppError> {
         .reserve_pin_attempt(&device.id, PIN_MAX_FAILURES)
         .await?
     else {
-        return Err(AppError::TooManyAttempts(LOCKED_MESSAGE.into()));
+        return Err(ParticipantError::Locked.into());
     };
     if !session::verify_secret(&pin, &device.pin_hash) {
         let failures = state
@@ -158,12 +148,10 @@ pub async fn enter_pin(pin: String) -> Result<(), AppError> {
             .await?;
         tracing::info!(device = %device.id, failures, "wrong PIN");
         if failures >= PIN_MAX_FAILURES {
-            return Err(AppError::TooManyAttempts(LOCKED_MESSAGE.into()));
+            return Err(ParticipantError::Locked.into());
         }
         let left = PIN_MAX_FAILURES - failures;
-        return Err(AppError::Invalid(format!(
-            "Fel pinkod. Försök igen. Du kan försöka {left} gånger till."
-        )));
+        return Err(ParticipantError::PinWrong { left }.into());
     }
     state.store.record_pin_success(&device.id).await?;
     let session = session::session().await?;

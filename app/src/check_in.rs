@@ -117,7 +117,7 @@ pub async fn check_in_question(step: usize) -> Result<QuestionView, AppError> {
     let item = step
         .checked_sub(1)
         .and_then(|i| items.get(i))
-        .ok_or_else(|| AppError::NotFound("Den frågan finns inte.".into()))?;
+        .ok_or(crate::participant_error::ParticipantError::NoSuchQuestion)?;
     let submission_id = open
         .draft
         .as_ref()
@@ -152,14 +152,14 @@ pub async fn save_answer(
     let forward = match go.as_str() {
         GO_NEXT => true,
         GO_BACK => false,
-        _ => return Err(AppError::BadRequest("Okänd knapp.".into())),
+        _ => return Err(crate::participant_error::ParticipantError::UnknownButton.into()),
     };
     let submission_id = ssr::canonical_submission_id(&submission_id)?;
     let flow = ssr::Flow::load().await?;
     let open = flow.require_open_check_in().await?;
     let total = open.items().len();
     if step == 0 || step > total {
-        return Err(AppError::BadRequest("Den frågan finns inte.".into()));
+        return Err(crate::participant_error::ParticipantError::NoSuchQuestion.into());
     }
     let answer = answer.filter(|a| !a.is_empty());
     // Going back without an answer still has to name a real item of this occasion.
@@ -167,7 +167,7 @@ pub async fn save_answer(
         .as_deref()
         .map_or(AnswerValue::Declined, AnswerValue::from_form);
     if answer.is_none() && forward {
-        return Err(AppError::Invalid(flow.lang.texts().choose_answer.into()));
+        return Err(AppError::Invalid(flow.lang.texts().choose_answer.clone()));
     }
     check_answer(&open.instrument, open.occasion.kind, &item, &checked_as)?;
     if let Some(value) = answer {
@@ -244,13 +244,9 @@ pub async fn submit_check_in(submission_id: String) -> Result<(), AppError> {
             return Ok(());
         }
         if open.is_none() {
-            return Err(AppError::Conflict(
-                "Du har inget att svara på just nu.".into(),
-            ));
+            return Err(crate::participant_error::ParticipantError::NothingDue.into());
         }
-        return Err(AppError::Invalid(
-            "Det finns inga svar att skicka. Börja om från början.".into(),
-        ));
+        return Err(crate::participant_error::ParticipantError::NothingToSend.into());
     };
     let answers = draft
         .answers
@@ -421,9 +417,7 @@ pub(crate) mod ssr {
         pub async fn stored_before(&self, submission_id: &str) -> Result<bool, AppError> {
             match self.state.store.check_in_owner(submission_id).await? {
                 Some(owner) if owner == self.participant.id => Ok(true),
-                Some(_) => Err(AppError::Conflict(
-                    "Svaren kunde inte sparas. Börja om från början.".into(),
-                )),
+                Some(_) => Err(crate::participant_error::ParticipantError::NotSaved.into()),
                 None => Ok(false),
             }
         }
@@ -432,7 +426,7 @@ pub(crate) mod ssr {
         pub async fn require_open_check_in(&self) -> Result<OpenCheckIn, AppError> {
             self.open_check_in()
                 .await?
-                .ok_or_else(|| AppError::Conflict("Du har inget att svara på just nu.".into()))
+                .ok_or_else(|| crate::participant_error::ParticipantError::NothingDue.into())
         }
 
         /// An instrument text in the participant's language, or in Swedish when the
@@ -464,7 +458,7 @@ pub(crate) mod ssr {
                 .collect();
             views.push(super::OptionView {
                 value: DECLINED.into(),
-                label: lang.texts().decline.into(),
+                label: lang.texts().decline.as_str().into(),
                 picture: None,
             });
             views
@@ -482,7 +476,7 @@ pub(crate) mod ssr {
         /// A saved form value as the participant chose it.
         pub fn answer_label(&self, item: &Item, value: &str) -> String {
             if value == DECLINED {
-                return self.lang.texts().decline.into();
+                return self.lang.texts().decline.as_str().into();
             }
             item.option(value)
                 .map(|o| self.option_label(self.lang, item, &o.code, &o.text))
@@ -529,7 +523,7 @@ pub(crate) mod ssr {
     /// anything else is a 400.
     pub fn canonical_submission_id(id: &str) -> Result<String, AppError> {
         canonical_uuid(id)
-            .ok_or_else(|| AppError::BadRequest("Inskicket saknar ett giltigt id.".into()))
+            .ok_or_else(|| crate::participant_error::ParticipantError::NoSubmissionId.into())
     }
 
     /// Any spelling of a UUID as the lower-case hyphenated form the store keeps.

@@ -76,7 +76,7 @@ impl AppError {
 
     /// A participant page without a connected phone or a signed-in participant.
     pub fn participant_signed_out() -> Self {
-        Self::Unauthorized("Du behöver skriva din kod först.".into())
+        crate::participant_error::ParticipantError::SignedOut.into()
     }
 
     /// A participant that is not in the staff member's organisation, or does
@@ -94,7 +94,8 @@ impl FromServerFnError for AppError {
             // The detail may quote what was sent: only a short, escaped excerpt.
             ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
                 Self::BadRequest(format!(
-                    "Formuläret kunde inte läsas ({}).",
+                    "{} ({})",
+                    unreadable_form(),
                     stegvis_domain::text::excerpt_of(&detail, DETAIL_CHARS)
                 ))
             }
@@ -102,7 +103,7 @@ impl FromServerFnError for AppError {
             // On the server this means the request body could not be read; in the
             // browser, that the server's answer could not be.
             ServerFnErrorErr::Deserialization(_) if cfg!(feature = "ssr") => {
-                Self::BadRequest("Formuläret kunde inte läsas.".into())
+                Self::BadRequest(unreadable_form())
             }
             ServerFnErrorErr::Deserialization(_)
             | ServerFnErrorErr::Serialization(_)
@@ -115,17 +116,26 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// "The form could not be read", in the language of the request.
+fn unreadable_form() -> String {
+    crate::prefs::current_prefs()
+        .lang
+        .texts()
+        .error_unreadable_form
+        .clone()
+}
+
 #[cfg(feature = "ssr")]
 impl From<stegvis_store::StoreError> for AppError {
     fn from(err: stegvis_store::StoreError) -> Self {
         use stegvis_store::StoreError as S;
         match err {
+            // Only a participant's check-in (alone or together with their
+            // case manager) meets these: said in their language.
             S::OccasionAlreadyAnswered => {
-                Self::Conflict("Du har redan skickat svar för det här tillfället.".into())
+                crate::participant_error::ParticipantError::AlreadyAnswered.into()
             }
-            S::SubmissionIdTaken => {
-                Self::Conflict("Svaren kunde inte sparas. Börja om från början.".into())
-            }
+            S::SubmissionIdTaken => crate::participant_error::ParticipantError::NotSaved.into(),
             S::EmailTaken => {
                 Self::Conflict("Det finns redan ett konto med den e-postadressen.".into())
             }
@@ -154,8 +164,12 @@ impl From<stegvis_domain::text::TextError> for AppError {
 
 #[cfg(feature = "ssr")]
 impl From<stegvis_domain::check_in::CheckInError> for AppError {
+    /// Only an outdated or altered check-in meets these (the screens ask
+    /// every question with its own options): the detail goes to the log, the
+    /// participant reads what to do in their language.
     fn from(err: stegvis_domain::check_in::CheckInError) -> Self {
-        Self::Invalid(err.to_string())
+        tracing::info!(error = %err, "check-in refused");
+        crate::participant_error::ParticipantError::AnswersMismatch.into()
     }
 }
 

@@ -16,6 +16,7 @@ pub mod lifecycle;
 pub mod my_answers;
 pub mod outbox;
 pub mod pages;
+pub mod participant_error;
 pub mod prefs;
 pub mod progress;
 pub mod qr;
@@ -161,7 +162,7 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| format!("{page} – Stegvis") />
         <Router>
             <a class="skip-link" href="#main" data-t="skip_to_content" on:click=skip_to_main>
-                {t.skip_to_content}
+                {t.skip_to_content.as_str()}
             </a>
             <header class="site-header">
                 <a href="/" class="brand">"Stegvis"</a>

@@ -95,7 +95,7 @@ pub async fn download_my_answers(format: String) -> Result<TextStream<AppError>,
             "application/json; charset=utf-8",
             "mina-svar.json",
         ),
-        _ => return Err(AppError::BadRequest("Välj csv eller json.".into())),
+        _ => return Err(crate::participant_error::ParticipantError::ChooseFileKind.into()),
     };
     ssr::audit_participant(
         &p,
@@ -115,7 +115,7 @@ pub async fn download_my_answers(format: String) -> Result<TextStream<AppError>,
 #[server(prefix = "/api", endpoint = "staff/participant-answers")]
 pub async fn load_participant_answers(id: String) -> Result<MyAnswers, AppError> {
     let (staff, _, p) = crate::staff::ssr::own_participant(&id).await?;
-    let answers = ssr::answers_of(&p.id, &p.code, crate::texts::Lang::Sv).await?;
+    let answers = ssr::answers_of(&p.id, &p.code, crate::texts::Lang::SV).await?;
     crate::staff::ssr::audit(&staff, "print-participant-answers", Some(&p.id), "").await?;
     Ok(answers)
 }
@@ -162,7 +162,7 @@ pub mod ssr {
                 .filter_map(|item| {
                     let answer = answers.iter().find(|a| a.item_id == item.id)?;
                     let (text, code) = match &answer.value {
-                        AnswerValue::Declined => (lang.texts().decline.to_owned(), None),
+                        AnswerValue::Declined => (lang.texts().decline.as_str().to_owned(), None),
                         AnswerValue::Option(code) => (
                             item.option(code)
                                 .map(|o| text_in(&o.text, lang.code()))

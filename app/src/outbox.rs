@@ -61,7 +61,8 @@ pub struct PackageLanguage {
     pub occasion: String,
     /// The last day to answer, as people say it.
     pub closes: String,
-    /// Every screen text of [`crate::texts::Texts`], by field name.
+    /// Every screen text of [`crate::texts::Texts`] by message id, and the
+    /// counted ones formatted for every count (see `package_texts`).
     pub texts: serde_json::Value,
     /// The questions in the order asked.
     pub questions: Vec<crate::check_in::QuestionView>,
@@ -86,6 +87,9 @@ pub struct SendReceipt {
     /// When the participant can answer next (ISO date), for the thank-you
     /// screen; `None` when nothing more is planned.
     pub next_opens: Option<String>,
+    /// The same date as people say it, in the language the answers were
+    /// given in, for the thank-you screen the phone draws itself.
+    pub next_opens_words: Option<String>,
 }
 
 /// Who is signed in and their open check-in, for the phone to keep. Only for
@@ -136,9 +140,7 @@ pub async fn send_check_in(
     let participant = crate::check_in::ssr::canonical_uuid(&participant).unwrap_or(participant);
     if participant != flow.participant.id {
         // Another participant is signed in on this phone: theirs waits.
-        return Err(AppError::Forbidden(
-            "Svaren är en annan persons. De skickas när den personen loggar in.".into(),
-        ));
+        return Err(crate::participant_error::ParticipantError::SomeoneElse.into());
     }
     let sent = ssr::Sent {
         submission_id,
@@ -206,8 +208,7 @@ pub(crate) mod ssr {
     pub fn package(flow: &Flow, open: &OpenCheckIn, draft: DraftRow) -> CheckInPackage {
         let today = flow.state.today();
         let items = open.items();
-        let languages = Lang::ALL
-            .into_iter()
+        let languages = Lang::all()
             .map(|lang| PackageLanguage {
                 code: lang.code().into(),
                 dir: lang.dir().into(),
@@ -215,7 +216,11 @@ pub(crate) mod ssr {
                 speech: lang.speech_code().into(),
                 occasion: occasion_sentence(lang, open.occasion.kind, open.occasion.number),
                 closes: format_date(lang, open.occasion.closes, today),
-                texts: serde_json::to_value(lang.texts()).unwrap_or_default(),
+                texts: package_texts(
+                    lang,
+                    items.len(),
+                    &format_date(lang, open.occasion.closes, today),
+                ),
                 questions: items
                     .iter()
                     .enumerate()
@@ -246,6 +251,45 @@ pub(crate) mod ssr {
         }
     }
 
+    /// Every screen text of one language, with the messages that need a
+    /// count already formatted by the language's own rules for every count
+    /// this check-in can show (`resume_count` by answers given, `progress`
+    /// and `change_answer` by step), and the two templates the script fills
+    /// in itself ([`crate::texts::script_templates`]).
+    fn package_texts(lang: Lang, total: usize, closes: &str) -> serde_json::Value {
+        let mut texts = serde_json::to_value(lang.texts()).unwrap_or_default();
+        let Some(map) = texts.as_object_mut() else {
+            return texts;
+        };
+        let counted = |id: &str, name: &str| -> serde_json::Value {
+            (0..=total)
+                .map(|n| lang.format(id, &[(name, n.into()), ("total", total.into())]))
+                .collect::<Vec<_>>()
+                .into()
+        };
+        map.insert("resume_count".into(), counted("resume_count", "answered"));
+        map.insert("progress".into(), counted("progress", "step"));
+        map.insert(
+            "change_answer".into(),
+            (0..=total)
+                .map(|n| lang.format("change_answer", &[("n", n.into())]))
+                .collect::<Vec<_>>()
+                .into(),
+        );
+        map.insert(
+            "start_count".into(),
+            lang.format("start_count", &[("total", total.into())])
+                .into(),
+        );
+        map.insert(
+            "answer_until".into(),
+            lang.format("answer_until", &[("date", closes.into())])
+                .into(),
+        );
+        map.extend(crate::texts::script_templates(lang));
+        texts
+    }
+
     /// A check-in as the phone sent it.
     pub struct Sent {
         pub submission_id: String,
@@ -261,15 +305,16 @@ pub(crate) mod ssr {
     /// instrument version, and stores it.
     pub async fn store_sent(flow: &Flow, sent: &Sent) -> Result<SendReceipt, AppError> {
         let store = &flow.state.store;
+        let lang = Lang::from_code(&sent.language).unwrap_or_default();
         // A resend after the first was stored: answer the same, whatever the
         // schedule says now.
         if flow.stored_before(&sent.submission_id).await? {
-            return receipt(flow, false).await;
+            return receipt(flow, lang, false).await;
         }
         let kind: OccasionKind = sent
             .occasion_kind
             .parse()
-            .map_err(|_| AppError::BadRequest("Okänt tillfälle.".into()))?;
+            .map_err(|_| crate::participant_error::ParticipantError::UnknownOccasion)?;
         let now = Utc::now();
         let answered_at = answered_at(&sent.answered_at, now)?;
         let today = flow.state.today();
@@ -286,24 +331,23 @@ pub(crate) mod ssr {
             .occasions_through(today)
             .into_iter()
             .find(|o| o.matches(kind, sent.occasion_number))
-            .ok_or_else(|| AppError::Conflict("Det tillfället finns inte för dig.".into()))?;
+            .ok_or(crate::participant_error::ParticipantError::OccasionNotYours)?;
         let open_now = occasion.is_open_on(today);
         let answered_in_window = occasion.is_open_on(answered_day);
         let late_days = (today - occasion.closes).num_days();
         let accepted_late = answered_in_window && late_days <= LATE_DAYS;
         if !(open_now || accepted_late) {
-            return Err(AppError::Conflict(
-                "Tiden för att svara är slut. Svaren kan inte sparas.".into(),
-            ));
+            return Err(crate::participant_error::ParticipantError::TooLate.into());
         }
         let instrument = flow
             .state
             .instrument(&sent.instrument_version)
             .await
-            .map_err(|_| AppError::Invalid("Frågorna finns inte längre.".into()))?;
+            .map_err(|_| crate::participant_error::ParticipantError::QuestionsGone)?;
         let language = Lang::from_code(&sent.language)
             .map(Lang::code)
             .unwrap_or(stegvis_domain::instrument::REQUIRED_LANGUAGE);
+
         let answers = sent
             .answers
             .iter()
@@ -331,11 +375,11 @@ pub(crate) mod ssr {
             })
             .await?;
         tracing::info!(?outcome, late = !open_now, "check-in sent from a phone");
-        receipt(flow, outcome == StoreOutcome::Stored).await
+        receipt(flow, lang, outcome == StoreOutcome::Stored).await
     }
 
     /// The receipt, with when the next check-in opens now that this one is stored.
-    async fn receipt(flow: &Flow, stored_now: bool) -> Result<SendReceipt, AppError> {
+    async fn receipt(flow: &Flow, lang: Lang, stored_now: bool) -> Result<SendReceipt, AppError> {
         let answered: Vec<_> = flow
             .state
             .store
@@ -352,9 +396,11 @@ pub(crate) mod ssr {
                 flow.participant.window,
             )
             .status_on(flow.state.today(), &answered);
+        let today = flow.state.today();
         Ok(SendReceipt {
             stored_now,
-            next_opens: status.next.map(|n| n.opens.to_string()),
+            next_opens: status.next.as_ref().map(|n| n.opens.to_string()),
+            next_opens_words: status.next.map(|n| format_date(lang, n.opens, today)),
         })
     }
 
@@ -362,7 +408,7 @@ pub(crate) mod ssr {
     /// server's clock by more than the skew allowed (then: now).
     fn answered_at(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, AppError> {
         let at = DateTime::parse_from_rfc3339(text)
-            .map_err(|_| AppError::BadRequest("Tiden för svaren går inte att läsa.".into()))?
+            .map_err(|_| crate::participant_error::ParticipantError::UnreadableTime)?
             .with_timezone(&Utc);
         Ok(if at > now + Duration::minutes(CLOCK_SKEW_MINUTES) {
             now

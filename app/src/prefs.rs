@@ -5,6 +5,8 @@
 //! there, so both sides always agree.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::participant_error::ParticipantError;
 use crate::texts::Lang;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -49,7 +51,7 @@ pub struct Prefs {
 impl Default for Prefs {
     fn default() -> Self {
         Self {
-            lang: Lang::Sv,
+            lang: Lang::SV,
             pictures: true,
             text_size: TextSize::Normal,
         }
@@ -186,19 +188,13 @@ pub async fn save_preferences(
     return_to: String,
 ) -> Result<(), AppError> {
     let prefs = Prefs {
-        lang: Lang::from_code(&lang).ok_or_else(|| {
-            AppError::Invalid(format!(
-                "Språket \"{}\" finns inte.",
-                stegvis_domain::text::excerpt(&lang)
-            ))
-        })?,
+        lang: Lang::from_code(&lang).ok_or(ParticipantError::UnknownLanguage)?,
         pictures: match pictures.as_str() {
             "on" => true,
             "off" => false,
-            _ => return Err(AppError::Invalid("Välj med bilder eller bara text.".into())),
+            _ => return Err(ParticipantError::ChoosePictures.into()),
         },
-        text_size: TextSize::from_code(&size)
-            .ok_or_else(|| AppError::Invalid("Välj en textstorlek.".into()))?,
+        text_size: TextSize::from_code(&size).ok_or(ParticipantError::ChooseTextSize)?,
     };
     let back = if is_local_path(&return_to) {
         return_to
@@ -225,7 +221,7 @@ mod tests {
     #[test]
     fn preferences_round_trip_through_the_cookie() {
         let prefs = Prefs {
-            lang: Lang::Ar,
+            lang: Lang::from_code("ar").unwrap(),
             pictures: false,
             text_size: TextSize::Larger,
         };
@@ -234,7 +230,7 @@ mod tests {
         assert_eq!(
             Prefs::from_cookie_header("a=b; stegvis_prefs=en.1.large; c=d"),
             Prefs {
-                lang: Lang::En,
+                lang: Lang::from_code("en").unwrap(),
                 pictures: true,
                 text_size: TextSize::Large
             }

@@ -128,11 +128,11 @@ pub async fn load_meeting_view(id: String, previous: bool) -> Result<MeetingView
     use crate::texts::Lang;
     let (staff, state, p) = crate::staff::ssr::own_participant(&id).await?;
     let schedule = state.schedule(p.start_date, p.exit_date, p.window);
-    let journey = ssr::journey(&state, &p.id, &schedule, Lang::Sv.code()).await?;
-    let labels = ssr::column_labels(&journey, Lang::Sv);
+    let journey = ssr::journey(&state, &p.id, &schedule, Lang::SV.code()).await?;
+    let labels = ssr::column_labels(&journey, Lang::SV);
     let answered = journey.columns.iter().filter(|c| !c.missed).count();
     let star = (answered > 0)
-        .then(|| ssr::star(&journey, previous, Lang::Sv, "mote-stjarna"))
+        .then(|| ssr::star(&journey, previous, Lang::SV, "mote-stjarna"))
         .transpose()?;
     let ndi = journey
         .ndi
@@ -236,7 +236,7 @@ pub mod ssr {
     use crate::error::AppError;
     use crate::staff::Choice;
     use crate::state::AppState;
-    use crate::texts::{fill, occasion_title, Lang};
+    use crate::texts::{occasion_title, Lang};
     use std::collections::BTreeMap;
     use stegvis_charts::{ChartText, SeriesStyle, StarSeries};
     use stegvis_domain::progress::{self, Change, CheckInRecord, Indicator, Journey, Reading};
@@ -308,35 +308,21 @@ pub mod ssr {
     pub fn sentence(indicator: &Indicator, lang: Lang) -> String {
         let t = lang.texts();
         match indicator.change() {
-            Change::Better => return t.journey_better.into(),
-            Change::Same => return t.journey_same.into(),
-            Change::Worse => return t.journey_worse.into(),
+            Change::Better => return t.journey_better.as_str().into(),
+            Change::Same => return t.journey_same.as_str().into(),
+            Change::Worse => return t.journey_worse.as_str().into(),
             Change::Unknown => {}
         }
         let counts = indicator.answer_counts();
-        let times = |n: usize, one: &str, two: &str, many: &str| match n {
-            1 => one.to_owned(),
-            2 => two.to_owned(),
-            n => fill(many, &[("n", &n.to_string())]),
-        };
+        let count = |id: &str, n: usize| lang.format(id, &[("n", n.into())]);
         match (counts.answered, counts.declined) {
-            (0, 0) => t.journey_later.into(),
-            (1, 0) => t.journey_once.into(),
-            (0, 1) => t.journey_declined_only.into(),
+            (0, 0) => t.journey_later.as_str().into(),
+            (0, 1) => t.journey_declined_only.as_str().into(),
+            (_, 0) => count("journey_answered", counts.times()),
             (_, declined) => format!(
                 "{} {}",
-                times(
-                    counts.times(),
-                    t.journey_once,
-                    t.journey_twice,
-                    t.journey_times
-                ),
-                times(
-                    declined,
-                    t.journey_declined_once,
-                    t.journey_declined_twice,
-                    t.journey_declined_times
-                )
+                count("journey_answered", counts.times()),
+                count("journey_declined", declined)
             ),
         }
     }
@@ -344,30 +330,29 @@ pub mod ssr {
     /// "Hälsa: från 2 till 4 av 5 (Dåligt → Bra)." — the change in words,
     /// for `<desc>`, in `lang`.
     fn change_in_words(indicator: &Indicator, lang: Lang) -> String {
-        let t = lang.texts();
-        let of = indicator.levels.len().to_string();
+        let of = indicator.levels.len();
         match indicator.first_and_latest() {
-            Some((a, b)) => fill(
-                t.chart_change,
+            Some((a, b)) => lang.format(
+                "chart_change",
                 &[
-                    ("name", &indicator.name),
-                    ("from", &(a + 1).to_string()),
-                    ("to", &(b + 1).to_string()),
-                    ("of", &of),
-                    ("from_label", indicator.label(a)),
-                    ("to_label", indicator.label(b)),
+                    ("name", indicator.name.as_str().into()),
+                    ("from", (a + 1).into()),
+                    ("to", (b + 1).into()),
+                    ("of", of.into()),
+                    ("from_label", indicator.label(a).into()),
+                    ("to_label", indicator.label(b).into()),
                 ],
             ),
             None => {
                 let level = indicator.readings.iter().find_map(|r| r.level());
                 let said = level.map(|l| {
-                    fill(
-                        t.chart_one,
+                    lang.format(
+                        "chart_one",
                         &[
-                            ("name", &indicator.name),
-                            ("level", &(l + 1).to_string()),
-                            ("of", &of),
-                            ("label", indicator.label(l)),
+                            ("name", indicator.name.as_str().into()),
+                            ("level", (l + 1).into()),
+                            ("of", of.into()),
+                            ("label", indicator.label(l).into()),
                         ],
                     )
                 });
@@ -402,20 +387,20 @@ pub mod ssr {
         let answered = answered_columns(journey);
         let mut picks: Vec<(usize, SeriesStyle, &str)> = Vec::new();
         if let Some(first) = answered.first() {
-            picks.push((*first, SeriesStyle::First, t.journey_start));
+            picks.push((*first, SeriesStyle::First, t.journey_start.as_str()));
         }
         if answered.len() > 2 && previous {
             picks.push((
                 answered[answered.len() - 2],
                 SeriesStyle::Previous,
-                t.journey_before,
+                t.journey_before.as_str(),
             ));
         }
         if let Some(last) = answered
             .last()
             .filter(|l| answered.len() > 1 && Some(*l) != answered.first())
         {
-            picks.push((*last, SeriesStyle::Latest, t.journey_now));
+            picks.push((*last, SeriesStyle::Latest, t.journey_now.as_str()));
         }
         let axes: Vec<String> = journey.indicators.iter().map(|i| i.name.clone()).collect();
         let series: Vec<StarSeries> = picks
@@ -441,9 +426,9 @@ pub mod ssr {
             .iter()
             .map(|(col, style, name)| {
                 let how = match style {
-                    SeriesStyle::First => t.journey_legend_first,
-                    SeriesStyle::Previous => t.journey_legend_previous,
-                    SeriesStyle::Latest => t.journey_legend_latest,
+                    SeriesStyle::First => t.journey_legend_first.as_str(),
+                    SeriesStyle::Previous => t.journey_legend_previous.as_str(),
+                    SeriesStyle::Latest => t.journey_legend_latest.as_str(),
                 };
                 format!("{name} ({}): {how}", labels[*col])
             })
@@ -454,7 +439,7 @@ pub mod ssr {
             &series,
             &ChartText {
                 id: id.into(),
-                title: format!("{}. {legend}.", t.journey_star_title),
+                title: format!("{}. {legend}.", t.journey_star_title.as_str()),
                 desc,
             },
         )
@@ -479,7 +464,7 @@ pub mod ssr {
     ) -> DataTable {
         let t = lang.texts();
         DataTable {
-            caption: t.journey_star_title.into(),
+            caption: t.journey_star_title.as_str().into(),
             columns: picks
                 .iter()
                 .map(|(c, name)| format!("{name} ({})", labels[*c]))
@@ -492,7 +477,7 @@ pub mod ssr {
                         .iter()
                         .map(|(c, _)| match i.readings[*c] {
                             Reading::Level(l) => i.label(l).to_owned(),
-                            Reading::Declined => t.decline.to_owned(),
+                            Reading::Declined => t.decline.as_str().to_owned(),
                             _ => "–".to_owned(),
                         })
                         .collect();
@@ -529,16 +514,16 @@ pub mod ssr {
             picks.push((
                 c,
                 SeriesStyle::First,
-                t.journey_start,
-                t.journey_legend_first,
+                t.journey_start.as_str(),
+                t.journey_legend_first.as_str(),
             ));
         }
         if let Some(c) = latest {
             picks.push((
                 c,
                 SeriesStyle::Latest,
-                t.journey_now,
-                t.journey_legend_latest,
+                t.journey_now.as_str(),
+                t.journey_legend_latest.as_str(),
             ));
         }
         let legend = picks
@@ -550,7 +535,7 @@ pub mod ssr {
             &rows,
             &ChartText {
                 id: "min-resa".into(),
-                title: format!("{}. {legend}.", t.journey_star_title),
+                title: format!("{}. {legend}.", t.journey_star_title.as_str()),
                 desc: journey
                     .indicators
                     .iter()
@@ -607,7 +592,7 @@ pub mod ssr {
             &ChartText {
                 id: format!("diagram-{}", indicator.item_id),
                 title: format!("{}: {}", indicator.name, indicator.question),
-                desc: format!("{}{direction}", change_in_words(indicator, Lang::Sv)),
+                desc: format!("{}{direction}", change_in_words(indicator, Lang::SV)),
             },
         )
         .map_err(chart_error)?;
@@ -740,15 +725,15 @@ pub mod ssr {
         fn a_declined_answer_is_counted_and_said() {
             let livet = indicator("Livet", vec![Reading::Level(2), Reading::Declined]);
             assert_eq!(
-                sentence(&livet, Lang::Sv),
+                sentence(&livet, Lang::SV),
                 "Du har svarat 2 gånger. En gång valde du ”Vill inte svara”."
             );
             assert_eq!(
-                sentence(&livet, Lang::En),
+                sentence(&livet, Lang::from_code("en").unwrap()),
                 "You have answered twice. Once you chose “I do not want to answer”."
             );
             assert_eq!(
-                sentence(&livet, Lang::Ar),
+                sentence(&livet, Lang::from_code("ar").unwrap()),
                 "أجبت مرتين. مرة واحدة اخترت «لا أريد الإجابة»."
             );
             let more = indicator(
@@ -756,20 +741,20 @@ pub mod ssr {
                 vec![Reading::Declined, Reading::Level(1), Reading::Declined],
             );
             assert_eq!(
-                sentence(&more, Lang::Sv),
+                sentence(&more, Lang::SV),
                 "Du har svarat 3 gånger. 2 gånger valde du ”Vill inte svara”."
             );
             let only = indicator("Livet", vec![Reading::Declined, Reading::Missed]);
-            assert_eq!(sentence(&only, Lang::Sv), "Du valde ”Vill inte svara”.");
+            assert_eq!(sentence(&only, Lang::SV), "Du valde ”Vill inte svara”.");
             let once = indicator("Livet", vec![Reading::Level(1), Reading::Missed]);
-            assert_eq!(sentence(&once, Lang::Sv), "Du har svarat en gång.");
+            assert_eq!(sentence(&once, Lang::SV), "Du har svarat en gång.");
             let none = indicator("Livet", vec![Reading::NotAsked]);
-            assert_eq!(sentence(&none, Lang::Sv), "Du får den här frågan senare.");
+            assert_eq!(sentence(&none, Lang::SV), "Du får den här frågan senare.");
             let better = indicator(
                 "Livet",
                 vec![Reading::Level(1), Reading::Declined, Reading::Level(3)],
             );
-            assert_eq!(sentence(&better, Lang::Sv), "Det har blivit bättre.");
+            assert_eq!(sentence(&better, Lang::SV), "Det har blivit bättre.");
         }
 
         /// Swedish words the chart texts used to mix into other languages.
@@ -790,7 +775,10 @@ pub mod ssr {
                 indicator("الصحة", vec![Reading::Level(1)]),
                 indicator("الصحة", vec![Reading::NotAsked]),
             ];
-            for lang in [Lang::Ar, Lang::En] {
+            for lang in [
+                Lang::from_code("ar").unwrap(),
+                Lang::from_code("en").unwrap(),
+            ] {
                 for case in &cases {
                     let desc = change_in_words(case, lang);
                     for word in words(&desc) {
@@ -799,15 +787,15 @@ pub mod ssr {
                 }
             }
             assert_eq!(
-                change_in_words(&cases[0], Lang::Ar),
+                change_in_words(&cases[0], Lang::from_code("ar").unwrap()),
                 "الصحة: من 2 إلى 4 من 5 (من B إلى D)."
             );
             assert_eq!(
-                change_in_words(&cases[0], Lang::Sv),
+                change_in_words(&cases[0], Lang::SV),
                 "الصحة: från 2 till 4 av 5 (B → D)."
             );
             assert_eq!(
-                change_in_words(&cases[2], Lang::En),
+                change_in_words(&cases[2], Lang::from_code("en").unwrap()),
                 "الصحة: 2 of 5 (B). You have answered once."
             );
         }

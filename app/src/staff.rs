@@ -135,7 +135,9 @@ pub struct AccessSheet {
     pub code: String,
     pub link: String,
     pub qr_svg: String,
-    pub expires: String,
+    /// The last day the code works, as people say it, by language code: the
+    /// sheet is printed in the participant's language.
+    pub expires: Vec<(String, String)>,
 }
 
 /// One answer of a check-in as staff read it.
@@ -393,7 +395,7 @@ pub async fn load_participant_overview(id: String) -> Result<ParticipantOverview
                 .iter()
                 .find(|c| c.occasion.kind == o.kind && c.occasion.number == o.number);
             OccasionRow {
-                name: occasion_title(Lang::Sv, o.kind, o.number),
+                name: occasion_title(Lang::SV, o.kind, o.number),
                 due: o.due.to_string(),
                 state: ssr::state_label(s).into(),
                 submission_id: stored.map(|c| c.submission_id.clone()),
@@ -604,7 +606,16 @@ pub async fn load_access_sheet(id: String) -> Result<AccessSheet, AppError> {
         qr_svg: crate::qr::svg(&link)?,
         code: code.to_string(),
         link,
-        expires: ssr::local_date(row.expires_at),
+        expires: {
+            let last_day = row.expires_at.with_timezone(&chrono::Local).date_naive();
+            let today = chrono::Local::now().date_naive();
+            crate::texts::Lang::all()
+                .map(|lang| {
+                    let day = crate::texts::format_date(lang, last_day, today);
+                    (lang.code().to_owned(), day)
+                })
+                .collect()
+        },
     })
 }
 
@@ -667,7 +678,7 @@ pub async fn load_check_in_answers(
             })
         })
         .collect();
-    let occasion = occasion_title(Lang::Sv, check_in.occasion.kind, check_in.occasion.number);
+    let occasion = occasion_title(Lang::SV, check_in.occasion.kind, check_in.occasion.number);
     ssr::audit(&staff, "read-answers", Some(&p.id), &occasion).await?;
     Ok(CheckInAnswers {
         participant_id: p.id.clone(),
@@ -870,7 +881,7 @@ pub mod ssr {
             status: code.into(),
             status_label: label.into(),
             next_occasion: occasion
-                .map(|o| occasion_title(Lang::Sv, o.kind, o.number))
+                .map(|o| occasion_title(Lang::SV, o.kind, o.number))
                 .unwrap_or_else(|| "–".into()),
             next_date: occasion.map(|o| o.due.to_string()),
             missed: status.missed.len(),

@@ -1,223 +1,356 @@
-//! Every participant-facing text of the check-in screens, in Swedish (easy-read),
-//! English and Arabic.
+//! Every participant-facing text, from one Project Fluent file per language
+//! (`app/locales/<code>.ftl`).
 //!
-//! A plain table rather than an i18n framework: three languages, a few dozen
-//! strings, and the Swedish ones must be checked for readability (LIX ≤ 30) by a
-//! plain unit test, which a table makes trivial. Instrument texts live in the
-//! instrument files, not here.
+//! Adding a language is adding a file: `build.rs` embeds every file it finds,
+//! the language's own name comes from its `language_name` message, its writing
+//! direction from the locale (Arabic, Persian and every other right-to-left
+//! script), and plurals and dates from Fluent's own rules. Swedish (easy-read)
+//! is the text that counts: a message missing from another file falls back to
+//! Swedish, never to a raw id, and a test makes every file complete. Instrument
+//! texts live in the instrument files, not here. Staff pages stay Swedish.
 
 use chrono::{Datelike, NaiveDate};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
-/// A language the participant screens are offered in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum Lang {
-    /// Swedish, easy-read: the language every instrument must have.
-    #[default]
-    Sv,
-    En,
-    Ar,
+pub use fluent_bundle::FluentValue;
+
+include!(concat!(env!("OUT_DIR"), "/locales.rs"));
+
+/// The language every page falls back to, and the one whose texts count.
+const BASE_LANGUAGE: &str = "sv";
+
+/// A language the participant screens are offered in: a handle into the
+/// languages found in `app/locales/`, so it is as cheap to pass as a number.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Lang(u8);
+
+/// One language file, read once.
+struct Language {
+    code: String,
+    name: String,
+    rtl: bool,
+    preliminary: bool,
+    bundle: FluentBundle<FluentResource>,
+    texts: Texts,
+}
+
+/// Every language, Swedish first and the rest by code.
+fn languages() -> &'static [Language] {
+    static LANGUAGES: OnceLock<Vec<Language>> = OnceLock::new();
+    LANGUAGES.get_or_init(|| {
+        let mut files: Vec<(&str, &str)> = LOCALE_FILES.to_vec();
+        files.sort_by_key(|(code, _)| (*code != BASE_LANGUAGE, *code));
+        let mut languages: Vec<Language> = Vec::with_capacity(files.len());
+        for (code, source) in files {
+            let Ok(id) = code.parse::<unic_langid::LanguageIdentifier>() else {
+                report(&format!("locales/{code}.ftl: not a language tag"));
+                continue;
+            };
+            let resource =
+                FluentResource::try_new(source.to_owned()).unwrap_or_else(|(resource, errors)| {
+                    report(&format!("locales/{code}.ftl: {errors:?}"));
+                    resource
+                });
+            let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
+            // The values put in are numbers, dates and names in the reader's
+            // own language; isolation marks would only reach the phone's
+            // script and the speech engine as stray characters.
+            bundle.set_use_isolating(false);
+            if let Err(errors) = bundle.add_resource(resource) {
+                report(&format!("locales/{code}.ftl: {errors:?}"));
+            }
+            let plain = |id: &str| plain_message(&bundle, id);
+            let texts = texts_of(&bundle, languages.first().map(|sv| &sv.bundle));
+            languages.push(Language {
+                code: code.to_owned(),
+                name: plain("language_name").unwrap_or_else(|| code.to_owned()),
+                rtl: matches!(
+                    id.character_direction(),
+                    unic_langid::CharacterDirection::RTL
+                ),
+                preliminary: plain("translation_status").as_deref() != Some("reviewed"),
+                texts,
+                bundle,
+            });
+        }
+        languages
+    })
+}
+
+/// A broken language file: logged on the server; the tests make it fail.
+fn report(problem: &str) {
+    #[cfg(feature = "ssr")]
+    tracing::error!(problem, "language file");
+    #[cfg(not(feature = "ssr"))]
+    let _ = problem;
+}
+
+/// A message without variables, or `None` when the file lacks it.
+fn plain_message(bundle: &FluentBundle<FluentResource>, id: &str) -> Option<String> {
+    let pattern = bundle.get_message(id)?.value()?;
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, None, &mut errors);
+    errors.is_empty().then(|| text.into_owned())
+}
+
+/// The [`Texts`] of one file, each missing message taken from Swedish.
+fn texts_of(
+    bundle: &FluentBundle<FluentResource>,
+    base: Option<&FluentBundle<FluentResource>>,
+) -> Texts {
+    let ids = serde_json::to_value(Texts::default()).unwrap_or_default();
+    let words: serde_json::Map<String, serde_json::Value> = ids
+        .as_object()
+        .into_iter()
+        .flat_map(|fields| fields.keys())
+        .filter_map(|id| {
+            let text = plain_message(bundle, id).or_else(|| plain_message(base?, id))?;
+            Some((id.clone(), text.into()))
+        })
+        .collect();
+    serde_json::from_value(words.into()).unwrap_or_default()
 }
 
 impl Lang {
+    /// Swedish, easy-read: the language every instrument must have.
+    pub const SV: Lang = Lang(0);
+
+    fn language(self) -> Option<&'static Language> {
+        languages().get(usize::from(self.0))
+    }
+
     /// Every offered language, in the order the language choice lists them.
-    pub const ALL: [Lang; 3] = [Lang::Sv, Lang::En, Lang::Ar];
+    pub fn all() -> impl Iterator<Item = Lang> {
+        (0..languages().len()).filter_map(|i| u8::try_from(i).ok().map(Lang))
+    }
 
     /// BCP 47 code, as in instrument files and the `lang` attribute.
     pub fn code(self) -> &'static str {
-        match self {
-            Lang::Sv => "sv",
-            Lang::En => "en",
-            Lang::Ar => "ar",
-        }
+        self.language().map_or(BASE_LANGUAGE, |l| l.code.as_str())
     }
 
     /// Reads a code; anything unknown is `None`.
     pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.code() == code)
+        Self::all().find(|l| l.code() == code)
     }
 
     /// Writing direction for the `dir` attribute.
     pub fn dir(self) -> &'static str {
-        match self {
-            Lang::Ar => "rtl",
-            _ => "ltr",
+        if self.language().is_some_and(|l| l.rtl) {
+            "rtl"
+        } else {
+            "ltr"
         }
     }
 
     /// The language's name in itself, so people find their own.
     pub fn native_name(self) -> &'static str {
-        match self {
-            Lang::Sv => "Svenska",
-            Lang::En => "English",
-            Lang::Ar => "العربية",
-        }
+        self.language().map_or(BASE_LANGUAGE, |l| l.name.as_str())
     }
 
-    /// Voice language for speech synthesis.
+    /// Voice language for speech synthesis: the language's own tag.
     pub fn speech_code(self) -> &'static str {
-        match self {
-            Lang::Sv => "sv-SE",
-            Lang::En => "en-GB",
-            Lang::Ar => "ar",
-        }
+        self.code()
+    }
+
+    /// Whether the file says its translation still waits for a native
+    /// speaker's review (`translation_status = preliminary`).
+    pub fn preliminary(self) -> bool {
+        self.language().is_some_and(|l| l.preliminary)
     }
 
     /// The texts in this language.
     pub fn texts(self) -> &'static Texts {
-        match self {
-            Lang::Sv => &SV,
-            Lang::En => &EN,
-            Lang::Ar => &AR,
+        static EMPTY: OnceLock<Texts> = OnceLock::new();
+        self.language()
+            .map_or_else(|| EMPTY.get_or_init(Texts::default), |l| &l.texts)
+    }
+
+    /// The message `id` with its variables filled in by Fluent (plurals,
+    /// selectors); Swedish when this language lacks it, the id itself only
+    /// when Swedish lacks it too (which the tests forbid).
+    pub fn format(self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
         }
+        [self, Lang::SV]
+            .into_iter()
+            .filter_map(Lang::language)
+            .find_map(|l| {
+                let pattern = l.bundle.get_message(id)?.value()?;
+                let mut errors = Vec::new();
+                let text = l
+                    .bundle
+                    .format_pattern(pattern, Some(&fluent_args), &mut errors);
+                if !errors.is_empty() {
+                    report(&format!("{}: {id}: {errors:?}", l.code));
+                }
+                Some(text.into_owned())
+            })
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    /// A message whose lines are paragraphs or list entries.
+    pub fn lines(self, id: &str, args: &[(&str, FluentValue<'_>)]) -> Vec<String> {
+        self.format(id, args)
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 }
 
-/// All texts of one language. `{name}` marks a value filled in with [`fill`].
-/// Serialised whole into the check-in a phone keeps for answering offline.
-#[derive(Debug, Serialize)]
+impl std::fmt::Debug for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Serialize for Lang {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Lang {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        Lang::from_code(&code)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown language {code:?}")))
+    }
+}
+
+/// Every message of one language that has no variables, by its id: the words
+/// components show as they are. Messages with variables (counts, dates, names)
+/// go through [`Lang::format`]. Serialised whole into the check-in a phone
+/// keeps for answering offline.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Texts {
-    pub loading: &'static str,
-    pub start_heading: &'static str,
+    pub loading: String,
+    pub start_heading: String,
     /// What the check-in is, as whole sentences per occasion (see
     /// [`occasion_sentence`]): an occasion name inside one template read oddly
     /// ("Nu är det dags för slut.").
-    pub start_intake: &'static str,
-    /// `{n}`: the follow-up's number.
-    pub start_follow_up: &'static str,
-    pub start_exit: &'static str,
-    pub start_count: &'static str,
-    pub no_right_answers: &'static str,
-    pub answer_until: &'static str,
-    pub resume_count: &'static str,
-    pub begin: &'static str,
-    pub resume: &'static str,
-    pub nothing_due_heading: &'static str,
-    pub next_from: &'static str,
-    pub occasion_intake: &'static str,
-    pub occasion_follow_up: &'static str,
-    pub occasion_exit: &'static str,
-    pub progress: &'static str,
-    pub back: &'static str,
-    pub next: &'static str,
-    pub choose_answer: &'static str,
-    pub decline: &'static str,
-    pub listen: &'static str,
-    pub review_heading: &'static str,
-    pub review_intro: &'static str,
-    pub change_answer: &'static str,
-    pub no_answer_yet: &'static str,
-    pub send: &'static str,
-    pub answer_all_first: &'static str,
-    pub keep_answering: &'static str,
-    pub not_sent_heading: &'static str,
-    pub thanks_heading: &'static str,
-    pub thanks_received: &'static str,
-    pub thanks_next: &'static str,
-    pub thanks_next_date: &'static str,
-    pub settings: &'static str,
-    pub language: &'static str,
-    pub pictures: &'static str,
-    pub pictures_on: &'static str,
-    pub pictures_off: &'static str,
-    pub text_size: &'static str,
-    pub size_normal: &'static str,
-    pub size_large: &'static str,
-    pub size_larger: &'static str,
-    pub save: &'static str,
-    pub skip_to_content: &'static str,
-    pub code_heading: &'static str,
-    pub code_help: &'static str,
-    pub code_label: &'static str,
-    pub go_on: &'static str,
-    pub pin_new_heading: &'static str,
-    pub pin_new_help: &'static str,
-    pub pin_label: &'static str,
-    pub pin_repeat_label: &'static str,
-    pub pin_heading: &'static str,
-    pub pin_help: &'static str,
-    pub new_code_link: &'static str,
-    pub signed_in_heading: &'static str,
-    pub start_answering: &'static str,
-    pub leave: &'static str,
-    pub assisted_banner: &'static str,
-    pub journey_heading: &'static str,
-    pub journey_intro: &'static str,
-    pub journey_link: &'static str,
-    pub journey_nothing: &'static str,
-    pub journey_star_title: &'static str,
-    pub journey_outward: &'static str,
-    pub journey_table: &'static str,
-    pub journey_start: &'static str,
-    pub journey_before: &'static str,
-    pub journey_now: &'static str,
-    pub journey_legend_first: &'static str,
-    pub journey_legend_previous: &'static str,
-    pub journey_legend_latest: &'static str,
-    pub journey_better: &'static str,
-    pub journey_same: &'static str,
-    pub journey_worse: &'static str,
-    pub journey_once: &'static str,
-    /// "Min resa", an indicator answered `{n}` times in all ("Vill inte svara" included).
-    pub journey_times: &'static str,
-    /// … twice (Arabic has a word of its own for two).
-    pub journey_twice: &'static str,
-    /// … of which once "Vill inte svara".
-    pub journey_declined_once: &'static str,
-    /// … of which `{n}` times "Vill inte svara".
-    pub journey_declined_times: &'static str,
-    /// … twice "Vill inte svara".
-    pub journey_declined_twice: &'static str,
+    pub start_intake: String,
+    pub start_exit: String,
+    pub no_right_answers: String,
+    pub begin: String,
+    pub resume: String,
+    pub nothing_due_heading: String,
+    pub occasion_intake: String,
+    pub occasion_exit: String,
+    pub back: String,
+    pub next: String,
+    pub choose_answer: String,
+    pub decline: String,
+    pub listen: String,
+    pub review_heading: String,
+    pub review_intro: String,
+    pub no_answer_yet: String,
+    pub send: String,
+    pub answer_all_first: String,
+    pub keep_answering: String,
+    pub not_sent_heading: String,
+    pub thanks_heading: String,
+    pub thanks_received: String,
+    pub thanks_next: String,
+    pub settings: String,
+    pub language: String,
+    pub pictures: String,
+    pub pictures_on: String,
+    pub pictures_off: String,
+    pub text_size: String,
+    pub size_normal: String,
+    pub size_large: String,
+    pub size_larger: String,
+    pub save: String,
+    pub skip_to_content: String,
+    pub code_heading: String,
+    pub code_help: String,
+    pub code_label: String,
+    pub go_on: String,
+    pub pin_new_heading: String,
+    pub pin_new_help: String,
+    pub pin_label: String,
+    pub pin_repeat_label: String,
+    pub pin_heading: String,
+    pub pin_help: String,
+    pub new_code_link: String,
+    pub signed_in_heading: String,
+    pub start_answering: String,
+    pub leave: String,
+    pub assisted_banner: String,
+    pub journey_heading: String,
+    pub journey_intro: String,
+    pub journey_link: String,
+    pub journey_nothing: String,
+    pub journey_star_title: String,
+    pub journey_outward: String,
+    pub journey_table: String,
+    pub journey_start: String,
+    pub journey_before: String,
+    pub journey_now: String,
+    pub journey_legend_first: String,
+    pub journey_legend_previous: String,
+    pub journey_legend_latest: String,
+    pub journey_better: String,
+    pub journey_same: String,
+    pub journey_worse: String,
     /// An indicator answered only with "Vill inte svara", once.
-    pub journey_declined_only: &'static str,
+    pub journey_declined_only: String,
     /// An indicator not asked yet at any answered check-in.
-    pub journey_later: &'static str,
-    /// Chart description: `{name}` went from level `{from}` to `{to}` of `{of}`.
-    pub chart_change: &'static str,
-    /// Chart description: one answer, level `{level}` of `{of}`.
-    pub chart_one: &'static str,
+    pub journey_later: String,
     /// Answers wait on the phone for a network: never said of sent answers.
-    pub outbox_waiting: &'static str,
-    pub outbox_sending: &'static str,
-    pub outbox_sent: &'static str,
-    pub outbox_sign_in: &'static str,
-    pub outbox_stuck_heading: &'static str,
-    pub outbox_stuck_body: &'static str,
-    pub outbox_stuck_help: &'static str,
-    /// `{code}`: the start of the submission id, for the case manager.
-    pub outbox_stuck_code: &'static str,
-    pub offline_heading: &'static str,
-    pub offline_body: &'static str,
-    pub new_version: &'static str,
-    pub update_now: &'static str,
-    pub leave_waiting: &'static str,
+    pub outbox_waiting: String,
+    pub outbox_sending: String,
+    pub outbox_sent: String,
+    pub outbox_sign_in: String,
+    pub outbox_stuck_heading: String,
+    pub outbox_stuck_body: String,
+    pub outbox_stuck_help: String,
+    pub offline_heading: String,
+    pub offline_body: String,
+    pub new_version: String,
+    pub update_now: String,
+    pub leave_waiting: String,
     /// "Mina svar": the participant's own answers, printed or saved.
-    pub answers_heading: &'static str,
-    pub answers_intro: &'static str,
-    pub answers_nothing: &'static str,
-    /// `{date}`: the day the check-in was answered.
-    pub answers_from: &'static str,
-    pub answers_question: &'static str,
-    pub answers_answer: &'static str,
-    pub answers_print: &'static str,
-    pub answers_save_heading: &'static str,
-    pub answers_save_help: &'static str,
-    pub answers_save_csv: &'static str,
-    pub answers_save_json: &'static str,
-    pub answers_link: &'static str,
-    pub answers_back: &'static str,
+    pub answers_heading: String,
+    pub answers_intro: String,
+    pub answers_nothing: String,
+    pub answers_question: String,
+    pub answers_answer: String,
+    pub answers_print: String,
+    pub answers_save_heading: String,
+    pub answers_save_help: String,
+    pub answers_save_csv: String,
+    pub answers_save_json: String,
+    pub answers_link: String,
+    pub answers_back: String,
     /// The accessibility statement's heading, also the footer link to it on
     /// every page (staff pages too, so it lives here and the statement itself
     /// stays out of the browser bundle).
-    pub statement_heading: &'static str,
-    pub months: [&'static str; 12],
+    pub statement_heading: String,
+    /// The heading of an error on a participant page.
+    pub error_heading: String,
+    pub go_to_start: String,
+    /// An error of the server's own, and an overloaded server (try again).
+    pub error_internal: String,
+    /// A form the server could not read (a field missing or malformed).
+    pub error_unreadable_form: String,
+    pub error_busy: String,
 }
 
 /// The texts the participant script needs on a page before (or without) a
 /// kept check-in, as JSON for a `<script type="application/json">`: what it
 /// says about waiting answers, updates and signing out.
 pub fn page_script_texts(lang: Lang) -> String {
-    const KEYS: [&str; 18] = [
+    const KEYS: [&str; 15] = [
         "outbox_waiting",
         "outbox_sending",
         "outbox_sent",
@@ -225,7 +358,6 @@ pub fn page_script_texts(lang: Lang) -> String {
         "outbox_stuck_heading",
         "outbox_stuck_body",
         "outbox_stuck_help",
-        "outbox_stuck_code",
         "new_version",
         "update_now",
         "leave_waiting",
@@ -233,38 +365,51 @@ pub fn page_script_texts(lang: Lang) -> String {
         "listen",
         "thanks_heading",
         "thanks_next",
-        "thanks_next_date",
         "journey_link",
-        "months",
     ];
     let all = serde_json::to_value(lang.texts()).unwrap_or_default();
-    let picked: serde_json::Map<String, serde_json::Value> = KEYS
+    let mut picked: serde_json::Map<String, serde_json::Value> = KEYS
         .iter()
         .filter_map(|k| Some(((*k).to_owned(), all.get(*k)?.clone())))
         .collect();
+    picked.extend(script_templates(lang));
     // `<` never reaches the script element as markup.
     serde_json::to_string(&picked)
         .unwrap_or_else(|_| "{}".into())
         .replace('<', "\\u003c")
 }
 
-/// Replaces each `{name}` in `template` with its value.
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    values
-        .iter()
-        .fold(template.to_owned(), |text, (name, value)| {
-            text.replace(&format!("{{{name}}}"), value)
+/// Messages the phone's script fills in itself, offline too, with a value
+/// only it knows (the start of a stuck submission's id, the next date of a
+/// receipt, already in words): each is formatted by Fluent with the
+/// placeholder `{name}` as its value. Only messages whose variables are
+/// plain words, never counts, so no plural rule is skipped.
+pub fn script_templates(lang: Lang) -> serde_json::Map<String, serde_json::Value> {
+    [("outbox_stuck_code", "code"), ("thanks_next_date", "date")]
+        .into_iter()
+        .map(|(id, name)| {
+            let placeholder = format!("{{{name}}}");
+            let text = lang.format(id, &[(name, placeholder.as_str().into())]);
+            (id.to_owned(), text.into())
         })
+        .collect()
 }
 
 /// A date the way people say it ("20 december"), with the year only when it is
-/// not the current one: easier to read than 2026-12-20.
+/// not the current one: easier to read than 2026-12-20. The word order and
+/// the month names are each language's own (`date_this_year`,
+/// `date_other_year`).
 pub fn format_date(lang: Lang, date: NaiveDate, today: NaiveDate) -> String {
-    let month = lang.texts().months[date.month0() as usize];
+    let day = FluentValue::from(date.day());
+    let month = FluentValue::from(date.month());
     if date.year() == today.year() {
-        format!("{} {month}", date.day())
+        lang.format("date_this_year", &[("day", day), ("month", month)])
     } else {
-        format!("{} {month} {}", date.day(), date.year())
+        let year = FluentValue::from(date.year());
+        lang.format(
+            "date_other_year",
+            &[("day", day), ("month", month), ("year", year)],
+        )
     }
 }
 
@@ -293,9 +438,9 @@ pub fn occasion_name(
     use stegvis_domain::occasion::OccasionKind as K;
     let t = lang.texts();
     match kind {
-        K::Intake => t.occasion_intake.to_owned(),
-        K::FollowUp => fill(t.occasion_follow_up, &[("n", &number.to_string())]),
-        K::Exit => t.occasion_exit.to_owned(),
+        K::Intake => t.occasion_intake.clone(),
+        K::FollowUp => lang.format("occasion_follow_up", &[("n", number.into())]),
+        K::Exit => t.occasion_exit.clone(),
     }
 }
 
@@ -310,541 +455,219 @@ pub fn occasion_sentence(
     use stegvis_domain::occasion::OccasionKind as K;
     let t = lang.texts();
     match kind {
-        K::Intake => t.start_intake.to_owned(),
-        K::FollowUp => fill(t.start_follow_up, &[("n", &number.to_string())]),
-        K::Exit => t.start_exit.to_owned(),
+        K::Intake => t.start_intake.clone(),
+        K::FollowUp => lang.format("start_follow_up", &[("n", number.into())]),
+        K::Exit => t.start_exit.clone(),
     }
 }
-
-static SV: Texts = Texts {
-    loading: "Vänta lite.",
-    start_heading: "Hej! Nu är det dags att svara",
-    start_intake: "Det här är första gången du svarar.",
-    start_follow_up: "Nu svarar du igen. Det är uppföljning {n}.",
-    start_exit: "Ditt stöd slutar. Det här är sista gången du svarar.",
-    start_count: "Det är {total} frågor. Det tar några minuter.",
-    no_right_answers: "Svara som du tycker. Alla svar är bra.",
-    answer_until: "Sista dagen att svara är {date}.",
-    resume_count: "Du har svarat på {answered} av {total} frågor.",
-    begin: "Börja",
-    resume: "Svara mer",
-    nothing_due_heading: "Du är klar för nu",
-    next_from: "Nästa gång kan du svara från {date}.",
-    occasion_intake: "start",
-    occasion_follow_up: "uppföljning {n}",
-    occasion_exit: "slut",
-    progress: "Fråga {step} av {total}",
-    back: "Bakåt",
-    next: "Nästa",
-    choose_answer: "Välj ett svar.",
-    decline: "Vill inte svara",
-    listen: "Lyssna",
-    review_heading: "Dina svar",
-    review_intro: "Titta på dina svar. Du kan ändra ett svar innan du skickar.",
-    change_answer: "Ändra svar på fråga {n}",
-    no_answer_yet: "Väntar på ditt svar",
-    send: "Skicka svaren",
-    answer_all_first: "Svara på alla frågor först. Du kan välja Vill inte svara.",
-    keep_answering: "Svara mer",
-    not_sent_heading: "Skicka dina svar först",
-    thanks_heading: "Tack för dina svar!",
-    thanks_received: "Vi har fått dina svar.",
-    thanks_next: "Du och din handläggare kan titta på svaren ihop.",
-    thanks_next_date: "Nästa gång du kan svara är {date}.",
-    settings: "Språk, bilder och text",
-    language: "Språk",
-    pictures: "Bilder",
-    pictures_on: "Med bilder",
-    pictures_off: "Bara text",
-    text_size: "Hur stor text?",
-    size_normal: "Vanlig",
-    size_large: "Stor",
-    size_larger: "Störst",
-    save: "Spara",
-    skip_to_content: "Gå förbi menyn",
-    code_heading: "Skriv din kod",
-    code_help: "Du har fått en lapp med en kod. Skriv koden som den står på lappen.",
-    code_label: "Kod",
-    go_on: "Gå vidare",
-    pin_new_heading: "Välj en pinkod",
-    pin_new_help: "Välj 4 till 6 siffror. Du ska skriva dem nästa gång.",
-    pin_label: "Pinkod",
-    pin_repeat_label: "Skriv samma pinkod igen",
-    pin_heading: "Skriv din pinkod",
-    pin_help: "Det är pinkoden du valde själv.",
-    new_code_link: "Jag har fått en ny kod",
-    signed_in_heading: "Du är inne",
-    start_answering: "Börja svara",
-    leave: "Logga ut",
-    assisted_banner: "Ni svarar tillsammans. Det är du som väljer svaren.",
-    journey_heading: "Min resa",
-    journey_intro: "Här ser du hur det har gått för dig.",
-    journey_link: "Se min resa",
-    journey_nothing: "Här ser du din resa när du har svarat.",
-    journey_star_title: "Start och nu",
-    journey_outward: "Längre till höger är bättre.",
-    journey_table: "Visa som tabell",
-    journey_start: "Start",
-    journey_before: "Förra gången",
-    journey_now: "Nu",
-    journey_legend_first: "brun ring",
-    journey_legend_previous: "grå toppar, tunn linje",
-    journey_legend_latest: "blå ruta",
-    journey_better: "Det har blivit bättre.",
-    journey_same: "Det är som förut.",
-    journey_worse: "Det har blivit sämre.",
-    journey_once: "Du har svarat en gång.",
-    journey_times: "Du har svarat {n} gånger.",
-    journey_twice: "Du har svarat 2 gånger.",
-    journey_declined_once: "En gång valde du ”Vill inte svara”.",
-    journey_declined_times: "{n} gånger valde du ”Vill inte svara”.",
-    journey_declined_twice: "2 gånger valde du ”Vill inte svara”.",
-    journey_declined_only: "Du valde ”Vill inte svara”.",
-    journey_later: "Du får den här frågan senare.",
-    chart_change: "{name}: från {from} till {to} av {of} ({from_label} → {to_label}).",
-    chart_one: "{name}: {level} av {of} ({label}).",
-    outbox_waiting: "Dina svar finns i telefonen. Vi får dem när du har internet.",
-    outbox_sending: "Vi tar emot dina svar nu.",
-    outbox_sent: "Klart! Vi har fått dina svar.",
-    outbox_sign_in: "Skriv din pinkod igen. Sedan får vi dina svar.",
-    outbox_stuck_heading: "Något gick fel med svaren",
-    outbox_stuck_body: "Dina svar finns kvar i telefonen.",
-    outbox_stuck_help: "Visa den här sidan för din handläggare.",
-    outbox_stuck_code: "Koden är {code}.",
-    offline_heading: "Du är utan internet nu",
-    offline_body: "Öppna Stegvis när du har internet. Då kan du svara.",
-    new_version: "Det finns en ny Stegvis.",
-    update_now: "Hämta den nya",
-    leave_waiting: "Dina svar finns kvar i telefonen tills vi har fått dem.",
-    answers_heading: "Mina svar",
-    answers_intro: "Här ser du alla svar du har skickat.",
-    answers_nothing: "Här ser du dina svar när du har skickat dem.",
-    answers_from: "Dina svar från {date}",
-    answers_question: "Fråga",
-    answers_answer: "Ditt svar",
-    answers_print: "Skriv ut",
-    answers_save_heading: "Spara dina svar",
-    answers_save_help: "Du kan spara en fil med dina svar.",
-    answers_save_csv: "Spara som tabell (CSV)",
-    answers_save_json: "Spara som fil för datorer (JSON)",
-    answers_link: "Se mina svar",
-    answers_back: "Till start",
-    statement_heading: "Hur lätt är Stegvis att använda?",
-    months: [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
-};
-
-static EN: Texts = Texts {
-    loading: "Please wait.",
-    start_heading: "Hello! It is time to answer",
-    start_intake: "This is the first time you answer.",
-    start_follow_up: "You answer again now. This is follow-up {n}.",
-    start_exit: "Your support is ending. This is the last time you answer.",
-    start_count: "There are {total} questions. It takes a few minutes.",
-    no_right_answers: "Answer what you think. Every answer is fine.",
-    answer_until: "The last day to answer is {date}.",
-    resume_count: "You have answered {answered} of {total} questions.",
-    begin: "Start",
-    resume: "Continue",
-    nothing_due_heading: "You are done for now",
-    next_from: "Next time you can answer from {date}.",
-    occasion_intake: "the start",
-    occasion_follow_up: "follow-up {n}",
-    occasion_exit: "the end",
-    progress: "Question {step} of {total}",
-    back: "Back",
-    next: "Next",
-    choose_answer: "Choose an answer.",
-    decline: "I do not want to answer",
-    listen: "Listen",
-    review_heading: "Your answers",
-    review_intro: "Look at your answers. You can change an answer before you send.",
-    change_answer: "Change answer to question {n}",
-    no_answer_yet: "Waiting for your answer",
-    send: "Send the answers",
-    answer_all_first: "Answer all questions first. You can choose I do not want to answer.",
-    keep_answering: "Keep answering",
-    not_sent_heading: "Send your answers first",
-    thanks_heading: "Thank you for your answers!",
-    thanks_received: "We have your answers.",
-    thanks_next: "You and your case manager can look at the answers together.",
-    thanks_next_date: "Next time you can answer is {date}.",
-    settings: "Language, pictures and text",
-    language: "Language",
-    pictures: "Pictures",
-    pictures_on: "With pictures",
-    pictures_off: "Text only",
-    text_size: "How big text?",
-    size_normal: "Normal",
-    size_large: "Big",
-    size_larger: "Biggest",
-    save: "Save",
-    skip_to_content: "Skip the menu",
-    code_heading: "Type your code",
-    code_help: "You got a note with a code. Type the code as it is on the note.",
-    code_label: "Code",
-    go_on: "Continue",
-    pin_new_heading: "Choose a PIN",
-    pin_new_help: "Choose 4 to 6 digits. You will type them next time.",
-    pin_label: "PIN",
-    pin_repeat_label: "Type the same PIN again",
-    pin_heading: "Type your PIN",
-    pin_help: "It is the PIN you chose yourself.",
-    new_code_link: "I have a new code",
-    signed_in_heading: "You are in",
-    start_answering: "Start answering",
-    leave: "Sign out",
-    assisted_banner: "You are answering together. You choose the answers.",
-    journey_heading: "My journey",
-    journey_intro: "Here you can see how things have gone for you.",
-    journey_link: "See my journey",
-    journey_nothing: "You will see your journey here after you answer.",
-    journey_star_title: "Start and now",
-    journey_outward: "Further right is better.",
-    journey_table: "Show as a table",
-    journey_start: "Start",
-    journey_before: "Last time",
-    journey_now: "Now",
-    journey_legend_first: "brown circle",
-    journey_legend_previous: "grey triangles, thin dotted line",
-    journey_legend_latest: "blue square",
-    journey_better: "It has got better.",
-    journey_same: "It is the same as before.",
-    journey_worse: "It has got worse.",
-    journey_once: "You have answered once.",
-    journey_times: "You have answered {n} times.",
-    journey_twice: "You have answered twice.",
-    journey_declined_once: "Once you chose “I do not want to answer”.",
-    journey_declined_times: "{n} times you chose “I do not want to answer”.",
-    journey_declined_twice: "Twice you chose “I do not want to answer”.",
-    journey_declined_only: "You chose “I do not want to answer”.",
-    journey_later: "You will get this question later.",
-    chart_change: "{name}: from {from} to {to} of {of} ({from_label} → {to_label}).",
-    chart_one: "{name}: {level} of {of} ({label}).",
-    outbox_waiting: "Your answers are on your phone. We get them when you have internet.",
-    outbox_sending: "We are getting your answers now.",
-    outbox_sent: "Done! We have your answers.",
-    outbox_sign_in: "Type your PIN again. Then we get your answers.",
-    outbox_stuck_heading: "Something went wrong with your answers",
-    outbox_stuck_body: "Your answers are still on your phone.",
-    outbox_stuck_help: "Show this page to your case manager.",
-    outbox_stuck_code: "The code is {code}.",
-    offline_heading: "You are without internet now",
-    offline_body: "Open Stegvis when you have internet. Then you can answer.",
-    new_version: "There is a new Stegvis.",
-    update_now: "Get the new one",
-    leave_waiting: "Your answers stay on your phone until we have them.",
-    answers_heading: "My answers",
-    answers_intro: "Here you see all the answers you have sent.",
-    answers_nothing: "Here you see your answers after you send them.",
-    answers_from: "Answers from {date}",
-    answers_question: "Question",
-    answers_answer: "Your answer",
-    answers_print: "Print",
-    answers_save_heading: "Save your answers",
-    answers_save_help: "You can save a file with your answers.",
-    answers_save_csv: "Save as a table (CSV)",
-    answers_save_json: "Save as a file for computers (JSON)",
-    answers_link: "See my answers",
-    answers_back: "Back to start",
-    statement_heading: "How easy is Stegvis to use?",
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-};
-
-static AR: Texts = Texts {
-    loading: "انتظر قليلًا.",
-    start_heading: "مرحبًا! حان وقت الإجابة",
-    start_intake: "هذه أول مرة تجيب فيها.",
-    start_follow_up: "الآن تجيب مرة أخرى. هذه هي المتابعة {n}.",
-    start_exit: "دعمك ينتهي. هذه آخر مرة تجيب فيها.",
-    start_count: "هناك {total} أسئلة. يستغرق ذلك بضع دقائق.",
-    no_right_answers: "أجب بما تراه. كل الإجابات مقبولة.",
-    answer_until: "آخر يوم للإجابة هو {date}.",
-    resume_count: "أجبت عن {answered} من {total} أسئلة.",
-    begin: "ابدأ",
-    resume: "تابع",
-    nothing_due_heading: "انتهيت في الوقت الحالي",
-    next_from: "في المرة القادمة يمكنك الإجابة من {date}.",
-    occasion_intake: "البداية",
-    occasion_follow_up: "المتابعة {n}",
-    occasion_exit: "النهاية",
-    progress: "السؤال {step} من {total}",
-    back: "رجوع",
-    next: "التالي",
-    choose_answer: "اختر إجابة.",
-    decline: "لا أريد الإجابة",
-    listen: "استمع",
-    review_heading: "إجاباتك",
-    review_intro: "انظر إلى إجاباتك. يمكنك تغيير إجابة قبل الإرسال.",
-    change_answer: "غيّر الإجابة عن السؤال {n}",
-    no_answer_yet: "بانتظار إجابتك",
-    send: "أرسل الإجابات",
-    answer_all_first: "أجب عن كل الأسئلة أولًا. يمكنك اختيار لا أريد الإجابة.",
-    keep_answering: "تابع الإجابة",
-    not_sent_heading: "أرسل إجاباتك أولًا",
-    thanks_heading: "شكرًا على إجاباتك!",
-    thanks_received: "وصلتنا إجاباتك.",
-    thanks_next: "يمكنك أنت ومسؤول حالتك النظر في الإجابات معًا.",
-    thanks_next_date: "المرة القادمة التي يمكنك فيها الإجابة هي {date}.",
-    settings: "اللغة والصور والنص",
-    language: "اللغة",
-    pictures: "الصور",
-    pictures_on: "مع الصور",
-    pictures_off: "نص فقط",
-    text_size: "ما حجم النص؟",
-    size_normal: "عادي",
-    size_large: "كبير",
-    size_larger: "أكبر",
-    save: "احفظ",
-    skip_to_content: "تخطَّ القائمة",
-    code_heading: "اكتب الرمز",
-    code_help: "حصلت على ورقة عليها رمز. اكتب الرمز كما هو على الورقة.",
-    code_label: "الرمز",
-    go_on: "متابعة",
-    pin_new_heading: "اختر رقمًا سريًا",
-    pin_new_help: "اختر من 4 إلى 6 أرقام. ستكتبها في المرة القادمة.",
-    pin_label: "الرقم السري",
-    pin_repeat_label: "اكتب الرقم السري نفسه مرة أخرى",
-    pin_heading: "اكتب رقمك السري",
-    pin_help: "هو الرقم الذي اخترته بنفسك.",
-    new_code_link: "لدي رمز جديد",
-    signed_in_heading: "لقد دخلت",
-    start_answering: "ابدأ الإجابة",
-    leave: "تسجيل الخروج",
-    assisted_banner: "أنتم تجيبون معًا. أنت من يختار الإجابات.",
-    journey_heading: "رحلتي",
-    journey_intro: "هنا ترى كيف سارت الأمور معك.",
-    journey_link: "انظر رحلتي",
-    journey_nothing: "سترى رحلتك هنا بعد أن تجيب.",
-    journey_star_title: "البداية والآن",
-    journey_outward: "كلما كان إلى اليسار كان أفضل.",
-    journey_table: "اعرض كجدول",
-    journey_start: "البداية",
-    journey_before: "المرة الماضية",
-    journey_now: "الآن",
-    journey_legend_first: "دائرة بنية",
-    journey_legend_previous: "مثلثات رمادية وخط منقط رفيع",
-    journey_legend_latest: "مربع أزرق",
-    journey_better: "أصبح أفضل.",
-    journey_same: "كما كان من قبل.",
-    journey_worse: "أصبح أسوأ.",
-    journey_once: "أجبت مرة واحدة.",
-    journey_times: "أجبت {n} مرات.",
-    journey_twice: "أجبت مرتين.",
-    journey_declined_once: "مرة واحدة اخترت «لا أريد الإجابة».",
-    journey_declined_times: "{n} مرات اخترت «لا أريد الإجابة».",
-    journey_declined_twice: "مرتين اخترت «لا أريد الإجابة».",
-    journey_declined_only: "اخترت «لا أريد الإجابة».",
-    journey_later: "سيأتيك هذا السؤال لاحقًا.",
-    chart_change: "{name}: من {from} إلى {to} من {of} (من {from_label} إلى {to_label}).",
-    chart_one: "{name}: {level} من {of} ({label}).",
-    outbox_waiting: "إجاباتك محفوظة في هاتفك. نستلمها عندما يكون لديك إنترنت.",
-    outbox_sending: "نستلم إجاباتك الآن.",
-    outbox_sent: "تم! استلمنا إجاباتك.",
-    outbox_sign_in: "اكتب رقمك السري مرة أخرى. بعدها نستلم إجاباتك.",
-    outbox_stuck_heading: "حدث خطأ في إجاباتك",
-    outbox_stuck_body: "إجاباتك ما زالت في هاتفك.",
-    outbox_stuck_help: "أرِ هذه الصفحة لمسؤول حالتك.",
-    outbox_stuck_code: "الرمز هو {code}.",
-    offline_heading: "أنت بدون إنترنت الآن",
-    offline_body: "افتح Stegvis عندما يكون لديك إنترنت. بعدها يمكنك الإجابة.",
-    new_version: "توجد نسخة جديدة من Stegvis.",
-    update_now: "احصل على النسخة الجديدة",
-    leave_waiting: "تبقى إجاباتك في هاتفك حتى نستلمها.",
-    answers_heading: "إجاباتي",
-    answers_intro: "هنا ترى كل الإجابات التي أرسلتها.",
-    answers_nothing: "سترى إجاباتك هنا بعد أن ترسلها.",
-    answers_from: "إجابات من {date}",
-    answers_question: "السؤال",
-    answers_answer: "إجابتك",
-    answers_print: "اطبع",
-    answers_save_heading: "احفظ إجاباتك",
-    answers_save_help: "يمكنك حفظ ملف بإجاباتك.",
-    answers_save_csv: "احفظ كجدول (CSV)",
-    answers_save_json: "احفظ كملف للحاسوب (JSON)",
-    answers_link: "انظر إجاباتي",
-    answers_back: "العودة إلى البداية",
-    statement_heading: "ما مدى سهولة استخدام Stegvis؟",
-    months: [
-        "يناير",
-        "فبراير",
-        "مارس",
-        "أبريل",
-        "مايو",
-        "يونيو",
-        "يوليو",
-        "أغسطس",
-        "سبتمبر",
-        "أكتوبر",
-        "نوفمبر",
-        "ديسمبر",
-    ],
-};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fluent_syntax::ast;
+    use std::collections::{BTreeMap, BTreeSet};
     use stegvis_domain::lix::lix;
 
-    /// Every Swedish text as a participant reads it, with typical values filled in.
-    fn swedish_as_shown() -> Vec<(&'static str, String)> {
-        let t = Lang::Sv.texts();
-        let values: [(&str, &str); 8] = [
-            ("occasion", "uppföljning 2"),
-            ("total", "12"),
-            ("answered", "5"),
-            ("date", "20 december"),
-            ("n", "3"),
-            ("step", "3"),
-            ("size", "Stor"),
-            ("code", "3F2A9C1B"),
-        ];
-        vec![
-            ("loading", t.loading),
-            ("start_heading", t.start_heading),
-            ("start_intake", t.start_intake),
-            ("start_follow_up", t.start_follow_up),
-            ("start_exit", t.start_exit),
-            ("start_count", t.start_count),
-            ("no_right_answers", t.no_right_answers),
-            ("answer_until", t.answer_until),
-            ("resume_count", t.resume_count),
-            ("begin", t.begin),
-            ("resume", t.resume),
-            ("nothing_due_heading", t.nothing_due_heading),
-            ("next_from", t.next_from),
-            ("progress", t.progress),
-            ("back", t.back),
-            ("next", t.next),
-            ("choose_answer", t.choose_answer),
-            ("decline", t.decline),
-            ("listen", t.listen),
-            ("review_heading", t.review_heading),
-            ("review_intro", t.review_intro),
-            ("change_answer", t.change_answer),
-            ("no_answer_yet", t.no_answer_yet),
-            ("send", t.send),
-            ("answer_all_first", t.answer_all_first),
-            ("keep_answering", t.keep_answering),
-            ("not_sent_heading", t.not_sent_heading),
-            ("thanks_heading", t.thanks_heading),
-            ("thanks_received", t.thanks_received),
-            ("thanks_next", t.thanks_next),
-            ("thanks_next_date", t.thanks_next_date),
-            ("settings", t.settings),
-            ("language", t.language),
-            ("pictures", t.pictures),
-            ("pictures_on", t.pictures_on),
-            ("pictures_off", t.pictures_off),
-            ("text_size", t.text_size),
-            ("size_normal", t.size_normal),
-            ("size_large", t.size_large),
-            ("size_larger", t.size_larger),
-            ("save", t.save),
-            ("skip_to_content", t.skip_to_content),
-            ("code_heading", t.code_heading),
-            ("code_help", t.code_help),
-            ("code_label", t.code_label),
-            ("go_on", t.go_on),
-            ("pin_new_heading", t.pin_new_heading),
-            ("pin_new_help", t.pin_new_help),
-            ("pin_label", t.pin_label),
-            ("pin_repeat_label", t.pin_repeat_label),
-            ("pin_heading", t.pin_heading),
-            ("pin_help", t.pin_help),
-            ("new_code_link", t.new_code_link),
-            ("signed_in_heading", t.signed_in_heading),
-            ("start_answering", t.start_answering),
-            ("leave", t.leave),
-            ("assisted_banner", t.assisted_banner),
-            ("journey_heading", t.journey_heading),
-            ("journey_intro", t.journey_intro),
-            ("journey_link", t.journey_link),
-            ("journey_nothing", t.journey_nothing),
-            ("journey_star_title", t.journey_star_title),
-            ("journey_outward", t.journey_outward),
-            ("journey_table", t.journey_table),
-            ("journey_start", t.journey_start),
-            ("journey_before", t.journey_before),
-            ("journey_now", t.journey_now),
-            ("journey_legend_first", t.journey_legend_first),
-            ("journey_legend_previous", t.journey_legend_previous),
-            ("journey_legend_latest", t.journey_legend_latest),
-            ("journey_better", t.journey_better),
-            ("journey_same", t.journey_same),
-            ("journey_worse", t.journey_worse),
-            ("journey_once", t.journey_once),
-            ("journey_times", t.journey_times),
-            ("journey_twice", t.journey_twice),
-            ("journey_declined_once", t.journey_declined_once),
-            ("journey_declined_times", t.journey_declined_times),
-            ("journey_declined_twice", t.journey_declined_twice),
-            ("journey_declined_only", t.journey_declined_only),
-            ("journey_later", t.journey_later),
-            ("chart_change", t.chart_change),
-            ("chart_one", t.chart_one),
-            ("outbox_waiting", t.outbox_waiting),
-            ("outbox_sending", t.outbox_sending),
-            ("outbox_sent", t.outbox_sent),
-            ("outbox_sign_in", t.outbox_sign_in),
-            ("outbox_stuck_heading", t.outbox_stuck_heading),
-            ("outbox_stuck_body", t.outbox_stuck_body),
-            ("outbox_stuck_help", t.outbox_stuck_help),
-            ("outbox_stuck_code", t.outbox_stuck_code),
-            ("offline_heading", t.offline_heading),
-            ("offline_body", t.offline_body),
-            ("new_version", t.new_version),
-            ("update_now", t.update_now),
-            ("leave_waiting", t.leave_waiting),
-            ("answers_heading", t.answers_heading),
-            ("answers_intro", t.answers_intro),
-            ("answers_nothing", t.answers_nothing),
-            ("answers_from", t.answers_from),
-            ("answers_question", t.answers_question),
-            ("answers_answer", t.answers_answer),
-            ("answers_print", t.answers_print),
-            ("answers_save_heading", t.answers_save_heading),
-            ("answers_save_help", t.answers_save_help),
-            ("answers_save_csv", t.answers_save_csv),
-            ("answers_save_json", t.answers_save_json),
-            ("answers_link", t.answers_link),
-            ("answers_back", t.answers_back),
-        ]
-        .into_iter()
-        .map(|(name, text)| (name, fill(text, &values)))
-        .collect::<Vec<_>>()
+    /// Messages only translations have: the note that Swedish counts.
+    const TRANSLATION_ONLY: [&str; 1] = ["statement_official"];
+    /// Texts read as one document, measured as a whole: the accessibility
+    /// statement and the printed access sheet.
+    const DOCUMENTS: [&str; 2] = ["statement_", "sheet_"];
+    /// Messages about the file, not shown as they are.
+    const ABOUT_THE_FILE: [&str; 2] = ["language_name", "translation_status"];
+
+    fn file(code: &str) -> &'static str {
+        LOCALE_FILES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, source)| *source)
+            .unwrap()
+    }
+
+    fn variables_in_pattern(pattern: &ast::Pattern<&str>, into: &mut BTreeSet<String>) {
+        for element in &pattern.elements {
+            if let ast::PatternElement::Placeable { expression } = element {
+                variables_in_expression(expression, into);
+            }
+        }
+    }
+
+    fn variables_in_expression(expression: &ast::Expression<&str>, into: &mut BTreeSet<String>) {
+        match expression {
+            ast::Expression::Select { selector, variants } => {
+                variables_in_inline(selector, into);
+                for variant in variants {
+                    variables_in_pattern(&variant.value, into);
+                }
+            }
+            ast::Expression::Inline(inline) => variables_in_inline(inline, into),
+        }
+    }
+
+    fn variables_in_inline(inline: &ast::InlineExpression<&str>, into: &mut BTreeSet<String>) {
+        match inline {
+            ast::InlineExpression::VariableReference { id } => {
+                into.insert(id.name.to_owned());
+            }
+            ast::InlineExpression::Placeable { expression } => {
+                variables_in_expression(expression, into);
+            }
+            _ => {}
+        }
+    }
+
+    /// Every message of a file with the variables it uses.
+    fn messages(code: &str) -> BTreeMap<String, BTreeSet<String>> {
+        let resource = fluent_syntax::parser::parse(file(code))
+            .unwrap_or_else(|(_, errors)| panic!("{code}.ftl does not parse: {errors:?}"));
+        resource
+            .body
+            .iter()
+            .filter_map(|entry| match entry {
+                ast::Entry::Message(message) => {
+                    let mut variables = BTreeSet::new();
+                    if let Some(value) = &message.value {
+                        variables_in_pattern(value, &mut variables);
+                    }
+                    Some((message.id.name.to_owned(), variables))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A typical value for each variable a message may use; counts are tried
+    /// at several values so every plural form is read.
+    fn examples(variable: &str) -> Vec<FluentValue<'static>> {
+        match variable {
+            "n" | "step" | "answered" | "level" | "from" | "to" => {
+                vec![1.into(), 2.into(), 3.into(), 11.into()]
+            }
+            "total" | "of" => vec![12.into()],
+            "day" => vec![20.into()],
+            "month" => (1..=12).map(FluentValue::from).collect(),
+            "year" => vec![2027.into()],
+            "date" => vec!["20 december".into()],
+            "code" => vec!["3F2A9C1B".into()],
+            "name" => vec!["Hälsa".into()],
+            "label" | "from_label" | "to_label" => vec!["Bra".into()],
+            "contact" => vec!["info@exempel.se".into()],
+            "languages" => vec!["Svenska, English".into()],
+            "minutes" | "left" => vec![1.into(), 2.into(), 15.into()],
+            other => panic!("no example value for ${other}: add one to this test"),
+        }
+    }
+
+    /// A message formatted with every combination of example values.
+    fn shown(lang: Lang, id: &str, variables: &BTreeSet<String>) -> Vec<String> {
+        let mut combinations: Vec<Vec<(&str, FluentValue<'static>)>> = vec![Vec::new()];
+        for variable in variables {
+            combinations = combinations
+                .into_iter()
+                .flat_map(|done| {
+                    examples(variable).into_iter().map(move |value| {
+                        let mut next = done.clone();
+                        next.push((variable.as_str(), value));
+                        next
+                    })
+                })
+                .collect();
+        }
+        combinations
+            .iter()
+            .flat_map(|args| lang.lines(id, args))
+            .collect()
+    }
+
+    /// Every Swedish text as a participant reads it, each line and plural
+    /// form on its own, with typical values filled in.
+    fn swedish_as_shown() -> Vec<(String, String)> {
+        messages("sv")
+            .into_iter()
+            .filter(|(id, _)| !ABOUT_THE_FILE.contains(&id.as_str()))
+            .flat_map(|(id, variables)| {
+                shown(Lang::SV, &id, &variables)
+                    .into_iter()
+                    .map(move |text| (id.clone(), text))
+            })
+            .collect()
+    }
+
+    fn lang(code: &str) -> Lang {
+        Lang::from_code(code).unwrap()
     }
 
     /// The text with the declined option's own name ("Vill inte svara") left
     /// out: the one negation the screens need, since the option is a refusal,
     /// and texts that tell about the option name it by its label.
     fn without_the_declined_label(text: &str) -> String {
-        text.replace(Lang::Sv.texts().decline, "")
+        text.replace(&Lang::SV.texts().decline, "")
+    }
+
+    #[test]
+    fn every_file_parses_and_is_offered() {
+        assert!(LOCALE_FILES.len() >= 5, "{LOCALE_FILES:?}");
+        for (code, _) in LOCALE_FILES {
+            messages(code);
+            let lang = lang(code);
+            assert_eq!(lang.code(), *code);
+            assert_ne!(lang.native_name(), *code, "{code}.ftl has no language_name");
+        }
+        assert_eq!(Lang::all().next(), Some(Lang::SV));
+        assert_eq!(Lang::SV.code(), "sv");
+    }
+
+    #[test]
+    fn every_language_has_every_message_with_the_same_placeholders() {
+        let swedish = messages("sv");
+        for (code, _) in LOCALE_FILES.iter().filter(|(c, _)| *c != "sv") {
+            let translated = messages(code);
+            for (id, variables) in &swedish {
+                let Some(theirs) = translated.get(id) else {
+                    panic!("{code}.ftl lacks {id}");
+                };
+                assert_eq!(theirs, variables, "{code}.ftl: {id} has other placeholders");
+            }
+            for id in translated.keys() {
+                assert!(
+                    swedish.contains_key(id) || TRANSLATION_ONLY.contains(&id.as_str()),
+                    "{code}.ftl has {id}, which Swedish has not"
+                );
+            }
+            for id in TRANSLATION_ONLY {
+                assert!(translated.contains_key(id), "{code}.ftl lacks {id}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_text_is_there_in_every_language_and_none_is_a_raw_id() {
+        let swedish = messages("sv");
+        for lang in Lang::all() {
+            let texts = serde_json::to_value(lang.texts()).unwrap();
+            for (name, value) in texts.as_object().unwrap() {
+                let text = value.as_str().unwrap_or_default();
+                assert!(!text.trim().is_empty(), "{lang:?}: {name} is empty");
+                assert!(swedish.contains_key(name), "sv.ftl lacks {name}");
+            }
+            for (id, variables) in &swedish {
+                for text in shown(lang, id, variables) {
+                    assert_ne!(&text, id, "{lang:?}: {id} shows its id");
+                    assert!(!text.contains("{$"), "{lang:?}: {id}: {text}");
+                    assert!(!text.contains('\u{2068}'), "{lang:?}: {id}: isolation mark");
+                }
+            }
+        }
+        // Deserialising strictly: every field of Texts is a Swedish message.
+        let missing: Vec<String> = serde_json::to_value(Texts::default())
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|id| plain_message(&languages()[0].bundle, id).is_none())
+            .cloned()
+            .collect();
+        assert!(missing.is_empty(), "sv.ftl lacks {missing:?}");
     }
 
     #[test]
@@ -852,7 +675,14 @@ mod tests {
         let mut problems = Vec::new();
         for (name, text) in swedish_as_shown() {
             let checked = without_the_declined_label(&text);
-            for problem in stegvis_domain::easy_read::problems(&checked, &[]) {
+            // An error says what is wrong: "Koden stämmer inte" is the
+            // plainest way; everything else in the rule still holds for it.
+            let allowed: &[&str] = if name.starts_with("error_") {
+                &stegvis_domain::easy_read::NEGATIONS
+            } else {
+                &[]
+            };
+            for problem in stegvis_domain::easy_read::problems(&checked, allowed) {
                 problems.push(format!("{name}: \"{text}\" has the {problem}"));
             }
         }
@@ -894,15 +724,15 @@ mod tests {
     fn the_start_screen_says_each_occasion_as_a_whole_sentence() {
         use stegvis_domain::occasion::OccasionKind as K;
         assert_eq!(
-            occasion_sentence(Lang::Sv, K::Intake, 0),
+            occasion_sentence(Lang::SV, K::Intake, 0),
             "Det här är första gången du svarar."
         );
         assert_eq!(
-            occasion_sentence(Lang::Sv, K::FollowUp, 1),
+            occasion_sentence(Lang::SV, K::FollowUp, 1),
             "Nu svarar du igen. Det är uppföljning 1."
         );
-        assert!(occasion_sentence(Lang::Ar, K::FollowUp, 3).contains('3'));
-        for lang in Lang::ALL {
+        assert!(occasion_sentence(lang("ar"), K::FollowUp, 3).contains('3'));
+        for lang in Lang::all() {
             for kind in K::ALL {
                 let sentence = occasion_sentence(lang, kind, 2);
                 assert!(!sentence.contains('{'), "{lang:?} {kind}: {sentence}");
@@ -915,8 +745,13 @@ mod tests {
     #[test]
     fn the_access_code_and_the_pin_keep_their_own_names() {
         // "Kod" is the access code on the note; "pinkod" the digits the person chose.
-        let t = Lang::Sv.texts();
-        for pin_text in [t.pin_repeat_label, t.pin_help, t.pin_heading, t.pin_label] {
+        let t = Lang::SV.texts();
+        for pin_text in [
+            &t.pin_repeat_label,
+            &t.pin_help,
+            &t.pin_heading,
+            &t.pin_label,
+        ] {
             assert!(
                 pin_text.to_lowercase().contains("pinkod"),
                 "{pin_text:?} is about the PIN"
@@ -929,7 +764,13 @@ mod tests {
     #[test]
     fn every_swedish_screen_text_is_easy_to_read() {
         let mut too_hard = Vec::new();
-        for (name, text) in swedish_as_shown() {
+        // Sentences one by one; a label or a date alone ("uppföljning 2",
+        // "20 januari 2027") is no sentence to measure and counts in the
+        // whole below, as do the accessibility statement and the access
+        // sheet, each read as one text.
+        for (name, text) in swedish_as_shown().into_iter().filter(|(name, text)| {
+            text.ends_with(['.', '!', '?']) && !DOCUMENTS.iter().any(|d| name.starts_with(d))
+        }) {
             let value = lix(&text);
             if value > 30.0 {
                 too_hard.push(format!("{name}: \"{text}\" has LIX {value:.1}"));
@@ -953,59 +794,88 @@ mod tests {
     }
 
     #[test]
+    fn the_swedish_statement_and_access_sheet_are_each_easy_to_read_as_a_whole() {
+        for document in DOCUMENTS {
+            let text: Vec<String> = swedish_as_shown()
+                .into_iter()
+                .filter(|(name, _)| name.starts_with(document))
+                .map(|(_, text)| text)
+                .collect();
+            assert!(text.len() > 5, "{document}: {text:?}");
+            let value = lix(&text.join(" "));
+            assert!(value <= 30.0, "{document}* has LIX {value:.1}");
+        }
+    }
+
+    #[test]
     fn the_page_script_gets_every_text_it_asks_for_in_every_language() {
-        for lang in Lang::ALL {
+        for lang in Lang::all() {
             let texts: serde_json::Value = serde_json::from_str(&page_script_texts(lang)).unwrap();
             let texts = texts.as_object().unwrap();
-            assert_eq!(texts.len(), 18, "{lang:?}: {texts:?}");
-            assert_eq!(texts["months"].as_array().map(Vec::len), Some(12));
-            assert_eq!(texts["outbox_waiting"], lang.texts().outbox_waiting);
+            assert_eq!(texts.len(), 17, "{lang:?}: {texts:?}");
+            assert_eq!(
+                texts["outbox_waiting"],
+                lang.texts().outbox_waiting.as_str()
+            );
+            assert!(texts["outbox_stuck_code"]
+                .as_str()
+                .unwrap()
+                .contains("{code}"));
+            assert!(texts["thanks_next_date"]
+                .as_str()
+                .unwrap()
+                .contains("{date}"));
         }
     }
 
     #[test]
-    fn every_language_has_every_text() {
-        for lang in Lang::ALL {
-            let texts = serde_json::to_value(lang.texts()).unwrap();
-            let texts = texts.as_object().unwrap();
-            for (name, value) in texts {
-                let parts = value
-                    .as_array()
-                    .map_or_else(|| vec![value.clone()], Clone::clone);
-                for part in parts {
-                    let text = part.as_str().unwrap_or_default();
-                    assert!(!text.trim().is_empty(), "{lang:?}: {name} is empty");
-                }
-            }
-            assert!(lang.texts().answers_from.contains("{date}"), "{lang:?}");
-        }
-    }
-
-    #[test]
-    fn placeholders_are_filled() {
-        assert_eq!(
-            fill("Fråga {step} av {total}", &[("step", "3"), ("total", "12")]),
-            "Fråga 3 av 12"
-        );
+    fn counts_follow_each_languages_plural_rules() {
+        let answered =
+            |code: &str, n: i64| lang(code).format("journey_answered", &[("n", n.into())]);
+        assert_eq!(answered("sv", 1), "Du har svarat en gång.");
+        assert_eq!(answered("sv", 2), "Du har svarat 2 gånger.");
+        assert_eq!(answered("en", 2), "You have answered twice.");
+        assert_eq!(answered("en", 5), "You have answered 5 times.");
+        // Arabic has forms for one, two, a few (3–10) and many.
+        let ar: Vec<String> = [1, 2, 3, 11].map(|n| answered("ar", n)).into();
+        assert_eq!(ar.iter().collect::<BTreeSet<_>>().len(), 4, "{ar:?}");
+        assert!(!ar[0].contains('1') && !ar[1].contains('2'), "{ar:?}");
     }
 
     #[test]
     fn dates_read_like_speech_with_the_year_only_when_needed() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         let d = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
-        assert_eq!(format_date(Lang::Sv, d, today), "20 december");
-        assert_eq!(format_date(Lang::En, d, today), "20 December");
+        assert_eq!(format_date(Lang::SV, d, today), "20 december");
+        assert_eq!(format_date(lang("en"), d, today), "20 December");
         let next_year = NaiveDate::from_ymd_opt(2027, 2, 3).unwrap();
-        assert_eq!(format_date(Lang::Sv, next_year, today), "3 februari 2027");
+        assert_eq!(format_date(Lang::SV, next_year, today), "3 februari 2027");
+        for lang in Lang::all() {
+            let months: BTreeSet<String> = (1..=12)
+                .map(|m| format_date(lang, NaiveDate::from_ymd_opt(2026, m, 1).unwrap(), today))
+                .collect();
+            assert_eq!(months.len(), 12, "{lang:?}: {months:?}");
+        }
     }
 
     #[test]
-    fn arabic_is_right_to_left_and_codes_round_trip() {
-        assert_eq!(Lang::Ar.dir(), "rtl");
-        assert_eq!(Lang::Sv.dir(), "ltr");
-        for lang in Lang::ALL {
+    fn right_to_left_comes_from_the_locale_and_codes_round_trip() {
+        assert_eq!(lang("ar").dir(), "rtl");
+        assert_eq!(lang("fa").dir(), "rtl");
+        assert_eq!(Lang::SV.dir(), "ltr");
+        assert_eq!(lang("so").dir(), "ltr");
+        for lang in Lang::all() {
             assert_eq!(Lang::from_code(lang.code()), Some(lang));
+            let json = serde_json::to_string(&lang).unwrap();
+            assert_eq!(serde_json::from_str::<Lang>(&json).unwrap(), lang);
         }
         assert_eq!(Lang::from_code("fi"), None);
+        assert!(serde_json::from_str::<Lang>("\"fi\"").is_err());
+    }
+
+    #[test]
+    fn new_translations_are_marked_preliminary() {
+        assert!(!Lang::SV.preliminary());
+        assert!(lang("fa").preliminary() && lang("so").preliminary());
     }
 }

@@ -313,11 +313,7 @@ async fn access_codes_lock_an_address_after_ten_wrong_ones() {
         .post("/api/access/code", &format!("code={code}"))
         .await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.text);
-    assert!(
-        res.text.contains(app::access::LOCKED_MESSAGE),
-        "{}",
-        res.text
-    );
+    assert!(res.text.contains(&locked_message()), "{}", res.text);
     let stored = app.store.access_code(&code).await.unwrap().unwrap();
     assert_eq!(stored.redeemed_at, None);
     let state: app::access::AccessState = phone.post("/api/access/state", "").await.json();
@@ -365,28 +361,18 @@ async fn five_wrong_pins_lock_the_phone_for_good() {
     for left in (1..=4).rev() {
         let res = phone.post("/api/access/pin", &pin("9999")).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
-        assert!(
-            res.text
-                .contains(&format!("Du kan försöka {left} gånger till")),
-            "{}",
-            res.text
-        );
+        let told =
+            app::participant_error::ParticipantError::PinWrong { left }.words(app::texts::Lang::SV);
+        assert!(res.text.contains(&told), "{}", res.text);
+        assert!(told.contains("försöka"), "{told}");
     }
     let res = phone.post("/api/access/pin", &pin("9999")).await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.text);
-    assert!(
-        res.text.contains(app::access::LOCKED_MESSAGE),
-        "{}",
-        res.text
-    );
+    assert!(res.text.contains(&locked_message()), "{}", res.text);
     // Locked: the right PIN does not help, and the other tab is signed out.
     let res = phone.post("/api/access/pin", &pin(PIN)).await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.text);
-    assert!(
-        res.text.contains(app::access::LOCKED_MESSAGE),
-        "{}",
-        res.text
-    );
+    assert!(res.text.contains(&locked_message()), "{}", res.text);
     let res = tab.post("/api/check-in/overview", "").await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{}", res.text);
     assert_eq!(app.store.active_devices(&participant).await.unwrap(), 0);
@@ -839,4 +825,9 @@ async fn signing_in_leaves_nothing_of_the_previous_account_in_the_session() {
         panic!("two-factor is not on yet");
     };
     assert_ne!(secret, seen, "the first account saw this secret");
+}
+
+/// What a locked phone or address is told, in Swedish.
+fn locked_message() -> String {
+    app::participant_error::ParticipantError::Locked.words(app::texts::Lang::SV)
 }

@@ -65,7 +65,11 @@ async fn the_kept_check_in_has_every_language_and_a_stable_submission_id() {
         .iter()
         .map(|l| l["code"].as_str().unwrap())
         .collect();
-    assert_eq!(langs, ["sv", "en", "ar"]);
+    let offered: Vec<&str> = app::texts::Lang::all()
+        .map(app::texts::Lang::code)
+        .collect();
+    assert_eq!(langs, offered);
+    assert!(langs.len() >= 5 && langs[0] == "sv", "{langs:?}");
     for lang in pkg["languages"].as_array().unwrap() {
         assert_eq!(
             lang["questions"].as_array().map(Vec::len),
@@ -73,7 +77,24 @@ async fn the_kept_check_in_has_every_language_and_a_stable_submission_id() {
         );
         assert!(lang["texts"]["outbox_waiting"].as_str().is_some());
     }
-    assert_eq!(pkg["languages"][2]["dir"], json!("rtl"));
+    for lang in pkg["languages"].as_array().unwrap() {
+        let rtl = ["ar", "fa"].contains(&lang["code"].as_str().unwrap());
+        assert_eq!(
+            lang["dir"],
+            json!(if rtl { "rtl" } else { "ltr" }),
+            "{}",
+            lang["code"]
+        );
+        // Counted texts come formatted for every count the check-in shows.
+        let progress = lang["texts"]["progress"].as_array().unwrap();
+        assert_eq!(progress.len(), items.len() + 1);
+        assert!(progress[2].as_str().unwrap().contains('2'));
+        assert!(!lang["texts"]["start_count"].as_str().unwrap().contains('{'));
+        assert!(lang["texts"]["outbox_stuck_code"]
+            .as_str()
+            .unwrap()
+            .contains("{code}"));
+    }
     // The draft is made at once, so every fetch names the same submission.
     let again: Value = phone.get("/api/check-in/package").await.json();
     assert_eq!(again["package"]["submission_id"], pkg["submission_id"]);

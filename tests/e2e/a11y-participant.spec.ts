@@ -14,7 +14,16 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { test, expect, type StegvisServer } from './fixtures';
 import { DESKTOP, PHONE } from './axe';
-import { answerAllQuestions, connectPhone, leave, newPhone, tabTo, takeAccessCode, waitForHydration } from './helpers';
+import {
+  answerAllQuestions,
+  connectPhone,
+  leave,
+  newParticipantCode,
+  newPhone,
+  tabTo,
+  takeAccessCode,
+  waitForHydration,
+} from './helpers';
 
 test.use({ viewport: PHONE });
 
@@ -24,24 +33,6 @@ const LANGS = [
   { code: 'en', chooseAnswer: 'Choose an answer.' },
   { code: 'ar', chooseAnswer: 'اختر إجابة.' },
 ] as const;
-
-/**
- * Registers an anonymous participant (intake open today) on the demo case
- * manager's page and returns a fresh access code for their phone.
- */
-async function newParticipantCode(staff: Page): Promise<string> {
-  await staff.goto('/personal');
-  await staff.getByRole('link', { name: 'Registrera deltagare' }).click();
-  await staff.getByLabel('Kön').selectOption({ label: 'Man' });
-  await staff.getByLabel('Insats').selectOption({ label: 'Steget vidare' });
-  await staff.getByRole('button', { name: 'Registrera' }).click();
-  await expect(staff.getByRole('heading', { level: 1, name: /^Deltagare / })).toBeVisible();
-  await staff.getByRole('button', { name: 'Skapa ny kod' }).click();
-  await expect(staff.getByRole('heading', { level: 1, name: 'Så svarar du i mobilen' })).toBeVisible();
-  const code = (await staff.locator('.sheet-code').innerText()).trim();
-  expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
-  return code;
-}
 
 /** A phone (360 × 740) with JavaScript on or off, signed in with a new participant's code. */
 async function phoneOfNewParticipant(

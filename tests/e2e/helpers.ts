@@ -162,6 +162,24 @@ export async function signInAs(page: Page, server: StegvisServer, role: DemoRole
   await signIn(page, login.email, login.password, login.totpSecret);
 }
 
+/**
+ * Registers an anonymous participant (intake open today) on the demo case
+ * manager's page and returns a fresh access code for their phone.
+ */
+export async function newParticipantCode(staff: Page): Promise<string> {
+  await staff.goto('/personal');
+  await staff.getByRole('link', { name: 'Registrera deltagare' }).click();
+  await staff.getByLabel('Kön').selectOption({ label: 'Man' });
+  await staff.getByLabel('Insats').selectOption({ label: 'Steget vidare' });
+  await staff.getByRole('button', { name: 'Registrera' }).click();
+  await expect(staff.getByRole('heading', { level: 1, name: /^Deltagare / })).toBeVisible();
+  await staff.getByRole('button', { name: 'Skapa ny kod' }).click();
+  await expect(staff.getByRole('heading', { level: 1, name: 'Så svarar du i mobilen' })).toBeVisible();
+  const code = (await staff.locator('.sheet-code').innerText()).trim();
+  expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  return code;
+}
+
 /** The PIN tests choose unless they need another. */
 export const PIN = '2580';
 

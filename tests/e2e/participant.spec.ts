@@ -123,7 +123,8 @@ test('the way in: code, PIN, PIN again next time; wrong entries are announced; f
   for (let left = 4; left >= 1; left--) {
     await page.getByLabel('Pinkod', { exact: true }).fill('0000');
     await page.getByRole('button', { name: 'Gå vidare' }).click();
-    await expect(page.getByRole('alert')).toHaveText(`Fel pinkod. Försök igen. Du kan försöka ${left} gånger till.`);
+    const tries = left === 1 ? 'en gång' : `${left} gånger`;
+    await expect(page.getByRole('alert')).toHaveText(`Fel pinkod. Försök igen. Du kan försöka ${tries} till.`);
   }
   await expectAccessible(page, 'wrong PIN');
   await page.getByLabel('Pinkod', { exact: true }).fill('0000');

@@ -36,21 +36,21 @@ pub fn Home() -> impl IntoView {
 #[component]
 fn SignedIn(t: &'static Texts, leave: ServerAction<Leave>) -> impl IntoView {
     view! {
-        <Title text=t.signed_in_heading />
-        <h1>{t.signed_in_heading}</h1>
+        <Title text=t.signed_in_heading.as_str() />
+        <h1>{t.signed_in_heading.as_str()}</h1>
         <p>
-            <a class="button button-primary" href=CHECK_IN_HOME>{t.start_answering}</a>
+            <a class="button button-primary" href=CHECK_IN_HOME>{t.start_answering.as_str()}</a>
         </p>
         <p>
-            <a class="button" href=crate::progress::JOURNEY_PATH>{t.journey_link}</a>
+            <a class="button" href=crate::progress::JOURNEY_PATH>{t.journey_link.as_str()}</a>
         </p>
         <p>
             <a class="button" href=crate::my_answers::MY_ANSWERS_PATH>
-                {t.answers_link}
+                {t.answers_link.as_str()}
             </a>
         </p>
         <ActionForm action=leave>
-            <button type="submit" class="button">{t.leave}</button>
+            <button type="submit" class="button">{t.leave.as_str()}</button>
         </ActionForm>
     }
 }
@@ -67,11 +67,11 @@ fn CodeForm(t: &'static Texts) -> impl IntoView {
     let query = use_query_map();
     let prefilled = query.read_untracked().get("k").unwrap_or_default();
     view! {
-        <Title text=t.code_heading />
-        <h1>{t.code_heading}</h1>
-        <p id="code-help">{t.code_help}</p>
+        <Title text=t.code_heading.as_str() />
+        <h1>{t.code_heading.as_str()}</h1>
+        <p id="code-help">{t.code_help.as_str()}</p>
         <ActionForm action=redeem>
-            <label for="code">{t.code_label}</label>
+            <label for="code">{t.code_label.as_str()}</label>
             <input
                 id="code"
                 name="code"
@@ -86,7 +86,7 @@ fn CodeForm(t: &'static Texts) -> impl IntoView {
                 required
             />
             {action_error(redeem)}
-            <button type="submit" class="button button-primary">{t.go_on}</button>
+            <button type="submit" class="button button-primary">{t.go_on.as_str()}</button>
         </ActionForm>
         <p class="staff-link">
             <a href="/logga-in" lang="sv">"Logga in som personal"</a>
@@ -131,14 +131,14 @@ pub fn NewPinPage() -> impl IntoView {
 fn NewPinForm(t: &'static Texts) -> impl IntoView {
     let choose = ServerAction::<ChoosePin>::new();
     view! {
-        <Title text=t.pin_new_heading />
-        <h1>{t.pin_new_heading}</h1>
-        <p id="pin-help">{t.pin_new_help}</p>
+        <Title text=t.pin_new_heading.as_str() />
+        <h1>{t.pin_new_heading.as_str()}</h1>
+        <p id="pin-help">{t.pin_new_help.as_str()}</p>
         <ActionForm action=choose>
-            <PinInput name="pin" label=t.pin_label new=true described_by="pin-help" />
-            <PinInput name="repeat" label=t.pin_repeat_label new=true />
+            <PinInput name="pin" label=t.pin_label.as_str() new=true described_by="pin-help" />
+            <PinInput name="repeat" label=t.pin_repeat_label.as_str() new=true />
             {action_error(choose)}
-            <button type="submit" class="button button-primary">{t.go_on}</button>
+            <button type="submit" class="button button-primary">{t.go_on.as_str()}</button>
         </ActionForm>
     }
 }
@@ -153,16 +153,16 @@ pub fn PinPage() -> impl IntoView {
 fn PinForm(t: &'static Texts) -> impl IntoView {
     let enter = ServerAction::<EnterPin>::new();
     view! {
-        <Title text=t.pin_heading />
-        <h1>{t.pin_heading}</h1>
-        <p id="pin-help">{t.pin_help}</p>
+        <Title text=t.pin_heading.as_str() />
+        <h1>{t.pin_heading.as_str()}</h1>
+        <p id="pin-help">{t.pin_help.as_str()}</p>
         <ActionForm action=enter>
-            <PinInput name="pin" label=t.pin_label new=false described_by="pin-help" />
+            <PinInput name="pin" label=t.pin_label.as_str() new=false described_by="pin-help" />
             {action_error(enter)}
-            <button type="submit" class="button button-primary">{t.go_on}</button>
+            <button type="submit" class="button button-primary">{t.go_on.as_str()}</button>
         </ActionForm>
         <p>
-            <a href="/kod">{t.new_code_link}</a>
+            <a href="/kod">{t.new_code_link.as_str()}</a>
         </p>
     }
 }

@@ -21,6 +21,58 @@ pub fn AdminPage() -> impl IntoView {
     loaded(access, |_| view! { <AdminForms /> })
 }
 
+/// The languages participants can choose, from the language files, and which
+/// translations still wait for a native speaker's review (docs/languages.md).
+#[component]
+fn ParticipantLanguages() -> impl IntoView {
+    use crate::texts::Lang;
+    view! {
+        <section aria-labelledby="languages-heading">
+            <h2 id="languages-heading">"Språk för deltagare"</h2>
+            <p>
+                "Deltagarens sidor och meddelanden finns på de här språken. En preliminär "
+                "översättning bör granskas av någon som har språket som modersmål innan ni "
+                "förlitar er på den."
+            </p>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell över språk för deltagare">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Språk"</th>
+                            <th scope="col">"Kod"</th>
+                            <th scope="col">"Skrivriktning"</th>
+                            <th scope="col">"Översättning"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {Lang::all()
+                            .map(|lang| {
+                                let status = if lang == Lang::SV {
+                                    "Originaltext (lättläst svenska)"
+                                } else if lang.preliminary() {
+                                    "Preliminär: låt en modersmålstalare granska"
+                                } else {
+                                    "Granskad"
+                                };
+                                view! {
+                                    <tr>
+                                        <th scope="row">
+                                            <span lang=lang.code() dir=lang.dir()>{lang.native_name()}</span>
+                                        </th>
+                                        <td>{lang.code()}</td>
+                                        <td>{if lang.dir() == "rtl" { "Höger till vänster" } else { "Vänster till höger" }}</td>
+                                        <td>{status}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
 /// The administration page, once the viewer is known to be an admin.
 #[component]
 fn AdminForms() -> impl IntoView {
@@ -150,6 +202,7 @@ fn AdminForms() -> impl IntoView {
                 <p class="hint">"Ett nytt formulär läses in av den som driftar servern (STEGVIS_INSTRUMENT). Gamla svar behåller sin formulärversion."</p>
             })}
         </section>
+        <ParticipantLanguages />
     }
 }
 

@@ -508,28 +508,65 @@ pub fn AnswersPage() -> impl IntoView {
     })
 }
 
-/// "Så svarar du i mobilen": the easy-read sheet with code and QR code, for printing.
+/// "Så svarar du i mobilen": the easy-read sheet with code and QR code, for
+/// printing in the participant's language (`?sprak=fa`; Swedish without it).
+/// The sheet's words are the `sheet_*` messages of the language files.
 #[component]
 pub fn SheetPage() -> impl IntoView {
+    use crate::texts::Lang;
     let id = param("id");
+    let query = leptos_router::hooks::use_query_map();
+    let lang = move || {
+        query
+            .read()
+            .get("sprak")
+            .and_then(|code| Lang::from_code(&code))
+            .unwrap_or(Lang::SV)
+    };
     let sheet = Resource::new(move || id.get(), load_access_sheet);
-    loaded(sheet, |s| {
+    loaded(sheet, move |s| {
+        let lang = lang();
+        let say = move |id: &str| lang.format(id, &[]);
+        let expires = s
+            .expires
+            .iter()
+            .find(|(code, _)| code == lang.code())
+            .map(|(_, day)| day.clone())
+            .unwrap_or_default();
+        let path = crate::staff::sheet_path(&s.participant_id);
         view! {
-            <Title text="Så svarar du i mobilen" />
-            <article class="access-sheet">
-                <h1>"Så svarar du i mobilen"</h1>
+            <Title text=say("sheet_heading") />
+            <nav class="no-print sheet-languages" aria-label="Lappens språk">
+                <p>"Skriv ut lappen på deltagarens språk:"</p>
+                <ul class="plain-list">
+                    {Lang::all()
+                        .map(|other| {
+                            let href = format!("{path}?sprak={}", other.code());
+                            let current = (other == lang).then_some("page");
+                            view! {
+                                <li>
+                                    // A whole page load: the sheet is drawn once per language.
+                                    <a href=href rel="external" aria-current=current lang=other.code() dir=other.dir()>
+                                        {other.native_name()}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+            <article class="access-sheet" lang=lang.code() dir=lang.dir()>
+                <h1>{say("sheet_heading")}</h1>
                 <ol class="sheet-steps">
-                    <li>"Öppna kameran i mobilen."</li>
-                    <li>"Rikta den mot rutan här under."</li>
-                    <li>"Tryck på länken som kommer upp."</li>
+                    {lang.lines("sheet_steps", &[]).into_iter().map(|step| view! { <li>{step}</li> }).collect_view()}
                 </ol>
-                <div class="sheet-qr" role="img" aria-label="QR-kod med länk till Stegvis" inner_html=s.qr_svg></div>
-                <p>"Eller skriv den här adressen:"</p>
-                <p class="sheet-link">{s.link}</p>
-                <p>"Din kod:"</p>
-                <p class="sheet-code">{s.code}</p>
-                <p>"Sedan väljer du en pinkod. Den ska bara du veta."</p>
-                <p>{format!("Koden fungerar till {}.", s.expires)}</p>
+                <div class="sheet-qr" role="img" aria-label=say("sheet_qr_label") inner_html=s.qr_svg></div>
+                <p>{say("sheet_or_type")}</p>
+                <p class="sheet-link" dir="ltr">{s.link}</p>
+                <p>{say("sheet_your_code")}</p>
+                <p class="sheet-code" dir="ltr">{s.code}</p>
+                <p>{say("sheet_then_pin")}</p>
+                <p>{lang.format("sheet_valid_until", &[("date", expires.into())])}</p>
             </article>
             <p class="no-print">
                 <button type="button" class="button button-primary" on:click=move |_| print_page()>"Skriv ut"</button>

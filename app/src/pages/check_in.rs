@@ -9,7 +9,7 @@ use crate::check_in::{
 };
 use crate::error::AppError;
 use crate::prefs::Prefs;
-use crate::texts::{fill, Lang, Texts};
+use crate::texts::{Lang, Texts};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -33,16 +33,17 @@ fn use_lang() -> Lang {
 /// The first screen of the check-in: what is due, and a button to start or continue.
 #[component]
 pub fn CheckInStart() -> impl IntoView {
-    let t = use_lang().texts();
+    let lang = use_lang();
+    let t = lang.texts();
     let overview = Resource::new(|| (), |_| check_in_overview());
     loaded(overview, move |overview| {
         match overview {
         Overview::NothingDue { next_opens } => view! {
-            <Title text=t.nothing_due_heading />
-            <h1 tabindex="-1">{t.nothing_due_heading}</h1>
-            {next_opens.map(|d| view! { <p>{fill(t.next_from, &[("date", &d)])}</p> })}
+            <Title text=t.nothing_due_heading.as_str() />
+            <h1 tabindex="-1">{t.nothing_due_heading.as_str()}</h1>
+            {next_opens.map(|d| view! { <p>{lang.format("next_from", &[("date", d.into())])}</p> })}
             <p>
-                <a class="button button-primary" href=crate::progress::JOURNEY_PATH>{t.journey_link}</a>
+                <a class="button button-primary" href=crate::progress::JOURNEY_PATH>{t.journey_link.as_str()}</a>
             </p>
         }
         .into_any(),
@@ -59,28 +60,27 @@ pub fn CheckInStart() -> impl IntoView {
                 question_path(resume_at)
             };
             let resuming = answered > 0;
-            let (total, answered) = (total.to_string(), answered.to_string());
             view! {
-                <Title text=t.start_heading />
-                <h1 tabindex="-1">{t.start_heading}</h1>
+                <Title text=t.start_heading.as_str() />
+                <h1 tabindex="-1">{t.start_heading.as_str()}</h1>
                 <p>{occasion}</p>
-                <p>{fill(t.start_count, &[("total", &total)])}</p>
-                <p>{t.no_right_answers}</p>
-                <p>{fill(t.answer_until, &[("date", &closes)])}</p>
+                <p>{lang.format("start_count", &[("total", total.into())])}</p>
+                <p>{t.no_right_answers.as_str()}</p>
+                <p>{lang.format("answer_until", &[("date", closes.into())])}</p>
                 {resuming
                     .then(|| {
                         view! {
                             <p>
-                                {fill(
-                                    t.resume_count,
-                                    &[("answered", &answered), ("total", &total)],
+                                {lang.format(
+                                    "resume_count",
+                                    &[("answered", answered.into()), ("total", total.into())],
                                 )}
                             </p>
                         }
                     })}
                 <p>
                     <a class="button button-primary" href=href>
-                        {if resuming { t.resume } else { t.begin }}
+                        {if resuming { t.resume.as_str() } else { t.begin.as_str() }}
                     </a>
                 </p>
             }
@@ -117,12 +117,9 @@ fn QuestionForm(q: QuestionView, save: ServerAction<SaveAnswer>) -> impl IntoVie
     // This browser's own last answer, never an error written into the address.
     let error = crate::form_error::form_error(save);
     let error = move || error.get();
-    let progress = fill(
-        t.progress,
-        &[
-            ("step", &q.step.to_string()),
-            ("total", &q.total.to_string()),
-        ],
+    let progress = lang.format(
+        "progress",
+        &[("step", q.step.into()), ("total", q.total.into())],
     );
     let selected = q.selected.clone();
     let spoken = spoken_text(&q);
@@ -145,7 +142,7 @@ fn QuestionForm(q: QuestionView, save: ServerAction<SaveAnswer>) -> impl IntoVie
                 tabindex="-1"
                 aria-hidden="true"
             >
-                {t.next}
+                {t.next.as_str()}
             </button>
             // No `required`: the browser's bubble (in the browser's language)
             // would stand in for the app's own message, and every option would
@@ -204,10 +201,10 @@ fn QuestionForm(q: QuestionView, save: ServerAction<SaveAnswer>) -> impl IntoVie
             </fieldset>
             <div class="step-buttons">
                 <button type="submit" name="go" value=GO_BACK formnovalidate class="button">
-                    {t.back}
+                    {t.back.as_str()}
                 </button>
                 <button type="submit" name="go" value=GO_NEXT class="button button-primary">
-                    {t.next}
+                    {t.next.as_str()}
                 </button>
             </div>
         </ActionForm>
@@ -238,7 +235,7 @@ fn ListenButton(text: String, lang: Lang) -> impl IntoView {
                     stroke-linecap="round"
                 />
             </svg>
-            <span>{lang.texts().listen}</span>
+            <span>{lang.texts().listen.as_str()}</span>
         </button>
     }
 }
@@ -250,10 +247,10 @@ fn ListenButton(text: String, lang: Lang) -> impl IntoView {
 pub fn OfflinePage() -> impl IntoView {
     let t = use_lang().texts();
     view! {
-        <Title text=t.offline_heading />
+        <Title text=t.offline_heading.as_str() />
         <div class="offline-shell" data-offline-shell="true">
-            <h1 tabindex="-1" data-t="offline_heading">{t.offline_heading}</h1>
-            <p data-t="offline_body">{t.offline_body}</p>
+            <h1 tabindex="-1" data-t="offline_heading">{t.offline_heading.as_str()}</h1>
+            <p data-t="offline_body">{t.offline_body.as_str()}</p>
         </div>
     }
 }
@@ -269,7 +266,8 @@ pub fn ReviewPage() -> impl IntoView {
 #[component]
 fn ReviewForm(r: ReviewView, submit: ServerAction<SubmitCheckIn>) -> impl IntoView {
     focus_heading_after_navigation();
-    let t = use_lang().texts();
+    let lang = use_lang();
+    let t = lang.texts();
     // This browser's own last answer, never an error written into the address.
     let error = crate::form_error::form_error(submit);
     let error = move || error.get();
@@ -282,16 +280,16 @@ fn ReviewForm(r: ReviewView, submit: ServerAction<SubmitCheckIn>) -> impl IntoVi
             view! {
                 <li>
                     <p class="review-question">{row.question}</p>
-                    <p class="review-answer">{row.answer.unwrap_or_else(|| t.no_answer_yet.into())}</p>
-                    <a href=href>{fill(t.change_answer, &[("n", &row.step.to_string())])}</a>
+                    <p class="review-answer">{row.answer.unwrap_or_else(|| t.no_answer_yet.as_str().into())}</p>
+                    <a href=href>{lang.format("change_answer", &[("n", row.step.into())])}</a>
                 </li>
             }
         })
         .collect_view();
     view! {
-        <Title text=t.review_heading />
-        <h1 tabindex="-1">{t.review_heading}</h1>
-        <p>{t.review_intro}</p>
+        <Title text=t.review_heading.as_str() />
+        <h1 tabindex="-1">{t.review_heading.as_str()}</h1>
+        <p>{t.review_intro.as_str()}</p>
         <ol class="review">{rows}</ol>
         <div aria-live="assertive">
             {move || {
@@ -303,16 +301,16 @@ fn ReviewForm(r: ReviewView, submit: ServerAction<SubmitCheckIn>) -> impl IntoVi
                 <ActionForm action=submit>
                     <input type="hidden" name="submission_id" value=r.submission_id.clone() />
                     <button type="submit" class="button button-primary" disabled=move || pending.get()>
-                        {t.send}
+                        {t.send.as_str()}
                     </button>
                 </ActionForm>
             }
                 .into_any()
         } else {
             view! {
-                <p>{t.answer_all_first}</p>
+                <p>{t.answer_all_first.as_str()}</p>
                 <p>
-                    <a class="button" href=START_PATH>{t.keep_answering}</a>
+                    <a class="button" href=START_PATH>{t.keep_answering.as_str()}</a>
                 </p>
             }
                 .into_any()
@@ -323,39 +321,43 @@ fn ReviewForm(r: ReviewView, submit: ServerAction<SubmitCheckIn>) -> impl IntoVi
 /// Confirms that the answers arrived and says what happens next.
 #[component]
 pub fn ThanksPage() -> impl IntoView {
-    let t = use_lang().texts();
+    let lang = use_lang();
+    let t = lang.texts();
     let overview = Resource::new(|| (), |_| check_in_overview());
     loaded(overview, move |overview| match overview {
         Overview::Open { .. } => {
             set_http_status(409);
             view! {
-                <Title text=t.not_sent_heading />
-                <h1 tabindex="-1">{t.not_sent_heading}</h1>
+                <Title text=t.not_sent_heading.as_str() />
+                <h1 tabindex="-1">{t.not_sent_heading.as_str()}</h1>
                 <p>
-                    <a class="button button-primary" href=START_PATH>{t.keep_answering}</a>
+                    <a class="button button-primary" href=START_PATH>{t.keep_answering.as_str()}</a>
                 </p>
             }
             .into_any()
         }
-        Overview::NothingDue { next_opens } => view! { <ThanksContent t next_opens /> }.into_any(),
+        Overview::NothingDue { next_opens } => {
+            view! { <ThanksContent lang next_opens /> }.into_any()
+        }
     })
 }
 
 #[component]
-fn ThanksContent(t: &'static Texts, next_opens: Option<String>) -> impl IntoView {
+fn ThanksContent(lang: Lang, next_opens: Option<String>) -> impl IntoView {
+    let t = lang.texts();
     focus_heading_after_navigation();
     view! {
-        <Title text=t.thanks_heading />
-        <h1 tabindex="-1">{t.thanks_heading}</h1>
-        <p>{t.thanks_received}</p>
-        <p>{t.thanks_next}</p>
-        {next_opens.map(|d| view! { <p>{fill(t.thanks_next_date, &[("date", &d)])}</p> })}
+        <Title text=t.thanks_heading.as_str() />
+        <h1 tabindex="-1">{t.thanks_heading.as_str()}</h1>
+        <p>{t.thanks_received.as_str()}</p>
+        <p>{t.thanks_next.as_str()}</p>
+        {next_opens.map(|d| view! { <p>{lang.format("thanks_next_date", &[("date", d.into())])}</p> })}
         <p>
-            <a class="button button-primary" href=crate::progress::JOURNEY_PATH>{t.journey_link}</a>
+            <a class="button button-primary" href=crate::progress::JOURNEY_PATH>{t.journey_link.as_str()}</a>
         </p>
         <p>
             <a class="button" href=crate::my_answers::MY_ANSWERS_PATH>
-                {t.answers_link}
+                {t.answers_link.as_str()}
             </a>
         </p>
     }
@@ -371,13 +373,12 @@ pub fn SettingsPanel() -> impl IntoView {
     let return_to = move || location.pathname.get();
     view! {
         <details class="settings">
-            <summary data-t="settings">{t.settings}</summary>
+            <summary data-t="settings">{t.settings.as_str()}</summary>
             <form method="post" action="/api/preferences">
                 <input type="hidden" name="return_to" value=return_to />
                 <fieldset>
-                    <legend data-t="language">{t.language}</legend>
-                    {Lang::ALL
-                        .into_iter()
+                    <legend data-t="language">{t.language.as_str()}</legend>
+                    {Lang::all()
                         .map(|lang| {
                             view! {
                                 <label class="choice">
@@ -389,25 +390,25 @@ pub fn SettingsPanel() -> impl IntoView {
                         .collect_view()}
                 </fieldset>
                 <fieldset>
-                    <legend data-t="pictures">{t.pictures}</legend>
+                    <legend data-t="pictures">{t.pictures.as_str()}</legend>
                     <label class="choice">
                         <input type="radio" name="pictures" value="on" checked=prefs.pictures />
-                        <span data-t="pictures_on">{t.pictures_on}</span>
+                        <span data-t="pictures_on">{t.pictures_on.as_str()}</span>
                     </label>
                     <label class="choice">
                         <input type="radio" name="pictures" value="off" checked=!prefs.pictures />
-                        <span data-t="pictures_off">{t.pictures_off}</span>
+                        <span data-t="pictures_off">{t.pictures_off.as_str()}</span>
                     </label>
                 </fieldset>
                 <fieldset>
-                    <legend data-t="text_size">{t.text_size}</legend>
+                    <legend data-t="text_size">{t.text_size.as_str()}</legend>
                     {crate::prefs::TextSize::ALL
                         .into_iter()
                         .map(|size| {
                             let (key, label) = match size {
-                                crate::prefs::TextSize::Normal => ("size_normal", t.size_normal),
-                                crate::prefs::TextSize::Large => ("size_large", t.size_large),
-                                crate::prefs::TextSize::Larger => ("size_larger", t.size_larger),
+                                crate::prefs::TextSize::Normal => ("size_normal", t.size_normal.as_str()),
+                                crate::prefs::TextSize::Large => ("size_large", t.size_large.as_str()),
+                                crate::prefs::TextSize::Larger => ("size_larger", t.size_larger.as_str()),
                             };
                             view! {
                                 <label class="choice">
@@ -418,7 +419,7 @@ pub fn SettingsPanel() -> impl IntoView {
                         })
                         .collect_view()}
                 </fieldset>
-                <button type="submit" class="button" data-t="save">{t.save}</button>
+                <button type="submit" class="button" data-t="save">{t.save.as_str()}</button>
             </form>
         </details>
     }

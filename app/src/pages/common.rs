@@ -73,25 +73,41 @@ pub fn set_http_status(status: u16) {
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     set_http_status(error.status());
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    let staff_page = ["/personal", "/admin", "/konto", "/utvardering"]
+        .iter()
+        .any(|p| path.starts_with(p));
+    // Staff pages are Swedish; a participant reads the page in their language,
+    // errors of the server's own included (their words carry no detail).
+    let lang = if staff_page {
+        crate::texts::Lang::SV
+    } else {
+        use_context::<crate::prefs::Prefs>()
+            .unwrap_or_default()
+            .lang
+    };
+    let t = lang.texts();
+    let message = match &error {
+        AppError::Internal => t.error_internal.clone(),
+        AppError::Busy => t.error_busy.clone(),
+        other => other.to_string(),
+    };
     // Signed out: offer the way in that fits the page (staff or participant).
     let sign_in = matches!(error, AppError::Unauthorized(_)).then(|| {
-        let path = leptos_router::hooks::use_location()
-            .pathname
-            .get_untracked();
-        let staff_page = ["/personal", "/admin", "/konto", "/utvardering"]
-            .iter()
-            .any(|p| path.starts_with(p));
         if staff_page {
             view! { <p><a href="/logga-in">"Logga in"</a></p> }.into_any()
         } else {
-            view! { <p><a href="/">"Gå till start"</a></p> }.into_any()
+            view! { <p><a href="/">{t.go_to_start.as_str()}</a></p> }.into_any()
         }
     });
+    let heading = t.error_heading.as_str();
     view! {
-        <Title text="Något gick fel" />
+        <Title text=heading />
         <div class="notice notice-error" role="alert">
-            <h1>"Något gick fel"</h1>
-            <p>{error.to_string()}</p>
+            <h1>{heading}</h1>
+            <p>{message}</p>
             {sign_in}
         </div>
     }
@@ -110,7 +126,7 @@ where
         .lang
         .texts();
     view! {
-        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+        <Suspense fallback=move || view! { <p>{t.loading.as_str()}</p> }>
             {move || {
                 let render = render.clone();
                 Suspend::new(async move {

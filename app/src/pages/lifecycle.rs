@@ -11,7 +11,7 @@ use crate::lifecycle::{
 use crate::my_answers::{download_path, load_my_answers, load_participant_answers, MyAnswers};
 use crate::prefs::Prefs;
 use crate::staff::participant_path;
-use crate::texts::{fill, Lang, Texts};
+use crate::texts::Lang;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,9 +19,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Every check-in with its questions and answers.
 #[component]
-fn AnswerList(answers: MyAnswers, t: &'static Texts) -> impl IntoView {
+fn AnswerList(answers: MyAnswers, lang: Lang) -> impl IntoView {
+    let t = lang.texts();
     if answers.check_ins.is_empty() {
-        return view! { <p>{t.answers_nothing}</p> }.into_any();
+        return view! { <p>{t.answers_nothing.as_str()}</p> }.into_any();
     }
     answers
         .check_ins
@@ -33,7 +34,7 @@ fn AnswerList(answers: MyAnswers, t: &'static Texts) -> impl IntoView {
             view! {
                 <section class="my-check-in" aria-labelledby=labelled_by>
                     <h2 id=heading>{c.occasion}</h2>
-                    <p>{fill(t.answers_from, &[("date", &c.answered_on)])}</p>
+                    <p>{lang.format("answers_from", &[("date", c.answered_on.into())])}</p>
                     <dl class="my-answers">
                         {c.answers.into_iter().map(|a| view! {
                             <dt>{a.question}</dt>
@@ -55,23 +56,23 @@ pub fn MyAnswersPage() -> impl IntoView {
     let t = lang.texts();
     let answers = Resource::new(|| (), |_| load_my_answers());
     view! {
-        <Title text=t.answers_heading />
-        <h1>{t.answers_heading}</h1>
+        <Title text=t.answers_heading.as_str() />
+        <h1>{t.answers_heading.as_str()}</h1>
         {loaded(answers, move |answers| view! {
-            <p>{t.answers_intro}</p>
+            <p>{t.answers_intro.as_str()}</p>
             <p class="no-print">
-                <button type="button" class="button" data-print hidden>{t.answers_print}</button>
+                <button type="button" class="button" data-print hidden>{t.answers_print.as_str()}</button>
             </p>
-            <AnswerList answers t />
+            <AnswerList answers lang />
             <section class="no-print" aria-labelledby="spara-heading">
-                <h2 id="spara-heading">{t.answers_save_heading}</h2>
-                <p>{t.answers_save_help}</p>
-                <p><a class="button" href=download_path("csv") download="mina-svar.csv">{t.answers_save_csv}</a></p>
-                <p><a class="button" href=download_path("json") download="mina-svar.json">{t.answers_save_json}</a></p>
+                <h2 id="spara-heading">{t.answers_save_heading.as_str()}</h2>
+                <p>{t.answers_save_help.as_str()}</p>
+                <p><a class="button" href=download_path("csv") download="mina-svar.csv">{t.answers_save_csv.as_str()}</a></p>
+                <p><a class="button" href=download_path("json") download="mina-svar.json">{t.answers_save_json.as_str()}</a></p>
             </section>
         })}
         <p class="no-print">
-            <a class="button" href="/">{t.answers_back}</a>
+            <a class="button" href="/">{t.answers_back.as_str()}</a>
         </p>
     }
 }
@@ -95,7 +96,7 @@ pub fn StaffAnswersCopyPage() -> impl IntoView {
                 " · "
                 <button type="button" class="button button-small" on:click=|_| print_page()>"Skriv ut"</button>
             </p>
-            <AnswerList answers t=Lang::Sv.texts() />
+            <AnswerList answers lang=Lang::SV />
         }
     })
 }

@@ -71,13 +71,13 @@ pub fn JourneyPage() -> impl IntoView {
     let t = use_context::<Prefs>().unwrap_or_default().lang.texts();
     let journey = Resource::new(|| (), |_| load_my_journey());
     view! {
-        <Title text=t.journey_heading />
-        <h1>{t.journey_heading}</h1>
+        <Title text=t.journey_heading.as_str() />
+        <h1>{t.journey_heading.as_str()}</h1>
         {loaded(journey, move |j| match j.chart {
-            None => view! { <p>{t.journey_nothing}</p> }.into_any(),
+            None => view! { <p>{t.journey_nothing.as_str()}</p> }.into_any(),
             Some(chart) => view! {
-                <p>{t.journey_intro}</p>
-                <p>{t.journey_outward}</p>
+                <p>{t.journey_intro.as_str()}</p>
+                <p>{t.journey_outward.as_str()}</p>
                 <figure class="chart-figure journey-chart">
                     <ul class="chart-legend">
                         {j.legend.into_iter().map(|e| view! {
@@ -86,7 +86,7 @@ pub fn JourneyPage() -> impl IntoView {
                     </ul>
                     <div class="chart-svg" inner_html=chart.svg></div>
                     <details class="chart-data">
-                        <summary>{t.journey_table}</summary>
+                        <summary>{t.journey_table.as_str()}</summary>
                         <Table table=chart.table />
                     </details>
                 </figure>
@@ -97,7 +97,7 @@ pub fn JourneyPage() -> impl IntoView {
             .into_any(),
         })}
         <p>
-            <a class="button" href="/">{t.answers_back}</a>
+            <a class="button" href="/">{t.answers_back.as_str()}</a>
         </p>
     }
 }

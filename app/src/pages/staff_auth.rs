@@ -50,7 +50,7 @@ pub fn StaffBar() -> impl IntoView {
                             </nav>
                             {staff.assisting.map(|code| view! {
                                 <div class="assist-banner" role="region" aria-label="Incheckning tillsammans">
-                                    <p>{format!("{} ({code})", t.assisted_banner)}</p>
+                                    <p>{format!("{} ({code})", t.assisted_banner.as_str())}</p>
                                     <ActionForm action=stop attr:class="inline-form">
                                         <button type="submit" class="button button-small">"Avsluta tillsammans"</button>
                                     </ActionForm>
