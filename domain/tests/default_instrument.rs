@@ -733,7 +733,7 @@ fn somali_texts_are_in_latin_letters() {
     );
     for s in texts {
         assert!(
-            s.text.chars().all(|c| c.is_ascii()),
+            s.text.is_ascii(),
             "item \"{}\", {} (so): {:?} has letters outside a–z",
             s.item,
             s.what,
