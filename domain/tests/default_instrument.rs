@@ -592,16 +592,52 @@ fn the_nested_questions_are_asked_in_plain_words() {
     }
 }
 
-// ---- (d) every text in Swedish, English and Arabic ----
+// ---- (d) every text in every language ----
+
+/// The languages the default instrument promises, in the order the file lists them.
+const LANGUAGES: [&str; 5] = ["sv", "en", "ar", "fa", "so"];
+
+/// The languages written right to left, in the Arabic script.
+const RIGHT_TO_LEFT: [&str; 2] = ["ar", "fa"];
+
+/// Everything a participant or a staff member reads in one language: the
+/// instrument's name, and every question, help text, option label and short name.
+/// Unlabelled options (the middle steps of a 1–10 scale) are left out.
+fn every_text_in(instrument: &Instrument, language: &str) -> Vec<Shown> {
+    let mut texts: Vec<Shown> = instrument
+        .name
+        .get(language)
+        .map(|name| Shown {
+            item: "(instrument)".into(),
+            what: "name".into(),
+            text: name.clone(),
+        })
+        .into_iter()
+        .collect();
+    for item in &instrument.items {
+        texts.extend(shown_texts(item, language));
+        texts.extend(item.short.get(language).map(|short| Shown {
+            item: item.id.clone(),
+            what: "short name".into(),
+            text: short.clone(),
+        }));
+    }
+    texts
+}
 
 #[test]
-fn every_item_has_swedish_english_and_arabic() {
+fn every_text_is_in_every_language() {
     let instrument = instrument();
-    assert_eq!(instrument.languages, ["sv", "en", "ar"]);
+    assert_eq!(instrument.languages, LANGUAGES);
+    let swedish = every_text_in(&instrument, "sv").len();
+    assert!(swedish > instrument.items.len(), "no texts were collected");
     for item in &instrument.items {
         let mut texts = vec![("question", &item.text)];
         if !item.help.is_empty() {
             texts.push(("help text", &item.help));
+        }
+        if !item.short.is_empty() {
+            texts.push(("short name", &item.short));
         }
         texts.extend(
             item.options
@@ -610,7 +646,7 @@ fn every_item_has_swedish_english_and_arabic() {
                 .map(|o| ("option", &o.text)),
         );
         for (what, text) in texts {
-            for language in ["sv", "en", "ar"] {
+            for language in LANGUAGES {
                 assert!(
                     text.get(language).is_some_and(|t| !t.trim().is_empty()),
                     "item \"{}\": a {what} has no \"{language}\" text",
@@ -619,32 +655,93 @@ fn every_item_has_swedish_english_and_arabic() {
             }
         }
     }
+    for language in LANGUAGES {
+        assert_eq!(
+            every_text_in(&instrument, language).len(),
+            swedish,
+            "\"{language}\" lacks texts that Swedish has"
+        );
+        assert!(
+            instrument
+                .name
+                .get(language)
+                .is_some_and(|t| !t.trim().is_empty()),
+            "the instrument has no \"{language}\" name"
+        );
+    }
 }
 
-// ---- (e) Arabic texts are written in Arabic ----
+// ---- (e) each language is written in its own script ----
+
+fn is_arabic_script(c: char) -> bool {
+    ('\u{0600}'..='\u{06FF}').contains(&c)
+}
 
 #[test]
-fn arabic_texts_contain_arabic_letters() {
+fn right_to_left_texts_are_in_arabic_script_without_latin_letters() {
     let instrument = instrument();
-    let is_arabic = |c: char| ('\u{0600}'..='\u{06FF}').contains(&c);
-    let mut texts: Vec<Shown> = instrument
-        .items
-        .iter()
-        .flat_map(|item| shown_texts(item, "ar"))
-        .collect();
-    texts.extend(instrument.name.get("ar").map(|name| Shown {
-        item: "(instrument)".into(),
-        what: "name".into(),
-        text: name.clone(),
-    }));
+    for language in RIGHT_TO_LEFT {
+        let texts = every_text_in(&instrument, language);
+        assert!(
+            texts.len() > instrument.items.len(),
+            "no \"{language}\" texts were collected"
+        );
+        for s in texts {
+            assert!(
+                s.text.chars().any(is_arabic_script),
+                "item \"{}\", {} ({language}): {:?} has no Arabic-script letters",
+                s.item,
+                s.what,
+                s.text
+            );
+            assert!(
+                !s.text.chars().any(|c| c.is_ascii_alphabetic()),
+                "item \"{}\", {} ({language}): {:?} has Latin letters",
+                s.item,
+                s.what,
+                s.text
+            );
+        }
+    }
+}
+
+#[test]
+fn persian_texts_use_persian_yeh_and_keheh() {
+    // Arabic yeh (ي), alef maksura (ى) and kaf (ك) look alike but sort, search
+    // and read aloud differently; Persian writes ی and ک.
+    let arabic_only = ['\u{064A}', '\u{0649}', '\u{0643}'];
+    for s in every_text_in(&instrument(), "fa") {
+        let found: Vec<char> = s.text.chars().filter(|c| arabic_only.contains(c)).collect();
+        assert!(
+            found.is_empty(),
+            "item \"{}\", {} (fa): {:?} has the Arabic letters {found:?}",
+            s.item,
+            s.what,
+            s.text
+        );
+    }
+}
+
+#[test]
+fn somali_texts_are_in_latin_letters() {
+    // Standard Somali orthography needs only a–z and the apostrophe (glottal stop).
+    let instrument = instrument();
+    let texts = every_text_in(&instrument, "so");
     assert!(
         texts.len() > instrument.items.len(),
         "no texts were collected"
     );
     for s in texts {
         assert!(
-            s.text.chars().any(is_arabic),
-            "item \"{}\", {}: {:?} has no Arabic letters",
+            s.text.is_ascii(),
+            "item \"{}\", {} (so): {:?} has letters outside a–z",
+            s.item,
+            s.what,
+            s.text
+        );
+        assert!(
+            s.text.chars().any(|c| c.is_ascii_alphabetic()),
+            "item \"{}\", {} (so): {:?} has no letters",
             s.item,
             s.what,
             s.text
