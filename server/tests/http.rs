@@ -63,12 +63,12 @@ async fn bad_answers_are_4xx_with_a_message_and_store_nothing() {
         (
             answer(1, "lon", "3"),
             StatusCode::UNPROCESSABLE_ENTITY,
-            "finns inte i formuläret",
+            "Svaren passar inte till frågorna",
         ),
         (
             answer(1, "halsa", "6"),
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Svaret \\\"6\\\" finns inte",
+            "Svaren passar inte till frågorna",
         ),
         (
             answer(99, "halsa", "3"),
@@ -83,7 +83,7 @@ async fn bad_answers_are_4xx_with_a_message_and_store_nothing() {
         (
             "submission_id=nope&step=1&item=halsa&answer=3&go=next".to_owned(),
             StatusCode::BAD_REQUEST,
-            "giltigt id",
+            "Svaren saknar sitt id",
         ),
         (
             format!("submission_id={SID}&step=1&item=halsa&go=next"),
@@ -223,7 +223,9 @@ async fn an_item_of_another_occasion_is_refused() {
         .post("/api/check-in/answer", &answer(1, "ndi-helhet", "7"))
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
-    assert!(res.text.contains("ställs inte"), "{}", res.text);
+    let told =
+        app::participant_error::ParticipantError::AnswersMismatch.words(app::texts::Lang::SV);
+    assert!(res.text.contains(&told), "{}", res.text);
     assert_eq!(app.store.draft(&participant, INTAKE).await.unwrap(), None);
 }
 
