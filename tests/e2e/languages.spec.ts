@@ -45,7 +45,10 @@ test('the language choice offers every language file in its own name', async ({ 
   expect(files.length).toBeGreaterThanOrEqual(5);
   for (const file of files) {
     const code = file.replace(/\.ftl$/, '');
-    await expect(page.getByRole('radio', { name: word(code, 'language_name'), exact: true })).toHaveCount(1);
+    // The choice sits in the closed settings panel: hidden until opened.
+    await expect(
+      page.getByRole('radio', { name: word(code, 'language_name'), exact: true, includeHidden: true }),
+    ).toHaveCount(1);
   }
 });
 
