@@ -136,10 +136,16 @@ test('staff pages of every role hydrate under the policy', async ({ browser, ser
     await expect(page).toHaveURL(/\/blad$/);
     await expect(page.locator('.sheet-qr svg')).toBeVisible();
     await waitForHydration(page);
+    // Leave the page first: a request still in flight from it would set
+    // the old session's cookie again after the cookies are cleared.
+    await page.goto('about:blank');
     await context.clearCookies();
 
     await signInAs(page, server, 'evaluator');
     await hydrated('/utvardering');
+    // Leave the page first: a request still in flight from it would set
+    // the old session's cookie again after the cookies are cleared.
+    await page.goto('about:blank');
     await context.clearCookies();
 
     await signInAs(page, server, 'admin');
