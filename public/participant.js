@@ -318,7 +318,7 @@ function questionScreen(step) {
     { class: 'question', 'aria-describedby': 'progress' },
     h('legend', {}, h('h1', { tabindex: '-1' }, q.question)),
     q.help ? h('p', { class: 'help' }, q.help) : null,
-    listenButton([q.question, ...q.options.map((o) => o.label)].join('. '), lang.speech),
+    listenButton([q.question, ...q.options.map((o) => o.label)].join('. '), lang.code),
     h(
       'div',
       { class: 'options' },

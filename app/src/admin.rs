@@ -63,6 +63,59 @@ pub struct OrganisationSettings {
     pub instrument_versions: Vec<(String, String)>,
 }
 
+/// A participant language this association has confirmed as reviewed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LanguageReviewView {
+    /// The language code.
+    pub code: String,
+    /// "2026-12-04 av Anna Admin".
+    pub confirmed: String,
+}
+
+/// The preliminary translations this association has had reviewed.
+#[server(prefix = "/api", endpoint = "admin/languages")]
+pub async fn language_reviews() -> Result<Vec<LanguageReviewView>, AppError> {
+    let admin = crate::auth::ssr::require_role(stegvis_store::Role::Admin).await?;
+    let state = crate::state::app_state()?;
+    Ok(state
+        .store
+        .language_reviews(&admin.organisation_id)
+        .await?
+        .into_iter()
+        .map(|r| LanguageReviewView {
+            code: r.language,
+            confirmed: format!(
+                "{} av {}",
+                crate::staff::ssr::local_date(r.confirmed_at),
+                r.confirmed_by
+            ),
+        })
+        .collect())
+}
+
+/// Confirms, for this association, that a native speaker has reviewed a
+/// preliminary translation (docs/languages.md, "Reviewing a translation").
+#[server(prefix = "/api", endpoint = "admin/languages/confirm")]
+pub async fn confirm_language(lang: String) -> Result<(), AppError> {
+    let me = crate::auth::ssr::require_role(stegvis_store::Role::Admin).await?;
+    let state = crate::state::app_state()?;
+    let language = crate::texts::Lang::from_code(&lang)
+        .ok_or_else(|| AppError::NotFound("Språket finns inte.".into()))?;
+    if !language.preliminary() {
+        return Err(AppError::Invalid(
+            "Den översättningen är inte preliminär och behöver ingen bekräftelse.".into(),
+        ));
+    }
+    if state
+        .store
+        .confirm_language(&me.organisation_id, language.code(), &me.id)
+        .await?
+    {
+        crate::staff::ssr::audit(&me, "confirm-language", None, language.code()).await?;
+    }
+    Ok(())
+}
+
 /// The Swedish name of a role.
 pub fn role_label(code: &str) -> &'static str {
     match code {
@@ -339,6 +392,10 @@ pub fn action_label(action: &str) -> &'static str {
         "participant-read-own-answers" => "Deltagaren läste sina svar",
         "participant-download-answers" => "Deltagaren sparade sina svar",
         "retention-erase" => "Gallrade uppgifter",
+        "upload-instrument" => "Laddade upp formulär",
+        "activate-instrument" => "Aktiverade formulär för insats",
+        "retire-instrument" => "Drog tillbaka formulär",
+        "confirm-language" => "Bekräftade granskad översättning",
         _ => "Annan händelse",
     }
 }
@@ -380,6 +437,10 @@ pub const AUDIT_ACTIONS: &[&str] = &[
     "participant-read-own-answers",
     "participant-download-answers",
     "retention-erase",
+    "upload-instrument",
+    "activate-instrument",
+    "retire-instrument",
+    "confirm-language",
 ];
 
 /// Participants per gender, with groups below the organisation's threshold hidden.

@@ -385,7 +385,8 @@ pub(crate) mod ssr {
         }
 
         /// The open check-in, if an occasion is open. A draft keeps the
-        /// instrument version it was started with.
+        /// instrument version it was started with; a new one takes the
+        /// participant's programme's active version (or the default).
         pub async fn open_check_in(&self) -> Result<Option<OpenCheckIn>, AppError> {
             let Some(occasion) = self.open else {
                 return Ok(None);
@@ -403,7 +404,11 @@ pub(crate) mod ssr {
                 .await?;
             let instrument = match &draft {
                 Some(d) => self.state.instrument(&d.instrument_version).await?,
-                None => self.state.current_instrument(),
+                None => {
+                    self.state
+                        .instrument_for_participant(&self.participant.id)
+                        .await?
+                }
             };
             Ok(Some(OpenCheckIn {
                 occasion,
@@ -447,30 +452,7 @@ pub(crate) mod ssr {
 
         /// The item's options in a given language.
         pub fn option_views_in(&self, lang: Lang, item: &Item) -> Vec<super::OptionView> {
-            let mut views: Vec<_> = item
-                .options
-                .iter()
-                .map(|o| super::OptionView {
-                    value: o.code.clone(),
-                    label: self.option_label(lang, item, &o.code, &o.text),
-                    picture: o.picture.clone(),
-                })
-                .collect();
-            views.push(super::OptionView {
-                value: DECLINED.into(),
-                label: lang.texts().decline.as_str().into(),
-                picture: None,
-            });
-            views
-        }
-
-        fn option_label(&self, lang: Lang, item: &Item, code: &str, texts: &Texts) -> String {
-            let label = self.text_in(lang, texts);
-            match item.kind {
-                AnswerKind::Scale10 if label.is_empty() => code.to_owned(),
-                AnswerKind::Scale10 => format!("{code} – {label}"),
-                _ => label,
-            }
+            option_views(lang, item)
         }
 
         /// A saved form value as the participant chose it.
@@ -479,8 +461,38 @@ pub(crate) mod ssr {
                 return self.lang.texts().decline.as_str().into();
             }
             item.option(value)
-                .map(|o| self.option_label(self.lang, item, &o.code, &o.text))
+                .map(|o| option_label(self.lang, item, &o.code, &o.text))
                 .unwrap_or_else(|| value.to_owned())
+        }
+    }
+
+    /// An item's options as a participant reading `lang` sees them,
+    /// "Vill inte svara" last: the check-in, the phone's offline copy and the
+    /// admin's preview of an instrument all show them from here.
+    pub fn option_views(lang: Lang, item: &Item) -> Vec<super::OptionView> {
+        let mut views: Vec<_> = item
+            .options
+            .iter()
+            .map(|o| super::OptionView {
+                value: o.code.clone(),
+                label: option_label(lang, item, &o.code, &o.text),
+                picture: o.picture.clone(),
+            })
+            .collect();
+        views.push(super::OptionView {
+            value: DECLINED.into(),
+            label: lang.texts().decline.as_str().into(),
+            picture: None,
+        });
+        views
+    }
+
+    fn option_label(lang: Lang, item: &Item, code: &str, texts: &Texts) -> String {
+        let label = stegvis_domain::instrument::text_in(texts, lang.code());
+        match item.kind {
+            AnswerKind::Scale10 if label.is_empty() => code.to_owned(),
+            AnswerKind::Scale10 => format!("{code} – {label}"),
+            _ => label,
         }
     }
 

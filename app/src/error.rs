@@ -39,6 +39,9 @@ pub enum AppError {
     /// The request was read but its content is not allowed: 422.
     #[error("{0}")]
     Invalid(String),
+    /// An uploaded file was read but refused, with every problem found: 422.
+    #[error("Filen kan inte användas: {}", .0.join(" "))]
+    InvalidFile(Vec<String>),
     /// Something failed on the server; details are in the log: 500.
     #[error("Något gick fel hos oss. Försök igen om en stund.")]
     Internal,
@@ -61,7 +64,7 @@ impl AppError {
             Self::TooManyAttempts(_) => 429,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
-            Self::Invalid(_) => 422,
+            Self::Invalid(_) | Self::InvalidFile(_) => 422,
             Self::Internal => 500,
             Self::Busy | Self::Unreachable => 503,
         }
@@ -75,6 +78,7 @@ impl AppError {
     }
 
     /// A participant page without a connected phone or a signed-in participant.
+    #[cfg(feature = "ssr")]
     pub fn participant_signed_out() -> Self {
         crate::participant_error::ParticipantError::SignedOut.into()
     }

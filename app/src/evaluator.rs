@@ -76,6 +76,8 @@ pub struct Dashboard {
     pub outcomes: FigureTable,
     /// The filter as a query string, for the export links.
     pub query: String,
+    /// The instrument versions behind the figures, as (what, which) lines.
+    pub instrument_versions: Vec<(String, String)>,
 }
 
 /// The statistics for the evaluator's organisation under a filter (the
@@ -109,7 +111,10 @@ pub async fn load_statistics(
         .await?
         .ok_or(AppError::Internal)?;
     let filter = ssr::filter_from(&query)?;
-    let index = stegvis_domain::stats::ItemIndex::new(&state.current_instrument());
+    // Every instrument the organisation's programmes can have used, items
+    // matched by id across them.
+    let instruments = state.organisation_instruments(&org.id).await?;
+    let index = stegvis_domain::stats::ItemIndex::merged(instruments.iter().map(|i| i.as_ref()));
     // Kept in memory between loads and checked against the database each time.
     let respondents = state.store.statistics_respondents(&org.id, &index).await?;
     let k = org.small_cell_k;
@@ -118,10 +123,10 @@ pub async fn load_statistics(
     let distance = stegvis_domain::stats::distance_report(&index, &respondents, &filter, k);
     let outcomes = stegvis_domain::stats::outcome_report(&respondents, &filter, k);
     let programmes = crate::staff::ssr::programme_choices(&state, &org.id).await?;
-    let instrument = state.current_instrument();
     let name_of = |item_id: &str| {
-        instrument
-            .item(item_id)
+        instruments
+            .iter()
+            .find_map(|instrument| instrument.item(item_id))
             .and_then(|i| i.short.get("sv").or_else(|| i.text.get("sv")).cloned())
             .unwrap_or_else(|| item_id.to_owned())
     };
@@ -181,6 +186,11 @@ pub async fn load_statistics(
         distance: distance_tables,
         outcomes: ssr::outcome_table(&outcomes, k),
         query: query.to_query_string(),
+        instrument_versions: ssr::instrument_notes(&instruments, &index)
+            .rows()
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect(),
     })
 }
 
@@ -197,6 +207,117 @@ pub mod ssr {
         AgeBand, AgeFilter, AgeReference, Cell, DistanceFigures, Filter, Mean, NdiBand, NdiReport,
         OutcomeReport, Period, PeriodBasis, Share, Split,
     };
+
+    /// The instrument versions behind an organisation's figures, in words
+    /// for the dashboard and as metadata rows of every aggregate export:
+    /// each version with how many check-ins were given with it, and for the
+    /// NDI and each indicator the versions that ask that item. Figures are
+    /// matched across versions by item id (see
+    /// [`stegvis_domain::stats::ItemIndex::merged`]).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct VersionNotes {
+        /// "stegvis-bas@… (120 incheckningar); prov@… (40 incheckningar)".
+        pub versions: String,
+        /// "ndi-helhet: stegvis-bas@…; …".
+        pub ndi_items: String,
+        /// "halsa: stegvis-bas@…, prov@…; …".
+        pub indicators: String,
+    }
+
+    impl VersionNotes {
+        /// As (name, value) metadata rows.
+        pub fn rows(&self) -> [(&'static str, String); 3] {
+            [
+                ("Formulärversioner", self.versions.clone()),
+                ("NDI-frågor och versioner", self.ndi_items.clone()),
+                ("Indikatorer och versioner", self.indicators.clone()),
+            ]
+        }
+    }
+
+    /// The notes for the versions the organisation's check-ins were given
+    /// with, counted from the database: what every aggregate export names.
+    /// `known` are instruments already loaded (the organisation's): only
+    /// versions among the check-ins that are not are read and parsed.
+    pub async fn version_notes(
+        store: &stegvis_store::Store,
+        organisation_id: &str,
+        index: &stegvis_domain::stats::ItemIndex,
+        known: &[std::sync::Arc<stegvis_domain::instrument::Instrument>],
+    ) -> Result<VersionNotes, AppError> {
+        use stegvis_domain::instrument::Instrument;
+        let counts = store.check_in_versions(organisation_id).await?;
+        let mut instruments = Vec::with_capacity(counts.len());
+        for (version, _) in &counts {
+            if let Some(loaded) = known.iter().find(|i| i.version() == *version) {
+                instruments.push(loaded.clone());
+                continue;
+            }
+            let Some(source) = store.instrument_source(version).await? else {
+                continue;
+            };
+            match Instrument::from_toml(&source) {
+                Ok(instrument) => instruments.push(std::sync::Arc::new(instrument)),
+                Err(e) => tracing::error!(version, error = %e, "stored instrument does not load"),
+            }
+        }
+        let versions = if counts.is_empty() {
+            "inga incheckningar ännu".to_owned()
+        } else {
+            counts
+                .iter()
+                .map(|(v, n)| format!("{v} ({n} incheckningar)"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        Ok(notes_for(versions, &instruments, index))
+    }
+
+    /// The notes for the instruments the figures are computed over (the
+    /// default and every upload), without counting check-ins: what the
+    /// dashboard shows, so a load reads nothing more than the figures need.
+    pub fn instrument_notes(
+        instruments: &[std::sync::Arc<stegvis_domain::instrument::Instrument>],
+        index: &stegvis_domain::stats::ItemIndex,
+    ) -> VersionNotes {
+        let versions = instruments
+            .iter()
+            .map(|i| i.version())
+            .collect::<Vec<_>>()
+            .join("; ");
+        notes_for(versions, instruments, index)
+    }
+
+    fn notes_for(
+        versions: String,
+        instruments: &[std::sync::Arc<stegvis_domain::instrument::Instrument>],
+        index: &stegvis_domain::stats::ItemIndex,
+    ) -> VersionNotes {
+        let items_with_versions = |positions: &[usize]| {
+            let listed: Vec<String> = positions
+                .iter()
+                .filter_map(|&p| index.items().get(p))
+                .filter_map(|item| {
+                    let with: Vec<String> = instruments
+                        .iter()
+                        .filter(|i| i.item(&item.id).is_some())
+                        .map(|i| i.version())
+                        .collect();
+                    (!with.is_empty()).then(|| format!("{}: {}", item.id, with.join(", ")))
+                })
+                .collect();
+            if listed.is_empty() {
+                "inga".to_owned()
+            } else {
+                listed.join("; ")
+            }
+        };
+        VersionNotes {
+            ndi_items: items_with_versions(index.ndi_positions()),
+            indicators: items_with_versions(index.indicator_positions()),
+            versions,
+        }
+    }
 
     fn date(value: &str, what: &str) -> Result<NaiveDate, AppError> {
         NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")

@@ -12,10 +12,13 @@ pub mod check_in;
 pub mod error;
 pub mod evaluator;
 pub mod form_error;
+#[cfg(feature = "ssr")]
+pub mod instruments;
 pub mod lifecycle;
 pub mod my_answers;
 pub mod outbox;
 pub mod pages;
+#[cfg(feature = "ssr")]
 pub mod participant_error;
 pub mod prefs;
 pub mod progress;
@@ -27,7 +30,9 @@ pub mod state;
 pub mod texts;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -37,6 +42,10 @@ pub const OUTPUT_NAME: &str = "stegvis";
 /// The script participant pages load instead of the WASM bundle: it keeps the
 /// open check-in on the phone, answers it offline and sends the outbox.
 pub const PARTICIPANT_SCRIPT: &str = "/participant.js";
+/// The script of the staff pages rendered on the server only
+/// ([`is_server_only_staff_path`], public/staff.js): reads a chosen
+/// instrument file into its form.
+pub const STAFF_SCRIPT: &str = "/staff.js";
 
 /// The page a phone shows when it has no network: "no internet" when nothing
 /// is kept, otherwise the participant script draws the check-in into it.
@@ -54,6 +63,14 @@ pub fn is_participant_path(path: &str) -> bool {
         || path.starts_with("/svara/")
 }
 
+/// Whether a path is a staff page rendered on the server only: admin pages
+/// opened a few times a year (the instruments) whose code would otherwise
+/// be in every staff page's WASM. Their forms are plain form posts; they
+/// load only [`STAFF_SCRIPT`].
+pub fn is_server_only_staff_path(path: &str) -> bool {
+    path == "/admin/formular" || path.starts_with("/admin/formular/")
+}
+
 /// The path of the page being rendered on the server.
 #[cfg(feature = "ssr")]
 fn request_path() -> String {
@@ -62,16 +79,19 @@ fn request_path() -> String {
         .unwrap_or_default()
 }
 
-/// The HTML document around every page.
+/// The HTML document around every page, drawn by the server.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let prefs = prefs::current_prefs();
+    let participant_page = is_participant_path(&request_path());
+    let mut prefs = prefs::current_prefs();
+    // Staff pages are Swedish whatever a participant chose on this browser,
+    // and the bundle that hydrates them has Swedish words only.
+    if !participant_page {
+        prefs.lang = texts::Lang::SV;
+    }
     // The app below reads the same choices instead of parsing the cookie again.
     provide_context(prefs);
     let stylesheet = format!("/{}/{OUTPUT_NAME}.css", options.site_pkg_dir);
-    #[cfg(feature = "ssr")]
-    let participant_page = is_participant_path(&request_path());
-    #[cfg(not(feature = "ssr"))]
-    let participant_page = false;
     let scripts = if participant_page {
         let words = texts::page_script_texts(prefs.lang);
         view! {
@@ -79,6 +99,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <script type="module" src=PARTICIPANT_SCRIPT></script>
         }
         .into_any()
+    } else if is_server_only_staff_path(&request_path()) {
+        view! { <script src=STAFF_SCRIPT defer></script> }.into_any()
     } else {
         view! { <HydrationScripts options /> }.into_any()
     };
@@ -109,10 +131,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// A participant page's view for a route: the page itself on the server.
-/// The browser bundle never hydrates a participant page ([`is_participant_path`]),
-/// so there it stands in with [`pages::ServerRendered`] and none of the
-/// participant pages' code is shipped to staff browsers.
+/// A participant page's (or a server-only staff page's) view for a route:
+/// the page itself on the server. The browser bundle never hydrates such a
+/// page ([`is_participant_path`], [`is_server_only_staff_path`]), so there
+/// it stands in with [`pages::ServerRendered`] and none of those pages'
+/// code is shipped to staff browsers.
 #[cfg(feature = "ssr")]
 macro_rules! participant_page {
     ($page:path) => {
@@ -169,7 +192,6 @@ pub fn App() -> impl IntoView {
                 <pages::SettingsPanel />
             </header>
             <pages::StaffBar />
-            <pages::NavigationWatcher />
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=participant_page!(pages::Home) ssr=SsrMode::Async />
@@ -224,6 +246,12 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/admin") view=pages::AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/logg") view=pages::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/formular") view=participant_page!(pages::InstrumentsPage) ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/admin/formular/forhandsgranska")
+                        view=participant_page!(pages::InstrumentPreviewPage)
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/admin/personal/:id")
                         view=pages::StaffAccountPage

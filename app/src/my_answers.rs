@@ -40,6 +40,9 @@ pub struct MyCheckIn {
     pub occasion: String,
     /// The day it was answered (YYYY-MM-DD).
     pub answered_on: String,
+    /// "Dina svar från …": the same day as the page says it, in the reader's
+    /// language (worded on the server, as the browser bundle has no Fluent).
+    pub answered_words: String,
     /// The language it was answered in.
     pub answered_in: String,
     pub instrument_version: String,
@@ -179,9 +182,12 @@ pub mod ssr {
                     })
                 })
                 .collect();
+            let answered_on = crate::staff::ssr::local_date(check_in.submitted_at);
             check_ins.push(MyCheckIn {
                 occasion: occasion_title(lang, check_in.occasion.kind, check_in.occasion.number),
-                answered_on: crate::staff::ssr::local_date(check_in.submitted_at),
+                answered_words: lang
+                    .format("answers_from", &[("date", answered_on.as_str().into())]),
+                answered_on,
                 answered_in: check_in.language,
                 instrument_version: check_in.instrument_version,
                 answers: rows,
@@ -290,6 +296,7 @@ pub mod ssr {
                 check_ins: vec![MyCheckIn {
                     occasion: "Start".into(),
                     answered_on: "2026-03-03".into(),
+                    answered_words: "Svar från 2026-03-03".into(),
                     answered_in: "sv".into(),
                     instrument_version: "1".into(),
                     answers: vec![answer("=1+1"), answer("\t=1+1"), answer("\r=1+1")],

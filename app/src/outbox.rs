@@ -50,12 +50,11 @@ pub struct CheckInPackage {
 /// The check-in and the screen texts in one language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PackageLanguage {
+    /// The language's tag: also the voice "Lyssna" asks for.
     pub code: String,
     pub dir: String,
     /// The language's name in itself, for the language choice.
     pub name: String,
-    /// Voice language for "Lyssna".
-    pub speech: String,
     /// The occasion said as the start screen says it, whole sentences
     /// ("Nu svarar du igen. Det är uppföljning 2.").
     pub occasion: String,
@@ -213,7 +212,6 @@ pub(crate) mod ssr {
                 code: lang.code().into(),
                 dir: lang.dir().into(),
                 name: lang.native_name().into(),
-                speech: lang.speech_code().into(),
                 occasion: occasion_sentence(lang, open.occasion.kind, open.occasion.number),
                 closes: format_date(lang, open.occasion.closes, today),
                 texts: package_texts(
@@ -344,10 +342,6 @@ pub(crate) mod ssr {
             .instrument(&sent.instrument_version)
             .await
             .map_err(|_| crate::participant_error::ParticipantError::QuestionsGone)?;
-        let language = Lang::from_code(&sent.language)
-            .map(Lang::code)
-            .unwrap_or(stegvis_domain::instrument::REQUIRED_LANGUAGE);
-
         let answers = sent
             .answers
             .iter()
@@ -363,7 +357,7 @@ pub(crate) mod ssr {
                     number: sent.occasion_number,
                 },
                 instrument_version: instrument.version(),
-                language: language.into(),
+                language: lang.code().into(),
                 answers: checked.into_iter().map(Into::into).collect(),
                 assisted_by: None,
                 submitted_at: Some(now),

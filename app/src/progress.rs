@@ -205,7 +205,7 @@ pub async fn save_staff_rating(
             "Deltagaren har inte svarat vid det tillfället.".into(),
         ));
     }
-    let instrument = state.current_instrument();
+    let instrument = state.instrument_for_participant(&p.id).await?;
     let valid = instrument
         .item(&item)
         .filter(|i| stegvis_domain::progress::is_indicator(i))
@@ -255,6 +255,12 @@ pub mod ssr {
         lang: &str,
     ) -> Result<Journey, AppError> {
         let stored = state.store.check_ins_with_answers(participant_id).await?;
+        // Charted with the instrument of their latest check-in (items are
+        // matched by id across versions), or the one their next would use.
+        let instrument = match stored.last() {
+            Some((latest, _)) => state.instrument(&latest.instrument_version).await?,
+            None => state.instrument_for_participant(participant_id).await?,
+        };
         let records: Vec<CheckInRecord> = stored
             .into_iter()
             .map(|(c, answers)| CheckInRecord {
@@ -269,12 +275,7 @@ pub mod ssr {
             .collect();
         let answered: Vec<_> = records.iter().map(|r| (r.kind, r.number)).collect();
         let states = schedule.states_on(state.today(), &answered);
-        Ok(progress::journey(
-            &state.current_instrument(),
-            lang,
-            &states,
-            &records,
-        ))
+        Ok(progress::journey(&instrument, lang, &states, &records))
     }
 
     /// The occasion names of the columns, capitalised.

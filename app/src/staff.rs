@@ -135,9 +135,23 @@ pub struct AccessSheet {
     pub code: String,
     pub link: String,
     pub qr_svg: String,
-    /// The last day the code works, as people say it, by language code: the
-    /// sheet is printed in the participant's language.
-    pub expires: Vec<(String, String)>,
+    /// The sheet's words in the participant's language, worded on the server.
+    pub words: SheetWords,
+}
+
+/// The words of "Så svarar du i mobilen" in one language (the `sheet_*`
+/// messages), with the last day the code works as people say it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetWords {
+    pub lang: String,
+    pub dir: String,
+    pub heading: String,
+    pub steps: Vec<String>,
+    pub qr_label: String,
+    pub or_type: String,
+    pub your_code: String,
+    pub then_pin: String,
+    pub valid_until: String,
 }
 
 /// One answer of a check-in as staff read it.
@@ -580,7 +594,17 @@ pub fn sheet_path(id: &str) -> String {
 /// code can be shown only by the case manager who issued it, shortly after
 /// (the server keeps no readable copy): a lost sheet means a new code.
 #[server(prefix = "/api", endpoint = "staff/access-sheet")]
-pub async fn load_access_sheet(id: String) -> Result<AccessSheet, AppError> {
+pub async fn load_access_sheet(id: String, lang: Option<String>) -> Result<AccessSheet, AppError> {
+    use crate::texts::{format_date, Lang};
+    let lang = match lang.as_deref() {
+        None | Some("") => Lang::SV,
+        Some(code) => Lang::from_code(code).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "Språket \"{}\" finns inte.",
+                stegvis_domain::text::excerpt(code)
+            ))
+        })?,
+    };
     let (_, state, p) = ssr::own_participant(&id).await?;
     let now = chrono::Utc::now();
     let shown = match ssr::code_for_sheet(&p.id, now).await? {
@@ -606,15 +630,24 @@ pub async fn load_access_sheet(id: String) -> Result<AccessSheet, AppError> {
         qr_svg: crate::qr::svg(&link)?,
         code: code.to_string(),
         link,
-        expires: {
+        words: {
             let last_day = row.expires_at.with_timezone(&chrono::Local).date_naive();
             let today = chrono::Local::now().date_naive();
-            crate::texts::Lang::all()
-                .map(|lang| {
-                    let day = crate::texts::format_date(lang, last_day, today);
-                    (lang.code().to_owned(), day)
-                })
-                .collect()
+            let say = |id: &str| lang.format(id, &[]);
+            SheetWords {
+                lang: lang.code().into(),
+                dir: lang.dir().into(),
+                heading: say("sheet_heading"),
+                steps: lang.lines("sheet_steps", &[]),
+                qr_label: say("sheet_qr_label"),
+                or_type: say("sheet_or_type"),
+                your_code: say("sheet_your_code"),
+                then_pin: say("sheet_then_pin"),
+                valid_until: lang.format(
+                    "sheet_valid_until",
+                    &[("date", format_date(lang, last_day, today).into())],
+                ),
+            }
         },
     })
 }

@@ -133,6 +133,52 @@ impl AppState {
         Ok(instrument)
     }
 
+    /// The instrument a participant's next check-in starts with: their
+    /// programme's active version, else the server's default.
+    pub async fn instrument_for_participant(
+        &self,
+        participant_id: &str,
+    ) -> Result<Arc<Instrument>, AppError> {
+        match self
+            .store
+            .participant_instrument_version(participant_id)
+            .await?
+        {
+            Some(version) => self.instrument(&version).await,
+            None => Ok(self.current_instrument()),
+        }
+    }
+
+    /// Every instrument an organisation's answers can have been given with:
+    /// the default first, then each version its admin uploaded, oldest
+    /// first. Statistics index their items together
+    /// ([`stegvis_domain::stats::ItemIndex::merged`]).
+    pub async fn organisation_instruments(
+        &self,
+        organisation_id: &str,
+    ) -> Result<Vec<Arc<Instrument>>, AppError> {
+        let mut out = vec![self.current_instrument()];
+        for upload in self.store.instrument_uploads(organisation_id).await? {
+            let instrument = self.instrument(&upload.version).await?;
+            if !out.iter().any(|i| i.version() == instrument.version()) {
+                out.push(instrument);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The item index evaluator figures are computed over (see
+    /// [`AppState::organisation_instruments`]).
+    pub async fn statistics_index(
+        &self,
+        organisation_id: &str,
+    ) -> Result<stegvis_domain::stats::ItemIndex, AppError> {
+        let instruments = self.organisation_instruments(organisation_id).await?;
+        Ok(stegvis_domain::stats::ItemIndex::merged(
+            instruments.iter().map(|i| i.as_ref()),
+        ))
+    }
+
     /// A participant's occasion plan: their start and exit, and their
     /// programme's window or else the server's default.
     pub fn schedule(

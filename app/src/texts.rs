@@ -1,135 +1,59 @@
 //! Every participant-facing text, from one Project Fluent file per language
 //! (`app/locales/<code>.ftl`).
 //!
-//! Adding a language is adding a file: `build.rs` embeds every file it finds,
-//! the language's own name comes from its `language_name` message, its writing
-//! direction from the locale (Arabic, Persian and every other right-to-left
-//! script), and plurals and dates from Fluent's own rules. Swedish (easy-read)
-//! is the text that counts: a message missing from another file falls back to
-//! Swedish, never to a raw id, and a test makes every file complete. Instrument
-//! texts live in the instrument files, not here. Staff pages stay Swedish.
+//! Adding a language is adding a file: `build.rs` finds every file, reads its
+//! own name (`language_name`), review status and writing direction (from the
+//! locale: Arabic, Persian and every other right-to-left script) into a small
+//! table, and embeds the files in the server. Plurals and dates follow
+//! Fluent's own rules. Swedish (easy-read) is the text that counts: a message
+//! missing from another file falls back to Swedish, never to a raw id, and a
+//! test makes every file complete. Instrument texts live in the instrument
+//! files, not here.
+//!
+//! Only the server formats messages. Participant pages never hydrate, and
+//! staff pages are Swedish, so the browser bundle carries the language table
+//! and Swedish's plain messages alone: no Fluent, no other language.
 
+#[cfg(feature = "ssr")]
 use chrono::{Datelike, NaiveDate};
-use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource};
 use serde::{Deserialize, Serialize};
-use std::sync::OnceLock;
 
+#[cfg(feature = "ssr")]
 pub use fluent_bundle::FluentValue;
 
 include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
-/// The language every page falls back to, and the one whose texts count.
-const BASE_LANGUAGE: &str = "sv";
+/// What every build knows of a language file (made by `build.rs`).
+pub(crate) struct LanguageInfo {
+    code: &'static str,
+    name: &'static str,
+    rtl: bool,
+    preliminary: bool,
+}
 
 /// A language the participant screens are offered in: a handle into the
 /// languages found in `app/locales/`, so it is as cheap to pass as a number.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Lang(u8);
 
-/// One language file, read once.
-struct Language {
-    code: String,
-    name: String,
-    rtl: bool,
-    preliminary: bool,
-    bundle: FluentBundle<FluentResource>,
-    texts: Texts,
-}
-
-/// Every language, Swedish first and the rest by code.
-fn languages() -> &'static [Language] {
-    static LANGUAGES: OnceLock<Vec<Language>> = OnceLock::new();
-    LANGUAGES.get_or_init(|| {
-        let mut files: Vec<(&str, &str)> = LOCALE_FILES.to_vec();
-        files.sort_by_key(|(code, _)| (*code != BASE_LANGUAGE, *code));
-        let mut languages: Vec<Language> = Vec::with_capacity(files.len());
-        for (code, source) in files {
-            let Ok(id) = code.parse::<unic_langid::LanguageIdentifier>() else {
-                report(&format!("locales/{code}.ftl: not a language tag"));
-                continue;
-            };
-            let resource =
-                FluentResource::try_new(source.to_owned()).unwrap_or_else(|(resource, errors)| {
-                    report(&format!("locales/{code}.ftl: {errors:?}"));
-                    resource
-                });
-            let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
-            // The values put in are numbers, dates and names in the reader's
-            // own language; isolation marks would only reach the phone's
-            // script and the speech engine as stray characters.
-            bundle.set_use_isolating(false);
-            if let Err(errors) = bundle.add_resource(resource) {
-                report(&format!("locales/{code}.ftl: {errors:?}"));
-            }
-            let plain = |id: &str| plain_message(&bundle, id);
-            let texts = texts_of(&bundle, languages.first().map(|sv| &sv.bundle));
-            languages.push(Language {
-                code: code.to_owned(),
-                name: plain("language_name").unwrap_or_else(|| code.to_owned()),
-                rtl: matches!(
-                    id.character_direction(),
-                    unic_langid::CharacterDirection::RTL
-                ),
-                preliminary: plain("translation_status").as_deref() != Some("reviewed"),
-                texts,
-                bundle,
-            });
-        }
-        languages
-    })
-}
-
-/// A broken language file: logged on the server; the tests make it fail.
-fn report(problem: &str) {
-    #[cfg(feature = "ssr")]
-    tracing::error!(problem, "language file");
-    #[cfg(not(feature = "ssr"))]
-    let _ = problem;
-}
-
-/// A message without variables, or `None` when the file lacks it.
-fn plain_message(bundle: &FluentBundle<FluentResource>, id: &str) -> Option<String> {
-    let pattern = bundle.get_message(id)?.value()?;
-    let mut errors = Vec::new();
-    let text = bundle.format_pattern(pattern, None, &mut errors);
-    errors.is_empty().then(|| text.into_owned())
-}
-
-/// The [`Texts`] of one file, each missing message taken from Swedish.
-fn texts_of(
-    bundle: &FluentBundle<FluentResource>,
-    base: Option<&FluentBundle<FluentResource>>,
-) -> Texts {
-    let ids = serde_json::to_value(Texts::default()).unwrap_or_default();
-    let words: serde_json::Map<String, serde_json::Value> = ids
-        .as_object()
-        .into_iter()
-        .flat_map(|fields| fields.keys())
-        .filter_map(|id| {
-            let text = plain_message(bundle, id).or_else(|| plain_message(base?, id))?;
-            Some((id.clone(), text.into()))
-        })
-        .collect();
-    serde_json::from_value(words.into()).unwrap_or_default()
-}
-
 impl Lang {
-    /// Swedish, easy-read: the language every instrument must have.
+    /// Swedish, easy-read: the language every instrument must have (first
+    /// in the table; `build.rs` refuses a build without it).
     pub const SV: Lang = Lang(0);
 
-    fn language(self) -> Option<&'static Language> {
-        languages().get(usize::from(self.0))
+    fn info(self) -> &'static LanguageInfo {
+        LANGUAGES.get(usize::from(self.0)).unwrap_or(&LANGUAGES[0])
     }
 
     /// Every offered language, in the order the language choice lists them.
     pub fn all() -> impl Iterator<Item = Lang> {
-        (0..languages().len()).filter_map(|i| u8::try_from(i).ok().map(Lang))
+        (0..LANGUAGES.len()).filter_map(|i| u8::try_from(i).ok().map(Lang))
     }
 
-    /// BCP 47 code, as in instrument files and the `lang` attribute.
+    /// BCP 47 code, as in instrument files, the `lang` attribute and speech
+    /// synthesis.
     pub fn code(self) -> &'static str {
-        self.language().map_or(BASE_LANGUAGE, |l| l.code.as_str())
+        self.info().code
     }
 
     /// Reads a code; anything unknown is `None`.
@@ -139,7 +63,7 @@ impl Lang {
 
     /// Writing direction for the `dir` attribute.
     pub fn dir(self) -> &'static str {
-        if self.language().is_some_and(|l| l.rtl) {
+        if self.info().rtl {
             "rtl"
         } else {
             "ltr"
@@ -148,50 +72,49 @@ impl Lang {
 
     /// The language's name in itself, so people find their own.
     pub fn native_name(self) -> &'static str {
-        self.language().map_or(BASE_LANGUAGE, |l| l.name.as_str())
-    }
-
-    /// Voice language for speech synthesis: the language's own tag.
-    pub fn speech_code(self) -> &'static str {
-        self.code()
+        self.info().name
     }
 
     /// Whether the file says its translation still waits for a native
     /// speaker's review (`translation_status = preliminary`).
     pub fn preliminary(self) -> bool {
-        self.language().is_some_and(|l| l.preliminary)
+        self.info().preliminary
     }
 
-    /// The texts in this language.
+    /// The texts in this language. In the browser bundle, Swedish's for
+    /// every language (only staff pages hydrate, and they are Swedish).
     pub fn texts(self) -> &'static Texts {
-        static EMPTY: OnceLock<Texts> = OnceLock::new();
-        self.language()
-            .map_or_else(|| EMPTY.get_or_init(Texts::default), |l| &l.texts)
+        #[cfg(feature = "ssr")]
+        {
+            &fluent::bundles()[usize::from(self.0)].texts
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            static SWEDISH: std::sync::OnceLock<Texts> = std::sync::OnceLock::new();
+            let _ = self;
+            SWEDISH.get_or_init(swedish_from_table)
+        }
     }
+}
 
+/// Swedish's texts from the table of its plain messages `build.rs` makes:
+/// the browser bundle's texts, without Fluent.
+#[cfg_attr(all(feature = "ssr", not(test)), allow(dead_code))]
+fn swedish_from_table() -> Texts {
+    let words: serde_json::Map<String, serde_json::Value> = SWEDISH_PLAIN
+        .iter()
+        .map(|(id, text)| ((*id).to_owned(), (*text).into()))
+        .collect();
+    serde_json::from_value(words.into()).unwrap_or_default()
+}
+
+#[cfg(feature = "ssr")]
+impl Lang {
     /// The message `id` with its variables filled in by Fluent (plurals,
     /// selectors); Swedish when this language lacks it, the id itself only
     /// when Swedish lacks it too (which the tests forbid).
     pub fn format(self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
-        let mut fluent_args = FluentArgs::new();
-        for (name, value) in args {
-            fluent_args.set(*name, value.clone());
-        }
-        [self, Lang::SV]
-            .into_iter()
-            .filter_map(Lang::language)
-            .find_map(|l| {
-                let pattern = l.bundle.get_message(id)?.value()?;
-                let mut errors = Vec::new();
-                let text = l
-                    .bundle
-                    .format_pattern(pattern, Some(&fluent_args), &mut errors);
-                if !errors.is_empty() {
-                    report(&format!("{}: {id}: {errors:?}", l.code));
-                }
-                Some(text.into_owned())
-            })
-            .unwrap_or_else(|| id.to_owned())
+        fluent::format(self, id, args)
     }
 
     /// A message whose lines are paragraphs or list entries.
@@ -202,6 +125,95 @@ impl Lang {
             .filter(|line| !line.is_empty())
             .map(str::to_owned)
             .collect()
+    }
+}
+
+/// The Fluent bundles, one per language file, read once on the server.
+#[cfg(feature = "ssr")]
+mod fluent {
+    use super::{Lang, Texts, LANGUAGES, LOCALE_FILES};
+    use fluent_bundle::concurrent::FluentBundle;
+    use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+    use std::sync::OnceLock;
+
+    pub(super) struct Language {
+        pub(super) bundle: FluentBundle<FluentResource>,
+        pub(super) texts: Texts,
+    }
+
+    /// Every language's bundle, in the order of [`LANGUAGES`].
+    pub(super) fn bundles() -> &'static [Language] {
+        static BUNDLES: OnceLock<Vec<Language>> = OnceLock::new();
+        BUNDLES.get_or_init(|| {
+            let mut languages: Vec<Language> = Vec::with_capacity(LANGUAGES.len());
+            for (info, source) in LANGUAGES.iter().zip(LOCALE_FILES) {
+                // build.rs parsed the file and the tag already.
+                let id = info
+                    .code
+                    .parse::<unic_langid::LanguageIdentifier>()
+                    .unwrap_or_default();
+                let resource = FluentResource::try_new((*source).to_owned())
+                    .unwrap_or_else(|(resource, _)| resource);
+                let mut bundle = FluentBundle::new_concurrent(vec![id]);
+                // The values put in are numbers, dates and names in the
+                // reader's own language; isolation marks would only reach
+                // the phone's script and the speech engine as stray characters.
+                bundle.set_use_isolating(false);
+                if let Err(errors) = bundle.add_resource(resource) {
+                    tracing::error!(language = info.code, ?errors, "language file");
+                }
+                let texts = texts_of(&bundle, languages.first().map(|sv| &sv.bundle));
+                languages.push(Language { bundle, texts });
+            }
+            languages
+        })
+    }
+
+    /// A message without variables, or `None` when the file lacks it.
+    pub(super) fn plain_message(bundle: &FluentBundle<FluentResource>, id: &str) -> Option<String> {
+        let pattern = bundle.get_message(id)?.value()?;
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, None, &mut errors);
+        errors.is_empty().then(|| text.into_owned())
+    }
+
+    /// The [`Texts`] of one file, each missing message taken from Swedish.
+    fn texts_of(
+        bundle: &FluentBundle<FluentResource>,
+        base: Option<&FluentBundle<FluentResource>>,
+    ) -> Texts {
+        let ids = serde_json::to_value(Texts::default()).unwrap_or_default();
+        let words: serde_json::Map<String, serde_json::Value> = ids
+            .as_object()
+            .into_iter()
+            .flat_map(|fields| fields.keys())
+            .filter_map(|id| {
+                let text = plain_message(bundle, id).or_else(|| plain_message(base?, id))?;
+                Some((id.clone(), text.into()))
+            })
+            .collect();
+        serde_json::from_value(words.into()).unwrap_or_default()
+    }
+
+    pub(super) fn format(lang: Lang, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
+        }
+        let all = bundles();
+        [lang, Lang::SV]
+            .into_iter()
+            .filter_map(|l| all.get(usize::from(l.0)).map(|b| (l, &b.bundle)))
+            .find_map(|(l, bundle)| {
+                let pattern = bundle.get_message(id)?.value()?;
+                let mut errors = Vec::new();
+                let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+                if !errors.is_empty() {
+                    tracing::error!(language = l.code(), id, ?errors, "message");
+                }
+                Some(text.into_owned())
+            })
+            .unwrap_or_else(|| id.to_owned())
     }
 }
 
@@ -346,6 +358,7 @@ pub struct Texts {
     pub error_busy: String,
 }
 
+#[cfg(feature = "ssr")]
 /// The texts the participant script needs on a page before (or without) a
 /// kept check-in, as JSON for a `<script type="application/json">`: what it
 /// says about waiting answers, updates and signing out.
@@ -379,6 +392,7 @@ pub fn page_script_texts(lang: Lang) -> String {
         .replace('<', "\\u003c")
 }
 
+#[cfg(feature = "ssr")]
 /// Messages the phone's script fills in itself, offline too, with a value
 /// only it knows (the start of a stuck submission's id, the next date of a
 /// receipt, already in words): each is formatted by Fluent with the
@@ -395,6 +409,7 @@ pub fn script_templates(lang: Lang) -> serde_json::Map<String, serde_json::Value
         .collect()
 }
 
+#[cfg(feature = "ssr")]
 /// A date the way people say it ("20 december"), with the year only when it is
 /// not the current one: easier to read than 2026-12-20. The word order and
 /// the month names are each language's own (`date_this_year`,
@@ -413,6 +428,7 @@ pub fn format_date(lang: Lang, date: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
+#[cfg(feature = "ssr")]
 /// The occasion as a heading or table label names it ("Uppföljning 2"):
 /// [`occasion_name`] with a capital first letter.
 pub fn occasion_title(
@@ -428,6 +444,7 @@ pub fn occasion_title(
         .unwrap_or_default()
 }
 
+#[cfg(feature = "ssr")]
 /// The occasion as a label names it ("uppföljning 2"); sentences use
 /// [`occasion_sentence`].
 pub fn occasion_name(
@@ -444,6 +461,7 @@ pub fn occasion_name(
     }
 }
 
+#[cfg(feature = "ssr")]
 /// The occasion as the start screen says it, as whole sentences ("Det här är
 /// första gången du svarar."): an occasion name put into one sentence frame
 /// read oddly for some occasions.
@@ -462,6 +480,7 @@ pub fn occasion_sentence(
 }
 
 #[cfg(test)]
+#[cfg(feature = "ssr")]
 mod tests {
     use super::*;
     use fluent_syntax::ast;
@@ -477,11 +496,11 @@ mod tests {
     const ABOUT_THE_FILE: [&str; 2] = ["language_name", "translation_status"];
 
     fn file(code: &str) -> &'static str {
-        LOCALE_FILES
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map(|(_, source)| *source)
-            .unwrap()
+        LOCALE_FILES[LANGUAGES.iter().position(|l| l.code == code).unwrap()]
+    }
+
+    fn codes() -> impl Iterator<Item = &'static str> {
+        LANGUAGES.iter().map(|l| l.code)
     }
 
     fn variables_in_pattern(pattern: &ast::Pattern<&str>, into: &mut BTreeSet<String>) {
@@ -606,12 +625,12 @@ mod tests {
 
     #[test]
     fn every_file_parses_and_is_offered() {
-        assert!(LOCALE_FILES.len() >= 5, "{LOCALE_FILES:?}");
-        for (code, _) in LOCALE_FILES {
+        assert!(LANGUAGES.len() >= 5 && LOCALE_FILES.len() == LANGUAGES.len());
+        for code in codes() {
             messages(code);
             let lang = lang(code);
-            assert_eq!(lang.code(), *code);
-            assert_ne!(lang.native_name(), *code, "{code}.ftl has no language_name");
+            assert_eq!(lang.code(), code);
+            assert_ne!(lang.native_name(), code, "{code}.ftl has no language_name");
         }
         assert_eq!(Lang::all().next(), Some(Lang::SV));
         assert_eq!(Lang::SV.code(), "sv");
@@ -620,7 +639,7 @@ mod tests {
     #[test]
     fn every_language_has_every_message_with_the_same_placeholders() {
         let swedish = messages("sv");
-        for (code, _) in LOCALE_FILES.iter().filter(|(c, _)| *c != "sv") {
+        for code in codes().filter(|c| *c != "sv") {
             let translated = messages(code);
             for (id, variables) in &swedish {
                 let Some(theirs) = translated.get(id) else {
@@ -664,7 +683,7 @@ mod tests {
             .as_object()
             .unwrap()
             .keys()
-            .filter(|id| plain_message(&languages()[0].bundle, id).is_none())
+            .filter(|id| fluent::plain_message(&fluent::bundles()[0].bundle, id).is_none())
             .cloned()
             .collect();
         assert!(missing.is_empty(), "sv.ftl lacks {missing:?}");
@@ -871,6 +890,15 @@ mod tests {
         }
         assert_eq!(Lang::from_code("fi"), None);
         assert!(serde_json::from_str::<Lang>("\"fi\"").is_err());
+    }
+
+    #[test]
+    fn the_browser_bundles_swedish_texts_are_the_servers() {
+        // Staff pages hydrate with these: the same words as the server drew.
+        let browser = serde_json::to_value(swedish_from_table()).unwrap();
+        let server = serde_json::to_value(Lang::SV.texts()).unwrap();
+        assert_eq!(browser, server);
+        assert!(!Lang::SV.texts().skip_to_content.is_empty());
     }
 
     #[test]

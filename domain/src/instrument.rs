@@ -81,6 +81,44 @@ pub enum Domain {
     NextStep,
 }
 
+impl Domain {
+    /// Every domain, in the order of docs/instruments.md.
+    pub const ALL: [Domain; 13] = [
+        Self::Health,
+        Self::Life,
+        Self::Capacity,
+        Self::ClosenessToWork,
+        Self::Belief,
+        Self::Influence,
+        Self::Coordination,
+        Self::Knowledge,
+        Self::Control,
+        Self::MeaningfulDays,
+        Self::SocialContact,
+        Self::Satisfaction,
+        Self::NextStep,
+    ];
+
+    /// The domain as it is spelled in instrument files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Health => "health",
+            Self::Life => "life",
+            Self::Capacity => "capacity",
+            Self::ClosenessToWork => "closeness-to-work",
+            Self::Belief => "belief",
+            Self::Influence => "influence",
+            Self::Coordination => "coordination",
+            Self::Knowledge => "knowledge",
+            Self::Control => "control",
+            Self::MeaningfulDays => "meaningful-days",
+            Self::SocialContact => "social-contact",
+            Self::Satisfaction => "satisfaction",
+            Self::NextStep => "next-step",
+        }
+    }
+}
+
 /// How an item is answered. Each kind fixes its options, so a file cannot
 /// describe a scale that reports cannot read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -216,44 +254,69 @@ pub struct Instrument {
 }
 
 impl Instrument {
-    /// Parses and validates an instrument file.
+    /// Parses and validates an instrument file, stopping at its first
+    /// problem: what the server's start-up check reports.
     pub fn from_toml(source: &str) -> Result<Self, InstrumentError> {
-        let spec: InstrumentSpec =
-            toml::from_str(source).map_err(|e| InstrumentError::Syntax(e.to_string()))?;
-        Self::from_spec(spec, content_hash(source))
+        Self::check_toml(source).map_err(first_problem)
     }
 
-    /// Validates a parsed file. `hash` identifies the version.
+    /// Parses and validates an instrument file and names every problem in
+    /// it, item by item, so an admin can mend an uploaded file in one go.
+    /// The list is never empty on `Err`.
+    pub fn check_toml(source: &str) -> Result<Self, Vec<InstrumentError>> {
+        let spec: InstrumentSpec =
+            toml::from_str(source).map_err(|e| vec![InstrumentError::Syntax(e.to_string())])?;
+        Self::check_spec(spec, content_hash(source))
+    }
+
+    /// Validates a parsed file, stopping at its first problem. `hash`
+    /// identifies the version.
     pub fn from_spec(spec: InstrumentSpec, hash: String) -> Result<Self, InstrumentError> {
+        Self::check_spec(spec, hash).map_err(first_problem)
+    }
+
+    /// Validates a parsed file and names every problem, in file order.
+    pub fn check_spec(spec: InstrumentSpec, hash: String) -> Result<Self, Vec<InstrumentError>> {
         use InstrumentError as E;
+        let mut problems = Vec::new();
         if spec.id.trim().is_empty() {
-            return Err(E::MissingId);
+            problems.push(E::MissingId);
         }
         if !spec.languages.iter().any(|l| l == REQUIRED_LANGUAGE) {
-            return Err(E::MissingLanguage {
+            problems.push(E::MissingLanguage {
                 language: REQUIRED_LANGUAGE.into(),
             });
         }
-        require_languages(&spec.name, &spec.languages, "(instrument)", "name")?;
+        problems.extend(missing_languages(
+            &spec.name,
+            &spec.languages,
+            "(instrument)",
+            "name",
+        ));
         if spec.items.is_empty() {
-            return Err(E::NoItems);
+            problems.push(E::NoItems);
         }
         let mut seen = BTreeSet::new();
         let mut items = Vec::with_capacity(spec.items.len());
         for item in spec.items {
             if item.id.trim().is_empty() || !is_code(&item.id) {
-                return Err(E::Item {
+                problems.push(E::Item {
                     item: item.id.clone(),
                     problem: "the id must be letters a–z, digits, '-' or '_'".into(),
                 });
-            }
-            if !seen.insert(item.id.clone()) {
-                return Err(E::Item {
+            } else if !seen.insert(item.id.clone()) {
+                problems.push(E::Item {
                     item: item.id.clone(),
                     problem: "the id is used by more than one item".into(),
                 });
             }
-            items.push(validate_item(item, &spec.languages)?);
+            match validate_item(item, &spec.languages) {
+                Ok(item) => items.push(item),
+                Err(found) => problems.extend(found),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
         }
         Ok(Self {
             id: spec.id,
@@ -295,65 +358,99 @@ fn is_code(s: &str) -> bool {
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-fn require_languages(
+/// The first of a non-empty list of problems (the start-up check's report).
+fn first_problem(mut problems: Vec<InstrumentError>) -> InstrumentError {
+    if problems.is_empty() {
+        InstrumentError::Syntax("the file was refused without a reason".into())
+    } else {
+        problems.swap_remove(0)
+    }
+}
+
+/// One problem for every listed language `texts` has no (or only a blank)
+/// text in.
+fn missing_languages(
     texts: &Texts,
     languages: &[String],
     item: &str,
     field: &str,
-) -> Result<(), InstrumentError> {
-    for lang in languages {
-        match texts.get(lang) {
-            Some(t) if !t.trim().is_empty() => {}
-            _ => {
-                return Err(InstrumentError::Item {
-                    item: item.into(),
-                    problem: format!("{field} has no text in \"{lang}\""),
-                })
-            }
-        }
-    }
-    Ok(())
+) -> Vec<InstrumentError> {
+    languages
+        .iter()
+        .filter(|lang| texts.get(*lang).is_none_or(|t| t.trim().is_empty()))
+        .map(|lang| InstrumentError::Item {
+            item: item.into(),
+            problem: format!("{field} has no text in \"{lang}\""),
+        })
+        .collect()
 }
 
-fn validate_item(spec: ItemSpec, languages: &[String]) -> Result<Item, InstrumentError> {
+/// Checks one item and names every problem in it.
+fn validate_item(spec: ItemSpec, languages: &[String]) -> Result<Item, Vec<InstrumentError>> {
     let item_err = |problem: String| InstrumentError::Item {
         item: spec.id.clone(),
         problem,
     };
-    require_languages(&spec.text, languages, &spec.id, "the question")?;
+    let mut problems = missing_languages(&spec.text, languages, &spec.id, "the question");
     if !spec.short.is_empty() {
-        require_languages(&spec.short, languages, &spec.id, "the short name")?;
+        problems.extend(missing_languages(
+            &spec.short,
+            languages,
+            &spec.id,
+            "the short name",
+        ));
     }
     if !spec.help.is_empty() {
-        require_languages(&spec.help, languages, &spec.id, "the help text")?;
+        problems.extend(missing_languages(
+            &spec.help,
+            languages,
+            &spec.id,
+            "the help text",
+        ));
     }
     if spec.occasions.is_empty() {
-        return Err(item_err("no occasions are given".into()));
+        problems.push(item_err("no occasions are given".into()));
     }
     let mut occasions = BTreeSet::new();
     for o in &spec.occasions {
-        let kind = o
-            .parse::<OccasionKind>()
-            .map_err(|e| item_err(e.to_string()))?;
-        occasions.insert(kind);
+        match o.parse::<OccasionKind>() {
+            Ok(kind) => {
+                occasions.insert(kind);
+            }
+            Err(e) => problems.push(item_err(e.to_string())),
+        }
     }
     match spec.kind.expected_option_count() {
         Some(n) if spec.options.len() != n => {
-            return Err(item_err(format!(
+            problems.push(item_err(format!(
                 "a {} item needs {n} options, the file gives {}",
                 spec.kind,
                 spec.options.len()
-            )))
+            )));
         }
         None if spec.options.len() < 2 => {
-            return Err(item_err("a choice item needs at least 2 options".into()))
+            problems.push(item_err("a choice item needs at least 2 options".into()));
         }
         _ => {}
     }
     for (i, o) in spec.options.iter().enumerate() {
-        require_languages(&o.text, languages, &spec.id, &format!("option {}", i + 1))?;
+        problems.extend(missing_languages(
+            &o.text,
+            languages,
+            &spec.id,
+            &format!("option {}", i + 1),
+        ));
     }
-    let options = build_options(&spec).map_err(item_err)?;
+    let options = match build_options(&spec) {
+        Ok(options) => options,
+        Err(found) => {
+            problems.extend(found.into_iter().map(item_err));
+            Vec::new()
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     Ok(Item {
         id: spec.id,
         domain: spec.domain,
@@ -370,7 +467,9 @@ fn validate_item(spec: ItemSpec, languages: &[String]) -> Result<Item, Instrumen
 const HOUR_BANDS: [&str; 5] = ["0", "1-9", "10-19", "20-29", "30-40"];
 const YES_NO: [(&str, Option<i32>); 3] = [("yes", Some(1)), ("no", Some(0)), ("dont-know", None)];
 
-fn build_options(spec: &ItemSpec) -> Result<Vec<AnswerOption>, String> {
+/// The item's options with their fixed codes and scores; for `choice`,
+/// every problem with the file's codes.
+fn build_options(spec: &ItemSpec) -> Result<Vec<AnswerOption>, Vec<String>> {
     let given = |i: usize| spec.options.get(i);
     let from = |i: usize, code: String, score: Option<i32>| AnswerOption {
         code,
@@ -406,19 +505,22 @@ fn build_options(spec: &ItemSpec) -> Result<Vec<AnswerOption>, String> {
             .collect(),
         AnswerKind::Choice => {
             let mut codes = BTreeSet::new();
+            let mut problems = Vec::new();
             let mut out = Vec::new();
             for (i, o) in spec.options.iter().enumerate() {
-                let code = o
-                    .code
-                    .clone()
-                    .ok_or_else(|| format!("option {} of a choice item needs a code", i + 1))?;
+                let Some(code) = o.code.clone() else {
+                    problems.push(format!("option {} of a choice item needs a code", i + 1));
+                    continue;
+                };
                 if code.is_empty() || !is_code(&code) || code == DECLINED {
-                    return Err(format!("option code \"{code}\" is not allowed"));
-                }
-                if !codes.insert(code.clone()) {
-                    return Err(format!("option code \"{code}\" is used twice"));
+                    problems.push(format!("option code \"{code}\" is not allowed"));
+                } else if !codes.insert(code.clone()) {
+                    problems.push(format!("option code \"{code}\" is used twice"));
                 }
                 out.push(from(i, code, None));
+            }
+            if !problems.is_empty() {
+                return Err(problems);
             }
             out
         }
@@ -1042,6 +1144,66 @@ options = [{options}]
         s.len() == 16
             && s.chars()
                 .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+    }
+
+    #[test]
+    fn check_names_every_problem_of_every_item_and_stores_nothing_half_read() {
+        let source = format!(
+            r#"{HEADER}
+[[items]]
+id = "forsta"
+domain = "health"
+kind = "scale5"
+occasions = ["intake", "sometimes"]
+text = {{ sv = "" }}
+options = [{{ text = {{ sv = "a" }} }}]
+
+[[items]]
+id = "Andra"
+domain = "life"
+kind = "choice"
+occasions = []
+text = {{ sv = "Fråga" }}
+options = [{{ text = {{ sv = "a" }} }}, {{ code = "declined", text = {{ sv = "b" }} }}]
+"#
+        );
+        let problems = Instrument::check_toml(&source).unwrap_err();
+        let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let expected = [
+            "item \"forsta\": the question has no text in \"sv\"",
+            "item \"forsta\": unknown occasion \"sometimes\"",
+            "item \"forsta\": a scale5 item needs 5 options, the file gives 1",
+            "item \"Andra\": the id must be letters",
+            "item \"Andra\": no occasions are given",
+            "item \"Andra\": option 1 of a choice item needs a code",
+            "item \"Andra\": option code \"declined\" is not allowed",
+        ];
+        for e in expected {
+            assert!(
+                messages.iter().any(|m| m.starts_with(e)),
+                "{e:?} missing from {messages:#?}"
+            );
+        }
+        assert_eq!(messages.len(), expected.len(), "{messages:#?}");
+        // The start-up check reports the first of them.
+        assert_eq!(
+            Instrument::from_toml(&source).unwrap_err().to_string(),
+            messages[0]
+        );
+    }
+
+    #[test]
+    fn check_of_a_valid_file_gives_the_same_instrument_as_from_toml() {
+        assert_eq!(Instrument::check_toml(VALID).unwrap(), valid());
+    }
+
+    #[test]
+    fn domain_names_are_the_files_spelling() {
+        for d in Domain::ALL {
+            let parsed: Domain =
+                serde::Deserialize::deserialize(toml::Value::String(d.as_str().into())).unwrap();
+            assert_eq!(parsed, d);
+        }
     }
 
     #[test]

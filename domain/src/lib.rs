@@ -10,6 +10,7 @@ pub mod access;
 pub mod check_in;
 pub mod easy_read;
 pub mod instrument;
+pub mod instrument_changes;
 pub mod lix;
 pub mod ndi;
 pub mod occasion;

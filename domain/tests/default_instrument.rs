@@ -32,24 +32,11 @@ fn instrument() -> Instrument {
     Instrument::from_toml(SOURCE).expect("default instrument is valid")
 }
 
-/// Every domain. The match makes this fail to compile when a domain is added, so
-/// the coverage test cannot silently miss a new one.
+/// Every domain ([`Domain::ALL`]). The match fails to compile when a domain is
+/// added, the reminder to add it to `Domain::ALL`, so the coverage test cannot
+/// silently miss a new one.
 fn all_domains() -> Vec<Domain> {
-    let all = vec![
-        Domain::Health,
-        Domain::Life,
-        Domain::Capacity,
-        Domain::ClosenessToWork,
-        Domain::Belief,
-        Domain::Influence,
-        Domain::Coordination,
-        Domain::Knowledge,
-        Domain::Control,
-        Domain::MeaningfulDays,
-        Domain::SocialContact,
-        Domain::Satisfaction,
-        Domain::NextStep,
-    ];
+    let all = Domain::ALL.to_vec();
     for domain in &all {
         match domain {
             Domain::Health

@@ -180,35 +180,56 @@ pub async fn reports(
 }
 
 /// Writes an aggregate export (not the answer-level ones) into bytes.
+/// `naming` names the indicators; `notes` (the instrument versions behind
+/// the figures, see [`app::evaluator::ssr::version_notes`]) are added to
+/// the metadata of the NDI and distance tables.
 pub fn aggregate_bytes(
     export: Export,
     reports: &Reports,
     options: &CsvOptions,
-    instrument: &stegvis_domain::instrument::Instrument,
+    naming: &stegvis_domain::instrument::Instrument,
+    notes: &[(&str, String)],
 ) -> Result<Vec<u8>, ExportFailure> {
+    use stegvis_export::{distance_table, ndi_table, outcome_table, tables_xlsx, write_table_csv};
+    let with_notes = |mut table: stegvis_export::Table| {
+        for (name, value) in notes {
+            table = table.with_note(*name, value.clone());
+        }
+        table
+    };
+    let ndi = || with_notes(ndi_table(&reports.ndi));
+    let distance = || with_notes(distance_table(&reports.distance, Some(naming)));
     let mut out = Vec::new();
     match export {
-        Export::NdiCsv => stegvis_export::write_ndi_csv(&reports.ndi, options, &mut out)?,
-        Export::DistanceCsv => stegvis_export::write_distance_csv(
-            &reports.distance,
-            Some(instrument),
-            options,
-            &mut out,
-        )?,
+        Export::NdiCsv => write_table_csv(&ndi(), options, &mut out)?,
+        Export::DistanceCsv => write_table_csv(&distance(), options, &mut out)?,
         Export::OutcomesCsv => {
-            stegvis_export::write_outcomes_csv(&reports.outcomes, options, &mut out)?
+            write_table_csv(&outcome_table(&reports.outcomes), options, &mut out)?
         }
         Export::AggregatesXlsx => {
-            out = stegvis_export::aggregates_xlsx(
-                &reports.ndi,
-                &reports.distance,
-                &reports.outcomes,
-                Some(instrument),
-            )?
+            out = tables_xlsx(&[ndi(), distance(), outcome_table(&reports.outcomes)])?
         }
         _ => {}
     }
     Ok(out)
+}
+
+/// One instrument that names every item of `instruments`: the first (the
+/// default) with the items only later ones have appended, so a figure of
+/// another programme's instrument is named by its own question.
+pub fn naming_instrument(
+    instruments: &[std::sync::Arc<stegvis_domain::instrument::Instrument>],
+) -> Option<stegvis_domain::instrument::Instrument> {
+    let (first, rest) = instruments.split_first()?;
+    let mut naming = first.as_ref().clone();
+    for other in rest {
+        for item in &other.items {
+            if naming.item(&item.id).is_none() {
+                naming.items.push(item.clone());
+            }
+        }
+    }
+    Some(naming)
 }
 
 /// The separator asked for, semicolon by default.
@@ -251,7 +272,7 @@ pub async fn download(
     )
     .await?;
     let file_name = format!("stegvis-{}-{}", chrono::Local::now().date_naive(), name);
-    let instrument = state.current_instrument();
+    let instruments = state.organisation_instruments(&org.id).await?;
     let body = if export.is_answer_level() {
         // Streamed: rows go from the database to the client chunk by chunk.
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(8);
@@ -268,7 +289,7 @@ pub async fn download(
                 filter,
                 options,
                 Detail::KAnonymous,
-                &instrument,
+                &instruments,
                 send,
             )
             .await;
@@ -290,7 +311,7 @@ pub async fn download(
             filter,
             options,
             Detail::KAnonymous,
-            &instrument,
+            &instruments,
             |chunk| {
                 bytes.extend_from_slice(&chunk);
                 std::future::ready(true)
@@ -391,6 +412,8 @@ pub const AUDIT_COLUMNS: [&str; 13] = [
 /// the codebook whole, the answer-level files chunk by chunk as they stream
 /// from the database. The one way both the download and `stegvis export` write.
 /// `detail` applies to the answer-level files, their metadata and codebook.
+/// `instruments` are every instrument the organisation's check-ins can
+/// have (the default first): see [`app::state::AppState::organisation_instruments`].
 #[allow(clippy::too_many_arguments)]
 pub async fn write_export<F, Fut>(
     store: &Store,
@@ -399,13 +422,17 @@ pub async fn write_export<F, Fut>(
     filter: stats::Filter,
     options: CsvOptions,
     detail: Detail,
-    instrument: &stegvis_domain::instrument::Instrument,
+    instruments: &[std::sync::Arc<stegvis_domain::instrument::Instrument>],
     mut send: F,
 ) -> Result<u64, ExportFailure>
 where
     F: FnMut(Vec<u8>) -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
+    // The default names items in the codebooks and answer files; the
+    // aggregates count and name every instrument's items.
+    let naming = naming_instrument(instruments).ok_or(app::error::AppError::Internal)?;
+    let instrument = &naming;
     if export.is_answer_level() {
         let plan = AnswerPlan::new(store, org, filter, detail).await?;
         return write_answers(store, &org.id, &plan, export, options, instrument, send).await;
@@ -428,9 +455,11 @@ where
             out
         }
         _ => {
-            let index = ItemIndex::new(instrument);
+            let index = ItemIndex::merged(instruments.iter().map(|i| i.as_ref()));
             let reports = reports(store, org, &index, &filter).await?;
-            aggregate_bytes(export, &reports, &options, instrument)?
+            let notes =
+                app::evaluator::ssr::version_notes(store, &org.id, &index, instruments).await?;
+            aggregate_bytes(export, &reports, &options, &naming, &notes.rows())?
         }
     };
     send(bytes).await;

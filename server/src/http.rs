@@ -307,7 +307,8 @@ async fn error_status(res: Response) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Reads every request body up front, at most [`MAX_BODY_BYTES`] within
+/// Reads every request body up front, at most [`MAX_BODY_BYTES`] (an
+/// instrument upload: [`app::instruments::MAX_UPLOAD_BYTES`]) within
 /// `time`. A larger one is answered with 413 here, whether it announced its
 /// length or streamed it, and one that stops arriving with 408 (the
 /// connection is then closed), so no handler ever meets a half-read body and
@@ -318,7 +319,12 @@ pub(crate) async fn read_body_within_limit(
     next: Next,
 ) -> Response {
     let (parts, body) = req.into_parts();
-    match tokio::time::timeout(time, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+    let limit = if parts.uri.path() == app::instruments::UPLOAD_PATH {
+        app::instruments::MAX_UPLOAD_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    match tokio::time::timeout(time, axum::body::to_bytes(body, limit)).await {
         Ok(Ok(bytes)) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await

@@ -526,6 +526,20 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
         .ok_or_else(|| {
             anyhow::anyhow!("name the organisation with --organisation (by name or id)")
         })?;
+    // As the download does: the default, then every version the
+    // organisation uploaded.
+    let mut instruments = vec![std::sync::Arc::new(instrument)];
+    for upload in store.instrument_uploads(&org.id).await? {
+        let source = store
+            .instrument_source(&upload.version)
+            .await?
+            .with_context(|| format!("stored instrument {} is missing", upload.version))?;
+        let other = Instrument::from_toml(&source)
+            .with_context(|| format!("stored instrument {}", upload.version))?;
+        if !instruments.iter().any(|i| i.version() == other.version()) {
+            instruments.push(std::sync::Arc::new(other));
+        }
+    }
     let programme = match &args.programme {
         Some(p) => Some(
             store
@@ -596,7 +610,7 @@ async fn export(config: &Config, store: Store, args: ExportArgs) -> anyhow::Resu
         filter,
         options,
         detail,
-        &instrument,
+        &instruments,
         |chunk| {
             let ok = match out.write_all(&chunk) {
                 Ok(()) => true,

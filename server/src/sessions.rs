@@ -2,9 +2,18 @@
 //! survive restarts and live wherever the data lives (SQLite or a shared
 //! server). `tower-sessions` handles cookies, ids and expiry; this is only
 //! the storage. (Its ready-made sqlx store is built on an older sqlx.)
+//!
+//! The layer saves every session at the end of every request (so the cookie's
+//! idle expiry moves on), but requests of one browser overlap: a request that
+//! only read the session must not write back the data it read over what
+//! another request changed meanwhile (a kept access-sheet code, the mark that
+//! staff answer together with a participant). So `load` notes the data it
+//! read, and `save` writes the data only when it changed, else only renews
+//! the expiry.
 
 use app::session::ssr::{LABEL_KEY, PARTICIPANT_KEY, STAFF_KEY};
 use async_trait::async_trait;
+use std::collections::{BTreeMap, HashMap};
 use stegvis_store::{SessionWrite, Store};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result, SessionStore};
@@ -19,6 +28,17 @@ fn backend(err: stegvis_store::StoreError) -> Error {
 
 fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Where `load` notes the data it read (in [`canonical`] spelling); never stored.
+const LOADED_KEY: &str = "__loaded";
+
+/// The session's data in one canonical spelling (keys sorted, the note of
+/// [`LOADED_KEY`] left out): what is stored, and what `save` compares.
+fn canonical(data: &HashMap<String, serde_json::Value>) -> Result<String> {
+    let sorted: BTreeMap<&String, &serde_json::Value> =
+        data.iter().filter(|(k, _)| *k != LOADED_KEY).collect();
+    serde_json::to_string(&sorted).map_err(|e| Error::Encode(e.to_string()))
 }
 
 /// A text value of the session's data, if it has one under `key`.
@@ -51,7 +71,7 @@ fn write<'a>(record: &'a Record, data: &'a str) -> SessionWrite<'a> {
 #[async_trait]
 impl SessionStore for StoreSessions {
     async fn create(&self, record: &mut Record) -> Result<()> {
-        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+        let data = canonical(&record.data)?;
         // A fresh id on the (astronomically unlikely) clash.
         while !self
             .0
@@ -64,17 +84,23 @@ impl SessionStore for StoreSessions {
         Ok(())
     }
 
-    /// Saves a session that was loaded at the start of the request. When
+    /// Saves a session that was loaded at the start of the request: its data
+    /// only when this request changed it, else just a later expiry. When
     /// another request deleted it meanwhile (sign-out in a second tab, a new
     /// id at sign-in), it stays deleted: the browser's next request finds no
     /// session, instead of this one bringing a signed-out session back.
     async fn save(&self, record: &Record) -> Result<()> {
-        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
-        let kept = self
-            .0
-            .save_session(&record.id.to_string(), &write(record, &data))
-            .await
-            .map_err(backend)?;
+        let data = canonical(&record.data)?;
+        let id = record.id.to_string();
+        let unchanged = text(record, LOADED_KEY) == Some(data.as_str());
+        let kept = if unchanged {
+            self.0
+                .touch_session(&id, record.expiry_date.unix_timestamp())
+                .await
+        } else {
+            self.0.save_session(&id, &write(record, &data)).await
+        }
+        .map_err(backend)?;
         if !kept {
             tracing::debug!("session ended by another request; not saved again");
         }
@@ -90,7 +116,10 @@ impl SessionStore for StoreSessions {
         else {
             return Ok(None);
         };
-        let data = serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string()))?;
+        let mut data: HashMap<String, serde_json::Value> =
+            serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string()))?;
+        let read = canonical(&data)?;
+        data.insert(LOADED_KEY.into(), read.into());
         // The stored expiry is checked by the query; the layer sets a new one on save.
         Ok(Some(Record {
             id: *id,

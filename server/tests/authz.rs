@@ -117,6 +117,10 @@ struct Targets {
     b: String,
     b_submission: String,
     account: String,
+    /// A programme of organisation A.
+    programme: String,
+    /// The server's own instrument version.
+    default_version: String,
 }
 
 async fn targets(world: &World) -> Targets {
@@ -139,12 +143,24 @@ async fn targets(world: &World) -> Targets {
         )
         .await
         .id;
+    let programme = app
+        .store
+        .create_programme_in(
+            &world.org_a.id,
+            &format!("Insats {}", &a[..8]),
+            stegvis_domain::schedule::Window::default(),
+        )
+        .await
+        .unwrap()
+        .id;
     Targets {
         a,
         a_submission,
         b,
         b_submission,
         account,
+        programme,
+        default_version: app.instrument.version(),
     }
 }
 
@@ -208,6 +224,11 @@ const PARTICIPANT: [u16; 6] = [401, 200, 401, 401, 401, 401];
 const CASE_MANAGER: [u16; 6] = [401, 401, 200, 403, 403, 403];
 const ADMIN: [u16; 6] = [401, 401, 403, 403, 200, 403];
 const EVALUATOR: [u16; 6] = [401, 401, 403, 200, 403, 403];
+/// Admins and evaluators: the instruments and their history.
+const READER: [u16; 6] = [401, 401, 403, 200, 200, 403];
+
+/// A small valid instrument, as an upload sends it.
+const UPLOADED: &str = "source=id+%3D+%22behorighet%22%0Alanguages+%3D+%5B%22sv%22%5D%0Aname+%3D+%7B+sv+%3D+%22Prov%22+%7D%0A%0A%5B%5Bitems%5D%5D%0Aid+%3D+%22behorighet-fraga%22%0Adomain+%3D+%22life%22%0Akind+%3D+%22yes-no%22%0Aoccasions+%3D+%5B%22intake%22%5D%0Atext+%3D+%7B+sv+%3D+%22Fr%C3%A5ga%22+%7D%0Aoptions+%3D+%5B%7B+text+%3D+%7B+sv+%3D+%22Ja%22+%7D+%7D%2C+%7B+text+%3D+%7B+sv+%3D+%22Nej%22+%7D+%7D%2C+%7B+text+%3D+%7B+sv+%3D+%22Vet+inte%22+%7D+%7D%5D%0A";
 
 fn nothing(_: &Targets, _: Who) -> String {
     String::new()
@@ -472,6 +493,38 @@ fn matrix() -> Vec<Row> {
             "admin/staff/reset-two-factor",
             |t, _| format!("id={}", t.account),
             ADMIN,
+        ),
+        row("admin/languages", nothing, ADMIN),
+        row("admin/languages/confirm", |_, _| "lang=so".into(), ADMIN),
+        // ---- instruments: admins manage, evaluators read ----
+        row("admin/instruments", nothing, READER),
+        row("admin/instruments/upload", |_, _| UPLOADED.into(), ADMIN),
+        row(
+            "admin/instruments/activate",
+            |t, _| {
+                format!(
+                    "programme={}&version={}",
+                    t.programme,
+                    encode(&t.default_version)
+                )
+            },
+            ADMIN,
+        ),
+        // Nothing was uploaded to retire: not found for an admin.
+        row(
+            "admin/instruments/retire",
+            |_, _| "version=okand%400000".into(),
+            [401, 401, 403, 403, 404, 403],
+        ),
+        row(
+            "admin/instruments/preview",
+            |t, _| {
+                format!(
+                    "version={}&occasion=intake&lang=sv",
+                    encode(&t.default_version)
+                )
+            },
+            READER,
         ),
         // ---- the evaluator's side: counts only ----
         row("evaluator/overview", nothing, EVALUATOR),

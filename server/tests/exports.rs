@@ -386,7 +386,7 @@ async fn exported(
         stegvis_domain::stats::Filter::default(),
         stegvis_export::CsvOptions::default(),
         detail,
-        &app.instrument,
+        &[std::sync::Arc::new(app.instrument.clone())],
         |chunk| {
             bytes.extend_from_slice(&chunk);
             std::future::ready(true)

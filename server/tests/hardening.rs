@@ -40,6 +40,8 @@ const PAGES: &[&str] = &[
     "/personal/deltagare/5b0b7f55-2a53-4a8e-9a53-61b7f0c2d9aa/blad",
     "/admin",
     "/admin/logg",
+    "/admin/formular",
+    "/admin/formular/forhandsgranska",
     "/utvardering",
     "/finns-inte",
 ];

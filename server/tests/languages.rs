@@ -10,7 +10,7 @@ mod common;
 use app::participant_error::ParticipantError;
 use app::texts::Lang;
 use axum::http::StatusCode;
-use common::{app, Client, TestApp};
+use common::{app, Client, Reply, TestApp};
 use stegvis_store::{Role, StaffRow};
 
 async fn case_manager(app: &TestApp) -> StaffRow {
@@ -35,6 +35,18 @@ fn unescaped(html: &str) -> String {
         .replace("&#39;", "'")
         .replace("&quot;", "\"")
         .replace("&amp;", "&")
+}
+
+/// A 422 whose message is the error's words in `lang`.
+fn assert_told(res: &Reply, err: ParticipantError, lang: Lang) {
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{lang:?}: {}",
+        res.text
+    );
+    let said = unescaped(&res.text);
+    assert!(said.contains(&err.words(lang)), "{lang:?}: {said}");
 }
 
 #[tokio::test]
@@ -70,24 +82,14 @@ async fn refusals_are_in_the_participants_language() {
         // A wrong code.
         let mut phone = browser_in(&app, lang);
         let res = phone.post("/api/access/code", "code=AAAA-AAAA").await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{lang:?}");
-        let said = unescaped(&res.text);
-        assert!(
-            said.contains(&ParticipantError::CodeWrong.words(lang)),
-            "{lang:?}: {said}"
-        );
+        assert_told(&res, ParticipantError::CodeWrong, lang);
         // A spent code.
         let code = app.access_code(&participant, &cm).await;
         let newer = app.access_code(&participant, &cm).await;
         let res = phone
             .post("/api/access/code", &format!("code={code}"))
             .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{lang:?}");
-        assert!(
-            unescaped(&res.text).contains(&ParticipantError::CodeUnusable.words(lang)),
-            "{lang:?}: {}",
-            res.text
-        );
+        assert_told(&res, ParticipantError::CodeUnusable, lang);
         // Two different PINs, after a good code.
         let res = phone
             .post("/api/access/code", &format!("code={newer}"))
@@ -96,12 +98,7 @@ async fn refusals_are_in_the_participants_language() {
         let res = phone
             .post("/api/access/new-pin", "pin=1234&repeat=4321")
             .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{lang:?}");
-        assert!(
-            unescaped(&res.text).contains(&ParticipantError::PinMismatch.words(lang)),
-            "{lang:?}: {}",
-            res.text
-        );
+        assert_told(&res, ParticipantError::PinMismatch, lang);
         // A check-in page before signing in.
         let mut stranger = browser_in(&app, lang);
         let res = stranger.get("/svara").await;
@@ -127,13 +124,8 @@ async fn a_wrong_pin_counts_the_tries_left_in_the_language() {
         .insert(app::prefs::COOKIE.into(), "fa.1.normal".into());
     phone.post("/api/access/leave", "").await;
     let res = phone.post("/api/access/pin", "pin=999999").await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
     let left = stegvis_domain::throttle::PIN_MAX_FAILURES - 1;
-    assert!(
-        unescaped(&res.text).contains(&ParticipantError::PinWrong { left }.words(fa)),
-        "{}",
-        res.text
-    );
+    assert_told(&res, ParticipantError::PinWrong { left }, fa);
 }
 
 #[tokio::test]

@@ -30,11 +30,15 @@ async fn straightforward(app: &common::TestApp, name: &str) -> Vec<u8> {
         distance: stats::distance_report(&index, &respondents, &filter, k),
         outcomes: stats::outcome_report(&respondents, &filter, k),
     };
+    let notes = app::evaluator::ssr::version_notes(&app.store, &org.id, &index, &[])
+        .await
+        .unwrap();
     aggregate_bytes(
         Export::from_name(name).unwrap(),
         &reports,
         &stegvis_export::CsvOptions::default(),
         &app.instrument,
+        &notes.rows(),
     )
     .unwrap()
 }

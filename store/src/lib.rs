@@ -24,6 +24,7 @@ mod attempts;
 mod audit;
 mod copy;
 mod engine;
+mod instruments;
 mod lifecycle;
 mod participants;
 mod ratings;
@@ -46,6 +47,7 @@ pub use audit::{
 };
 pub use copy::CopyReport;
 pub use engine::backup::BackupReport;
+pub use instruments::{InstrumentActivation, InstrumentUpload, LanguageReview, UploadOutcome};
 pub use lifecycle::{
     ErasureDecision, ErasureRequest, LifecycleSettings, PruneReport, RetentionCandidate,
     Withdrawal, WithdrawalHow, WithdrawalOutcome,
@@ -513,6 +515,35 @@ forward! {
     pub async fn instrument_source(&self, version: &str) -> StoreResult<Option<String>>;
     /// Every instrument version ever loaded, newest first: (version, when loaded).
     pub async fn instrument_versions(&self) -> StoreResult<Vec<(String, DateTime<Utc>)>>;
+    // instruments
+    /// Makes a validated version known to an organisation, recording who
+    /// uploaded it; the same file twice changes nothing.
+    pub async fn upload_instrument(&self, organisation_id: &str, instrument: &Instrument, source: &str, staff_id: &str) -> StoreResult<UploadOutcome>;
+    /// The versions an organisation uploaded, oldest first.
+    pub async fn instrument_uploads(&self, organisation_id: &str) -> StoreResult<Vec<InstrumentUpload>>;
+    /// Makes `version` the programme's instrument for check-ins started from now.
+    pub async fn activate_instrument(&self, programme_id: &str, version: &str, staff_id: &str) -> StoreResult<()>;
+    /// Stops new check-ins with an uploaded version; `false` when the
+    /// organisation has no such version or it is retired already.
+    pub async fn retire_instrument(&self, organisation_id: &str, version: &str, staff_id: &str) -> StoreResult<bool>;
+    /// Every activation in the organisation's programmes, oldest first.
+    pub async fn instrument_activations(&self, organisation_id: &str) -> StoreResult<Vec<InstrumentActivation>>;
+    /// The version a participant's next check-in uses: their programme's
+    /// latest activation, or `None` (the server's default) when there is
+    /// none or it has been retired.
+    pub async fn participant_instrument_version(&self, participant_id: &str) -> StoreResult<Option<String>>;
+    /// Every programme of the organisation that has an active version of its
+    /// own, as (programme id, version); the others use the default.
+    pub async fn active_instrument_versions(&self, organisation_id: &str) -> StoreResult<Vec<(String, String)>>;
+    /// How many of an organisation's check-ins were given with each
+    /// instrument version, by version: what exports name as the versions
+    /// behind their figures.
+    pub async fn check_in_versions(&self, organisation_id: &str) -> StoreResult<Vec<(String, i64)>>;
+    /// Records that the association had a preliminary translation reviewed;
+    /// `false` when it had confirmed it before.
+    pub async fn confirm_language(&self, organisation_id: &str, language: &str, staff_id: &str) -> StoreResult<bool>;
+    /// The translations the association confirmed, by language code.
+    pub async fn language_reviews(&self, organisation_id: &str) -> StoreResult<Vec<LanguageReview>>;
     /// Adds a participant with nothing but a code and an intake date (tests and
     /// tools; staff register participants with [`Store::register_participant`]).
     pub async fn create_participant(&self, code: &str, intake_date: NaiveDate) -> StoreResult<ParticipantRow>;
@@ -743,6 +774,10 @@ forward! {
     /// sessions", a disabled account) must not bring it back, so this never
     /// inserts: new sessions come from [`Store::create_session`].
     pub async fn save_session(&self, id: &str, session: &SessionWrite<'_>) -> StoreResult<bool>;
+    /// Renews an existing session's expiry and last use without touching its
+    /// data: what a request that only read the session writes, so it can never
+    /// put back data another request changed meanwhile. `false` when it is gone.
+    pub async fn touch_session(&self, id: &str, expires_at: i64) -> StoreResult<bool>;
     /// Removes a session (logout).
     pub async fn delete_session(&self, id: &str) -> StoreResult<()>;
     /// Removes sessions that expired before `now`; returns how many.
@@ -849,6 +884,18 @@ where
         }),
         _ => None,
     })
+}
+
+/// A participant's birth year from a row (stored as an integer, read by
+/// every engine as i64); a value no calendar has is read as unknown.
+pub(crate) fn birth_year_from_row<'r, R>(r: &'r R) -> StoreResult<Option<i32>>
+where
+    R: Row,
+    for<'c> &'c str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let year: Option<i64> = r.try_get("birth_year")?;
+    Ok(year.and_then(|y| i32::try_from(y).ok()))
 }
 
 /// The occasion a check-in or draft row belongs to.

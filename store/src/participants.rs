@@ -137,9 +137,7 @@ where
         exit_date: r.try_get("exit_date")?,
         exit_outcome: r.try_get("exit_outcome")?,
         gender: r.try_get("gender")?,
-        birth_year: r
-            .try_get::<Option<i64>, _>("birth_year")?
-            .and_then(|y| i32::try_from(y).ok()),
+        birth_year: crate::birth_year_from_row(r)?,
         municipality: r.try_get("municipality")?,
         referral: r.try_get("referral")?,
         protected_identity: r.try_get("protected_identity")?,

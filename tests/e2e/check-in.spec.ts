@@ -27,6 +27,8 @@ test('with JavaScript: code and PIN, then a full check-in without a page reload,
   staffPage,
   server,
 }) => {
+  // axe at two sizes on every screen of a whole check-in.
+  test.setTimeout(120_000);
   const { participant, accessCode } = takeAccessCode(server);
 
   await page.goto('/');

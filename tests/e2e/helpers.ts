@@ -233,10 +233,14 @@ export async function newPhone(
 
 /**
  * Waits until the page's script has taken over the server-rendered page: the
- * WASM on staff pages, the participant script on participant pages.
+ * WASM on staff pages, the participant script on participant pages. The
+ * administration page has been seen to take more than the default 10 s to
+ * hydrate on a loaded 2-core machine, so this waits up to 30 s.
  */
 export async function waitForHydration(page: Page): Promise<void> {
-  await expect(page.locator('body[data-hydrated="true"], html[data-enhanced="true"]')).toHaveCount(1);
+  await expect(page.locator('body[data-hydrated="true"], html[data-enhanced="true"]')).toHaveCount(1, {
+    timeout: 30_000,
+  });
 }
 
 /**

@@ -144,6 +144,8 @@ test('the way in: code, PIN, PIN again next time; wrong entries are announced; f
 });
 
 test('a follow-up asks the three satisfaction items on a labelled 1–10 scale', async ({ page, server }) => {
+  // axe at two sizes on every screen of a whole follow-up.
+  test.setTimeout(120_000);
   await connectPhone(page, takeAccessCode(server, 'follow-up').accessCode);
   await expect(page.getByText('Nu svarar du igen. Det är uppföljning 1.')).toBeVisible();
   await expectAccessible(page, 'follow-up start');
@@ -190,6 +192,8 @@ test('an Arabic check-in reads right to left, and switching language keeps the a
   page,
   server,
 }) => {
+  // axe at two sizes on every screen of a whole check-in.
+  test.setTimeout(120_000);
   await connectPhone(page, takeAccessCode(server).accessCode);
   await page.getByRole('link', { name: 'Börja' }).click();
   await page.getByRole('radio', { name: 'Bra', exact: true }).check();

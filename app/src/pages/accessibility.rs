@@ -12,28 +12,25 @@
 //! manager.
 
 use crate::prefs::Prefs;
+#[cfg(feature = "ssr")]
 use crate::texts::Lang;
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
 use leptos_meta::Title;
 
 /// Where the statement lives; every page's footer links here.
 pub const STATEMENT_PATH: &str = "/tillganglighet";
 
 /// The authority that supervises DOS-lagen, where people can complain.
+#[cfg(feature = "ssr")]
 const SUPERVISOR_URL: &str = "https://www.digg.se";
 
 /// The operator's contact for accessibility problems, read on the server.
+#[cfg(feature = "ssr")]
 fn configured_contact() -> Option<String> {
-    #[cfg(feature = "ssr")]
-    {
-        crate::state::app_state()
-            .ok()
-            .and_then(|s| s.accessibility_contact.clone())
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        None
-    }
+    crate::state::app_state()
+        .ok()
+        .and_then(|s| s.accessibility_contact.clone())
 }
 
 /// The footer of every page, participant and staff: the way to the statement.
@@ -51,6 +48,7 @@ pub fn SiteFooter() -> impl IntoView {
     }
 }
 
+#[cfg(feature = "ssr")]
 /// The accessibility statement, in the reader's language. Its words are the
 /// `statement_*` messages of the language files; multi-line messages are one
 /// paragraph or list entry per line.

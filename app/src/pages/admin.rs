@@ -3,8 +3,8 @@
 
 use super::common::{action_error, loaded};
 use crate::admin::{
-    audit_entries, load_organisation_settings, programme_list, staff_accounts, CreateProgramme,
-    CreateStaffAccount, SaveOrganisationSettings,
+    audit_entries, language_reviews, load_organisation_settings, programme_list, staff_accounts,
+    ConfirmLanguage, CreateProgramme, CreateStaffAccount, SaveOrganisationSettings,
 };
 use crate::auth::MIN_PASSWORD_CHARS;
 use leptos::form::ActionForm;
@@ -23,52 +23,77 @@ pub fn AdminPage() -> impl IntoView {
 
 /// The languages participants can choose, from the language files, and which
 /// translations still wait for a native speaker's review (docs/languages.md).
+/// An association confirms a review here, for itself.
 #[component]
 fn ParticipantLanguages() -> impl IntoView {
     use crate::texts::Lang;
+    let confirm = ServerAction::<ConfirmLanguage>::new();
+    let reviews = Resource::new(move || confirm.version().get(), |_| language_reviews());
     view! {
         <section aria-labelledby="languages-heading">
             <h2 id="languages-heading">"Språk för deltagare"</h2>
             <p>
                 "Deltagarens sidor och meddelanden finns på de här språken. En preliminär "
                 "översättning bör granskas av någon som har språket som modersmål innan ni "
-                "förlitar er på den."
+                "förlitar er på den. När ni har låtit granska den bekräftar ni det här."
             </p>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell över språk för deltagare">
-                <table>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Språk"</th>
-                            <th scope="col">"Kod"</th>
-                            <th scope="col">"Skrivriktning"</th>
-                            <th scope="col">"Översättning"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {Lang::all()
-                            .map(|lang| {
-                                let status = if lang == Lang::SV {
-                                    "Originaltext (lättläst svenska)"
-                                } else if lang.preliminary() {
-                                    "Preliminär: låt en modersmålstalare granska"
-                                } else {
-                                    "Granskad"
-                                };
-                                view! {
-                                    <tr>
-                                        <th scope="row">
-                                            <span lang=lang.code() dir=lang.dir()>{lang.native_name()}</span>
-                                        </th>
-                                        <td>{lang.code()}</td>
-                                        <td>{if lang.dir() == "rtl" { "Höger till vänster" } else { "Vänster till höger" }}</td>
-                                        <td>{status}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            {action_error(confirm)}
+            {loaded(reviews, move |reviews| view! {
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Tabell över språk för deltagare">
+                    <table>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Språk"</th>
+                                <th scope="col">"Kod"</th>
+                                <th scope="col">"Skrivriktning"</th>
+                                <th scope="col">"Översättning"</th>
+                                <th scope="col">"Granskad hos er"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {Lang::all()
+                                .map(|lang| {
+                                    let status = if lang == Lang::SV {
+                                        "Originaltext (lättläst svenska)"
+                                    } else if lang.preliminary() {
+                                        "Preliminär: låt en modersmålstalare granska"
+                                    } else {
+                                        "Granskad"
+                                    };
+                                    let confirmed = reviews
+                                        .iter()
+                                        .find(|r| r.code == lang.code())
+                                        .map(|r| r.confirmed.clone());
+                                    let ours = match (lang.preliminary(), confirmed) {
+                                        (false, _) => view! { "Behövs inte" }.into_any(),
+                                        (true, Some(when)) => view! { {format!("Ja, {when}")} }.into_any(),
+                                        (true, None) => view! {
+                                            <ActionForm action=confirm attr:class="inline-form">
+                                                <input type="hidden" name="lang" value=lang.code() />
+                                                <button type="submit" class="button button-small">
+                                                    {format!("Bekräfta granskning av {}", lang.code())}
+                                                </button>
+                                            </ActionForm>
+                                        }
+                                        .into_any(),
+                                    };
+                                    view! {
+                                        <tr>
+                                            <th scope="row">
+                                                <span lang=lang.code() dir=lang.dir()>{lang.native_name()}</span>
+                                            </th>
+                                            <td>{lang.code()}</td>
+                                            <td>{if lang.dir() == "rtl" { "Höger till vänster" } else { "Vänster till höger" }}</td>
+                                            <td>{status}</td>
+                                            <td>{ours}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
         </section>
     }
 }
@@ -199,7 +224,11 @@ fn AdminForms() -> impl IntoView {
                         <li>{format!("{v} (inläst {at})")}</li>
                     }).collect_view()}
                 </ul>
-                <p class="hint">"Ett nytt formulär läses in av den som driftar servern (STEGVIS_INSTRUMENT). Gamla svar behåller sin formulärversion."</p>
+                <p>
+                    "Ladda upp, förhandsgranska och aktivera formulär per insats under "
+                    <a href="/admin/formular">"Formulär"</a>
+                    ". Gamla svar behåller sin formulärversion."
+                </p>
             })}
         </section>
         <ParticipantLanguages />

@@ -516,33 +516,23 @@ pub fn SheetPage() -> impl IntoView {
     use crate::texts::Lang;
     let id = param("id");
     let query = leptos_router::hooks::use_query_map();
-    let lang = move || {
-        query
-            .read()
-            .get("sprak")
-            .and_then(|code| Lang::from_code(&code))
-            .unwrap_or(Lang::SV)
-    };
-    let sheet = Resource::new(move || id.get(), load_access_sheet);
+    let sheet = Resource::new(
+        move || (id.get(), query.read().get("sprak")),
+        |(id, lang)| load_access_sheet(id, lang),
+    );
     loaded(sheet, move |s| {
-        let lang = lang();
-        let say = move |id: &str| lang.format(id, &[]);
-        let expires = s
-            .expires
-            .iter()
-            .find(|(code, _)| code == lang.code())
-            .map(|(_, day)| day.clone())
-            .unwrap_or_default();
+        let w = s.words;
         let path = crate::staff::sheet_path(&s.participant_id);
+        let current_code = w.lang.clone();
         view! {
-            <Title text=say("sheet_heading") />
+            <Title text=w.heading.clone() />
             <nav class="no-print sheet-languages" aria-label="Lappens språk">
                 <p>"Skriv ut lappen på deltagarens språk:"</p>
                 <ul class="plain-list">
                     {Lang::all()
                         .map(|other| {
                             let href = format!("{path}?sprak={}", other.code());
-                            let current = (other == lang).then_some("page");
+                            let current = (other.code() == current_code).then_some("page");
                             view! {
                                 <li>
                                     // A whole page load: the sheet is drawn once per language.
@@ -555,18 +545,18 @@ pub fn SheetPage() -> impl IntoView {
                         .collect_view()}
                 </ul>
             </nav>
-            <article class="access-sheet" lang=lang.code() dir=lang.dir()>
-                <h1>{say("sheet_heading")}</h1>
+            <article class="access-sheet" lang=w.lang dir=w.dir>
+                <h1>{w.heading}</h1>
                 <ol class="sheet-steps">
-                    {lang.lines("sheet_steps", &[]).into_iter().map(|step| view! { <li>{step}</li> }).collect_view()}
+                    {w.steps.into_iter().map(|step| view! { <li>{step}</li> }).collect_view()}
                 </ol>
-                <div class="sheet-qr" role="img" aria-label=say("sheet_qr_label") inner_html=s.qr_svg></div>
-                <p>{say("sheet_or_type")}</p>
+                <div class="sheet-qr" role="img" aria-label=w.qr_label inner_html=s.qr_svg></div>
+                <p>{w.or_type}</p>
                 <p class="sheet-link" dir="ltr">{s.link}</p>
-                <p>{say("sheet_your_code")}</p>
+                <p>{w.your_code}</p>
                 <p class="sheet-code" dir="ltr">{s.code}</p>
-                <p>{say("sheet_then_pin")}</p>
-                <p>{lang.format("sheet_valid_until", &[("date", expires.into())])}</p>
+                <p>{w.then_pin}</p>
+                <p>{w.valid_until}</p>
             </article>
             <p class="no-print">
                 <button type="button" class="button button-primary" on:click=move |_| print_page()>"Skriv ut"</button>

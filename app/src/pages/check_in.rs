@@ -2,7 +2,7 @@
 //! thank you. Each is a plain server-rendered form; the WASM only makes the
 //! same forms faster, moves focus to the new question and adds "Lyssna".
 
-use super::common::{focus_heading_after_navigation, loaded, set_http_status};
+use super::common::{loaded, set_http_status};
 use crate::check_in::{
     check_in_overview, check_in_question, check_in_review, question_path, Overview, QuestionView,
     ReviewView, SaveAnswer, SubmitCheckIn, GO_BACK, GO_NEXT, REVIEW_PATH, START_PATH,
@@ -111,7 +111,6 @@ fn spoken_text(q: &QuestionView) -> String {
 
 #[component]
 fn QuestionForm(q: QuestionView, save: ServerAction<SaveAnswer>) -> impl IntoView {
-    focus_heading_after_navigation();
     let lang = use_lang();
     let t: &'static Texts = lang.texts();
     // This browser's own last answer, never an error written into the address.
@@ -223,7 +222,7 @@ fn ListenButton(text: String, lang: Lang) -> impl IntoView {
             class="button listen"
             hidden
             data-speak=text
-            data-speak-lang=lang.speech_code()
+            data-speak-lang=lang.code()
         >
             <svg class="icon" aria-hidden="true" viewBox="0 0 24 24" width="24" height="24">
                 <path d="M3 9v6h4l5 4V5L7 9H3z" fill="currentColor" />
@@ -265,7 +264,6 @@ pub fn ReviewPage() -> impl IntoView {
 
 #[component]
 fn ReviewForm(r: ReviewView, submit: ServerAction<SubmitCheckIn>) -> impl IntoView {
-    focus_heading_after_navigation();
     let lang = use_lang();
     let t = lang.texts();
     // This browser's own last answer, never an error written into the address.
@@ -345,7 +343,6 @@ pub fn ThanksPage() -> impl IntoView {
 #[component]
 fn ThanksContent(lang: Lang, next_opens: Option<String>) -> impl IntoView {
     let t = lang.texts();
-    focus_heading_after_navigation();
     view! {
         <Title text=t.thanks_heading.as_str() />
         <h1 tabindex="-1">{t.thanks_heading.as_str()}</h1>
@@ -360,67 +357,5 @@ fn ThanksContent(lang: Lang, next_opens: Option<String>) -> impl IntoView {
                 {t.answers_link.as_str()}
             </a>
         </p>
-    }
-}
-
-/// Language, pictures and text size, on every page. A plain form post that
-/// reloads the page, so the language and writing direction change everywhere.
-#[component]
-pub fn SettingsPanel() -> impl IntoView {
-    let prefs = use_context::<Prefs>().unwrap_or_default();
-    let t = prefs.lang.texts();
-    let location = leptos_router::hooks::use_location();
-    let return_to = move || location.pathname.get();
-    view! {
-        <details class="settings">
-            <summary data-t="settings">{t.settings.as_str()}</summary>
-            <form method="post" action="/api/preferences">
-                <input type="hidden" name="return_to" value=return_to />
-                <fieldset>
-                    <legend data-t="language">{t.language.as_str()}</legend>
-                    {Lang::all()
-                        .map(|lang| {
-                            view! {
-                                <label class="choice">
-                                    <input type="radio" name="lang" value=lang.code() checked=prefs.lang == lang />
-                                    <span lang=lang.code() dir=lang.dir()>{lang.native_name()}</span>
-                                </label>
-                            }
-                        })
-                        .collect_view()}
-                </fieldset>
-                <fieldset>
-                    <legend data-t="pictures">{t.pictures.as_str()}</legend>
-                    <label class="choice">
-                        <input type="radio" name="pictures" value="on" checked=prefs.pictures />
-                        <span data-t="pictures_on">{t.pictures_on.as_str()}</span>
-                    </label>
-                    <label class="choice">
-                        <input type="radio" name="pictures" value="off" checked=!prefs.pictures />
-                        <span data-t="pictures_off">{t.pictures_off.as_str()}</span>
-                    </label>
-                </fieldset>
-                <fieldset>
-                    <legend data-t="text_size">{t.text_size.as_str()}</legend>
-                    {crate::prefs::TextSize::ALL
-                        .into_iter()
-                        .map(|size| {
-                            let (key, label) = match size {
-                                crate::prefs::TextSize::Normal => ("size_normal", t.size_normal.as_str()),
-                                crate::prefs::TextSize::Large => ("size_large", t.size_large.as_str()),
-                                crate::prefs::TextSize::Larger => ("size_larger", t.size_larger.as_str()),
-                            };
-                            view! {
-                                <label class="choice">
-                                    <input type="radio" name="size" value=size.code() checked=prefs.text_size == size />
-                                    <span data-t=key>{label}</span>
-                                </label>
-                            }
-                        })
-                        .collect_view()}
-                </fieldset>
-                <button type="submit" class="button" data-t="save">{t.save.as_str()}</button>
-            </form>
-        </details>
     }
 }

@@ -5,56 +5,6 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// Counts navigations inside the running app (not the first page load), so
-/// content that appears after one knows to take focus.
-#[derive(Clone, Copy, Debug)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub struct ClientNavigations(pub RwSignal<u32>);
-
-/// Watches the location and counts client-side navigations. Placed once inside the router.
-#[component]
-pub fn NavigationWatcher() -> impl IntoView {
-    let count = RwSignal::new(0_u32);
-    provide_context(ClientNavigations(count));
-    let location = leptos_router::hooks::use_location();
-    Effect::new(move |previous: Option<String>| {
-        let path = location.pathname.get();
-        if previous.is_some_and(|p| p != path) {
-            count.update(|n| *n += 1);
-        }
-        path
-    });
-}
-
-/// Moves keyboard and screen-reader focus to the page's main heading when the
-/// calling content appears after a client-side navigation, so the new question
-/// is read out instead of focus being lost with the old form. A page loaded from
-/// the server needs nothing: the browser starts at the top of a new document.
-pub fn focus_heading_after_navigation() {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        let Some(ClientNavigations(count)) = use_context::<ClientNavigations>() else {
-            return;
-        };
-        Effect::new(move |_| {
-            request_animation_frame(move || {
-                if count.get_untracked() == 0 {
-                    return;
-                }
-                if let Some(heading) = document()
-                    .query_selector("main h1")
-                    .ok()
-                    .flatten()
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                {
-                    let _ = heading.focus();
-                }
-            });
-        });
-    }
-}
-
 /// Sets the HTTP status of the page being rendered on the server, so a missing
 /// or refused page is not sent as 200. Does nothing in the browser.
 pub fn set_http_status(status: u16) {
@@ -79,16 +29,12 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let staff_page = ["/personal", "/admin", "/konto", "/utvardering"]
         .iter()
         .any(|p| path.starts_with(p));
-    // Staff pages are Swedish; a participant reads the page in their language,
-    // errors of the server's own included (their words carry no detail).
-    let lang = if staff_page {
-        crate::texts::Lang::SV
-    } else {
-        use_context::<crate::prefs::Prefs>()
-            .unwrap_or_default()
-            .lang
-    };
-    let t = lang.texts();
+    // In the page's language (the shell makes staff pages Swedish), errors of
+    // the server's own included: their words carry no detail.
+    let t = use_context::<crate::prefs::Prefs>()
+        .unwrap_or_default()
+        .lang
+        .texts();
     let message = match &error {
         AppError::Internal => t.error_internal.clone(),
         AppError::Busy => t.error_busy.clone(),

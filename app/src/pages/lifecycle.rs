@@ -34,7 +34,7 @@ fn AnswerList(answers: MyAnswers, lang: Lang) -> impl IntoView {
             view! {
                 <section class="my-check-in" aria-labelledby=labelled_by>
                     <h2 id=heading>{c.occasion}</h2>
-                    <p>{lang.format("answers_from", &[("date", c.answered_on.into())])}</p>
+                    <p>{c.answered_words}</p>
                     <dl class="my-answers">
                         {c.answers.into_iter().map(|a| view! {
                             <dt>{a.question}</dt>

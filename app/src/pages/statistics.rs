@@ -122,6 +122,23 @@ pub fn StatisticsPage() -> impl IntoView {
                     <h2 id="outcomes-heading">"Avslut"</h2>
                     <Figures table=d.outcomes.clone() />
                 </section>
+                <section aria-labelledby="versions-heading">
+                    <h2 id="versions-heading">"Formulärversioner bakom siffrorna"</h2>
+                    <p class="hint">
+                        "Siffrorna räknas över alla formulär som föreningens insatser använder. "
+                        "Frågor räknas ihop mellan versioner och insatser när de har samma id. "
+                        "Exporterna räknar också hur många incheckningar varje version har. "
+                        "Vad som ändrats mellan versionerna står under "
+                        <a href="/admin/formular">"Formulär"</a>
+                        "."
+                    </p>
+                    <dl>
+                        {d.instrument_versions.iter().cloned().map(|(name, value)| view! {
+                            <dt>{name}</dt>
+                            <dd>{value}</dd>
+                        }).collect_view()}
+                    </dl>
+                </section>
                 <section aria-labelledby="export-heading">
                     <h2 id="export-heading">"Exportera"</h2>
                     <p class="hint">{d.intervals.clone()}</p>

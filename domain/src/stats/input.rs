@@ -39,35 +39,45 @@ pub struct ItemIndex {
 impl ItemIndex {
     /// Indexes an instrument's items, in file order.
     pub fn new(instrument: &Instrument) -> Self {
-        let items = instrument
-            .items
-            .iter()
-            .map(|i| IndexedItem {
-                id: i.id.clone(),
-                domain: i.domain,
-                kind: i.kind,
-                higher_is_better: i.higher_is_better,
-                options: i
-                    .options
-                    .iter()
-                    .map(|o| (o.code.clone(), o.score))
-                    .collect(),
-            })
-            .collect();
-        let ndi = instrument
-            .items
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| i.domain == Domain::Satisfaction)
-            .map(|(p, _)| p)
-            .collect();
-        let indicators = instrument
-            .items
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| is_indicator(i))
-            .map(|(p, _)| p)
-            .collect();
+        Self::merged([instrument])
+    }
+
+    /// Indexes the items of every instrument in use, so figures over
+    /// programmes with different instruments (or versions) count each item
+    /// once: items are matched by id, in the order first met (the first
+    /// instrument's file order, then what later ones add). An id keeps one
+    /// meaning across versions (uploads that change it are refused, see
+    /// [`crate::instrument_changes::conflicts`]); where it met two anyway,
+    /// the first instrument's definition holds.
+    pub fn merged<'a>(instruments: impl IntoIterator<Item = &'a Instrument>) -> Self {
+        let mut items: Vec<IndexedItem> = Vec::new();
+        let mut ndi = Vec::new();
+        let mut indicators = Vec::new();
+        for instrument in instruments {
+            for item in &instrument.items {
+                if items.iter().any(|known| known.id == item.id) {
+                    continue;
+                }
+                let position = items.len();
+                if item.domain == Domain::Satisfaction {
+                    ndi.push(position);
+                }
+                if is_indicator(item) {
+                    indicators.push(position);
+                }
+                items.push(IndexedItem {
+                    id: item.id.clone(),
+                    domain: item.domain,
+                    kind: item.kind,
+                    higher_is_better: item.higher_is_better,
+                    options: item
+                        .options
+                        .iter()
+                        .map(|o| (o.code.clone(), o.score))
+                        .collect(),
+                });
+            }
+        }
         Self {
             items,
             ndi,
@@ -228,6 +238,65 @@ mod tests {
             .collect();
         assert!(indicators.contains(&"nara-arbete") && indicators.contains(&"aktiva-timmar"));
         assert!(!indicators.contains(&"ndi-helhet") && !indicators.contains(&"nasta-steg"));
+    }
+
+    #[test]
+    fn merged_index_counts_shared_items_once_and_adds_the_others() {
+        let base = instrument();
+        // Another programme's instrument: one shared indicator, one own
+        // reversed indicator and one own satisfaction item.
+        let other = Instrument::from_toml(
+            r#"
+id = "annat"
+languages = ["sv"]
+name = { sv = "Annat" }
+
+[[items]]
+id = "halsa"
+domain = "health"
+kind = "scale5"
+occasions = ["intake", "exit"]
+text = { sv = "Hur mår du?" }
+options = [{ text = { sv = "1" } }, { text = { sv = "2" } }, { text = { sv = "3" } }, { text = { sv = "4" } }, { text = { sv = "5" } }]
+
+[[items]]
+id = "oro"
+domain = "health"
+kind = "scale5"
+higher_is_better = false
+occasions = ["intake", "exit"]
+text = { sv = "Hur orolig är du?" }
+options = [{ text = { sv = "1" } }, { text = { sv = "2" } }, { text = { sv = "3" } }, { text = { sv = "4" } }, { text = { sv = "5" } }]
+
+[[items]]
+id = "nojd-stod"
+domain = "satisfaction"
+kind = "scale10"
+occasions = ["exit"]
+text = { sv = "Hur nöjd är du med stödet?" }
+options = [{ text = { sv = "Inte alls" } }, { text = { sv = "Mycket" } }]
+"#,
+        )
+        .unwrap();
+        let alone = ItemIndex::new(&base);
+        let merged = ItemIndex::merged([&base, &other]);
+        assert_eq!(merged.items().len(), base.items.len() + 2);
+        // The first instrument keeps its positions.
+        assert_eq!(&merged.items()[..base.items.len()], alone.items());
+        assert_eq!(merged.position("halsa"), alone.position("halsa"));
+        let oro = merged.position("oro").unwrap();
+        assert!(!merged.items()[oro].higher_is_better);
+        assert!(merged.indicator_positions().contains(&oro));
+        let nojd = merged.position("nojd-stod").unwrap();
+        assert_eq!(
+            merged.ndi_positions().len(),
+            alone.ndi_positions().len() + 1
+        );
+        assert!(merged.ndi_positions().contains(&nojd));
+        // Answers to the other instrument score at their merged positions.
+        let scores = merged.scores([("oro", Some(2)), ("halsa", Some(5))]);
+        assert_eq!(scores[oro], Some(2));
+        assert_eq!(scores[merged.position("halsa").unwrap()], Some(5));
     }
 
     #[test]

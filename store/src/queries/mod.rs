@@ -16,6 +16,7 @@ mod accounts;
 mod attempts;
 mod audit;
 mod check_ins;
+mod instruments;
 mod lifecycle;
 mod participants;
 mod ratings;

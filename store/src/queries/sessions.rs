@@ -55,6 +55,17 @@ impl Core {
         Ok(done.rows_affected() == 1)
     }
 
+    pub async fn touch_session(&self, id: &str, expires_at: i64) -> StoreResult<bool> {
+        let done =
+            sqlx::query("UPDATE sessions SET expires_at = $1, last_seen_at = $2 WHERE id = $3")
+                .bind(expires_at)
+                .bind(Utc::now())
+                .bind(session_key(id))
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub async fn delete_session(&self, id: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(session_key(id))

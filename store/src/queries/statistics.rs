@@ -164,9 +164,7 @@ fn check_in_record(r: &<Db as sqlx::Database>::Row) -> StoreResult<CheckInRecord
     Ok(CheckInRecord {
         participant_id: r.try_get("participant_id")?,
         gender: r.try_get("gender")?,
-        birth_year: r
-            .try_get::<Option<i64>, _>("birth_year")?
-            .and_then(|y| i32::try_from(y).ok()),
+        birth_year: crate::birth_year_from_row(r)?,
         municipality: r.try_get("municipality")?,
         referral: r.try_get("referral")?,
         anonymous: consent.is_none(),
