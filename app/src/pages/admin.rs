@@ -15,20 +15,71 @@ use leptos_router::hooks::use_query_map;
 /// Staff accounts and programmes of the organisation. Only an admin may see
 /// them: that is checked once, first, so anyone else gets one error notice
 /// (with its status) rather than every form and an error in each section.
+///
+/// Every list and form action of the page is made here, before anything
+/// waits ([`AdminData`]), not in the parts drawn once the check is done: a
+/// resource made inside a waiting part can be made twice on the server (once
+/// in a pass that is thrown away, where it finds no context) and its
+/// numbering then no longer matches the browser's, so the page would not
+/// hydrate.
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let access = Resource::new(|| (), |_| staff_accounts());
-    loaded(access, |_| view! { <AdminForms /> })
+    let data = AdminData::new();
+    loaded(access, move |_| view! { <AdminForms data /> })
+}
+
+/// The administration page's lists and the actions that change them. Each
+/// form redirects back to this page, which the router does not load again:
+/// the lists are asked again when their form is done.
+#[derive(Clone, Copy)]
+struct AdminData {
+    create_staff: ServerAction<CreateStaffAccount>,
+    create_programme: ServerAction<CreateProgramme>,
+    save_settings: ServerAction<SaveOrganisationSettings>,
+    confirm_language: ServerAction<ConfirmLanguage>,
+    staff: Resource<Result<Vec<crate::admin::StaffAccount>, crate::error::AppError>>,
+    programmes: Resource<Result<Vec<crate::admin::ProgrammeView>, crate::error::AppError>>,
+    settings: Resource<Result<crate::admin::OrganisationSettings, crate::error::AppError>>,
+    reviews: Resource<Result<Vec<crate::admin::LanguageReviewView>, crate::error::AppError>>,
+}
+
+impl AdminData {
+    fn new() -> Self {
+        let create_staff = ServerAction::<CreateStaffAccount>::new();
+        let create_programme = ServerAction::<CreateProgramme>::new();
+        let save_settings = ServerAction::<SaveOrganisationSettings>::new();
+        let confirm_language = ServerAction::<ConfirmLanguage>::new();
+        Self {
+            create_staff,
+            create_programme,
+            save_settings,
+            confirm_language,
+            staff: Resource::new(move || create_staff.version().get(), |_| staff_accounts()),
+            programmes: Resource::new(
+                move || create_programme.version().get(),
+                |_| programme_list(),
+            ),
+            settings: Resource::new(
+                move || save_settings.version().get(),
+                |_| load_organisation_settings(),
+            ),
+            reviews: Resource::new(
+                move || confirm_language.version().get(),
+                |_| language_reviews(),
+            ),
+        }
+    }
 }
 
 /// The languages participants can choose, from the language files, and which
 /// translations still wait for a native speaker's review (docs/languages.md).
 /// An association confirms a review here, for itself.
 #[component]
-fn ParticipantLanguages() -> impl IntoView {
+fn ParticipantLanguages(data: AdminData) -> impl IntoView {
     use crate::texts::Lang;
-    let confirm = ServerAction::<ConfirmLanguage>::new();
-    let reviews = Resource::new(move || confirm.version().get(), |_| language_reviews());
+    let confirm = data.confirm_language;
+    let reviews = data.reviews;
     view! {
         <section aria-labelledby="languages-heading">
             <h2 id="languages-heading">"Språk för deltagare"</h2>
@@ -100,21 +151,16 @@ fn ParticipantLanguages() -> impl IntoView {
 
 /// The administration page, once the viewer is known to be an admin.
 #[component]
-fn AdminForms() -> impl IntoView {
-    let create_staff = ServerAction::<CreateStaffAccount>::new();
-    let create_programme = ServerAction::<CreateProgramme>::new();
-    let save_settings = ServerAction::<SaveOrganisationSettings>::new();
-    // Each form redirects back to this page, which the router does not load
-    // again: the lists are asked again when their form is done.
-    let staff = Resource::new(move || create_staff.version().get(), |_| staff_accounts());
-    let programmes = Resource::new(
-        move || create_programme.version().get(),
-        |_| programme_list(),
-    );
-    let settings = Resource::new(
-        move || save_settings.version().get(),
-        |_| load_organisation_settings(),
-    );
+fn AdminForms(data: AdminData) -> impl IntoView {
+    let AdminData {
+        create_staff,
+        create_programme,
+        save_settings,
+        staff,
+        programmes,
+        settings,
+        ..
+    } = data;
     let query = use_query_map();
     let saved = move || match query.read().get("sparat").as_deref() {
         Some("konto") => Some("Kontot är skapat."),
@@ -226,12 +272,12 @@ fn AdminForms() -> impl IntoView {
                 </ul>
                 <p>
                     "Ladda upp, förhandsgranska och aktivera formulär per insats under "
-                    <a href="/admin/formular">"Formulär"</a>
+                    <a href="/admin/formular" rel="external">"Formulär"</a>
                     ". Gamla svar behåller sin formulärversion."
                 </p>
             })}
         </section>
-        <ParticipantLanguages />
+        <ParticipantLanguages data />
     }
 }
 

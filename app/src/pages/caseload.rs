@@ -342,6 +342,8 @@ pub fn ParticipantPage() -> impl IntoView {
     let issue = ServerAction::<IssueAccessCode>::new();
     let revoke = ServerAction::<RevokeAccess>::new();
     let assist = ServerAction::<StartAssistedCheckIn>::new();
+    // Made here, before the page waits for its data (see `AdminPage`).
+    let lifecycle = super::LifecycleData::new(id);
     // Recording the exit and blocking access redirect back to this page,
     // which the router does not load again: ask again when they are done.
     let overview = Resource::new(
@@ -470,7 +472,7 @@ pub fn ParticipantPage() -> impl IntoView {
                 {action_error(assist)}
             </section>
             {exit_section}
-            <super::ParticipantLifecycleSection id=p.id.clone() />
+            <super::ParticipantLifecycleSection data=lifecycle />
         }
     })
 }

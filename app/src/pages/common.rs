@@ -128,13 +128,41 @@ pub fn NotFound() -> impl IntoView {
 }
 
 /// Stands in, in the browser bundle, for a page only the server renders (the
-/// participant pages). A link on a hydrated staff page that leads to one is
-/// followed by the router inside the page; this loads the address from the
-/// server instead, so the real page arrives.
+/// participant pages, the instrument pages). A link on a hydrated staff page
+/// that leads to one is followed by the router inside the page; this loads
+/// the router's address from the server instead, so the real page arrives.
+/// The router may not have put its address in the address bar yet, so it
+/// is loaded by name, not by reloading whatever the bar shows. (Links that
+/// are known to lead to such a page carry `rel="external"` and never get
+/// here.)
 #[cfg(not(feature = "ssr"))]
 #[component]
 pub fn ServerRendered() -> impl IntoView {
-    Effect::new(|_| {
-        let _ = window().location().reload();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        let search = location.search.get_untracked();
+        let hash = location.hash.get_untracked();
+        let target = format!(
+            "{}{}{search}{}{hash}",
+            location.pathname.get_untracked(),
+            if search.is_empty() { "" } else { "?" },
+            if hash.is_empty() || hash.starts_with('#') {
+                ""
+            } else {
+                "#"
+            },
+        );
+        let bar = window().location();
+        let shown = format!(
+            "{}{}{}",
+            bar.pathname().unwrap_or_default(),
+            bar.search().unwrap_or_default(),
+            bar.hash().unwrap_or_default()
+        );
+        let _ = if shown == target {
+            bar.reload()
+        } else {
+            bar.assign(&target)
+        };
     });
 }

@@ -109,22 +109,51 @@ fn print_page() {
     }
 }
 
+/// The participant page's consent and erasure actions and their state.
+/// Made with the page, before anything on it waits (see
+/// [`super::AdminPage`] for why a resource must not be made inside a
+/// waiting part of a hydrated page).
+#[derive(Clone, Copy)]
+pub struct LifecycleData {
+    withdraw: ServerAction<WithdrawConsent>,
+    request: ServerAction<RequestErasure>,
+    id: Memo<String>,
+    state: Resource<Result<crate::lifecycle::ParticipantLifecycle, crate::error::AppError>>,
+}
+
+impl LifecycleData {
+    /// For the participant whose id `id` holds.
+    pub fn new(id: Memo<String>) -> Self {
+        let withdraw = ServerAction::<WithdrawConsent>::new();
+        let request = ServerAction::<RequestErasure>::new();
+        let state = Resource::new(
+            move || (id.get(), withdraw.version().get(), request.version().get()),
+            |(id, _, _)| load_participant_lifecycle(id),
+        );
+        Self {
+            withdraw,
+            request,
+            id,
+            state,
+        }
+    }
+}
+
 /// Consent and erasure on the participant page: record a withdrawal, ask for
 /// an erasure, and see either once done.
 #[component]
-pub fn ParticipantLifecycleSection(id: String) -> impl IntoView {
-    let withdraw = ServerAction::<WithdrawConsent>::new();
-    let request = ServerAction::<RequestErasure>::new();
-    let id = StoredValue::new(id);
-    let state = Resource::new(
-        move || (withdraw.version().get(), request.version().get()),
-        move |_| load_participant_lifecycle(id.get_value()),
-    );
+pub fn ParticipantLifecycleSection(data: LifecycleData) -> impl IntoView {
+    let LifecycleData {
+        withdraw,
+        request,
+        id,
+        state,
+    } = data;
     view! {
         <section class="no-print" aria-labelledby="lifecycle-heading">
             <h2 id="lifecycle-heading">"Samtycke och radering"</h2>
             <p>
-                <a href=crate::my_answers::staff_copy_path(&id.get_value())>"Skriv ut alla svar"</a>
+                <a href=move || crate::my_answers::staff_copy_path(&id.get())>"Skriv ut alla svar"</a>
             </p>
             {loaded(state, move |s| {
                 let (id_withdraw, id_request) = (s.id.clone(), s.id.clone());

@@ -34,7 +34,8 @@ pub use common::ServerRendered;
 #[cfg(feature = "ssr")]
 pub use instruments::{InstrumentPreviewPage, InstrumentsPage};
 pub use lifecycle::{
-    LifecycleAdminPage, MyAnswersPage, ParticipantLifecycleSection, StaffAnswersCopyPage,
+    LifecycleAdminPage, LifecycleData, MyAnswersPage, ParticipantLifecycleSection,
+    StaffAnswersCopyPage,
 };
 pub use progress::{JourneyPage, MeetingPage};
 pub use settings::SettingsPanel;

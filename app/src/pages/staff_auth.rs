@@ -40,7 +40,7 @@ pub fn StaffBar() -> impl IntoView {
                                     {staff.admin.then(|| view! { <li><a href="/admin">"Administration"</a></li> })}
                                     {staff.admin.then(|| view! { <li><a href="/admin/logg">"Logg"</a></li> })}
                                     {staff.evaluator.then(|| view! { <li><a href="/utvardering">"Utvärdering"</a></li> })}
-                                    {(staff.admin || staff.evaluator).then(|| view! { <li><a href="/admin/formular">"Formulär"</a></li> })}
+                                    {(staff.admin || staff.evaluator).then(|| view! { <li><a href="/admin/formular" rel="external">"Formulär"</a></li> })}
                                     <li><a href="/konto">"Mitt konto"</a></li>
                                 </ul>
                                 <ActionForm action=log_out attr:class="inline-form">

@@ -129,7 +129,7 @@ pub fn StatisticsPage() -> impl IntoView {
                         "Frågor räknas ihop mellan versioner och insatser när de har samma id. "
                         "Exporterna räknar också hur många incheckningar varje version har. "
                         "Vad som ändrats mellan versionerna står under "
-                        <a href="/admin/formular">"Formulär"</a>
+                        <a href="/admin/formular" rel="external">"Formulär"</a>
                         "."
                     </p>
                     <dl>
