@@ -4,22 +4,31 @@
 # made once and kept for later runs), the server started on it, the demo
 # evaluator signed in, then the time of each load of the dashboard (its
 # server function and the whole page) and of each aggregate export: the first
-# load after start (everything read from the database), loads after it, and
-# the first load after one participant changed (read again: that participant
+# load once the server has warmed its figures at start (the time the warm-up
+# took, read from the server's log, is printed first), loads after it, and the
+# first load after one participant changed (read again: that participant
 # only). Also `stegvis export ndi` from the command line (a process of its
 # own, so it always reads everything), and the caseload's first page for the
 # demo case manager. Results go to docs/performance.md by hand.
 #   scripts/bench-evaluator.sh [--participants N] [--no-build] [--fresh]
+#                              [--engine sqlite|postgres]
 #     --no-build   measure what is built (STEGVIS_BIN chooses another binary)
 #     --fresh      make the demo database again
+#     --engine     postgres: the same demo data copied into a PostgreSQL
+#                  database (`stegvis copy-database`) on the server
+#                  TEST_DATABASE_URL names (else the local one, else a
+#                  throwaway cluster: scripts/postgres.sh), kept for later runs
+#                  as stegvis_bench_eval_N
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 participants=100000
 build=1
 fresh=0
+engine=sqlite
 while [ $# -gt 0 ]; do
   case "$1" in
+    --engine) engine="$2"; shift 2 ;;
     --participants) participants="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --fresh) fresh=1; shift ;;
@@ -51,17 +60,47 @@ if [ ! -f "$data/stegvis.db" ]; then
   run "$bin" demo --participants "$participants"
   printf 'demo data made in %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
 fi
-sqlite3 "$data/stegvis.db" \
-  "SELECT (SELECT COUNT(*) FROM participants) || ' participants, ' ||
+# The database the server runs on, and how to run SQL on it.
+case "$engine" in
+  sqlite)
+    engine_env=()
+    sql() { sqlite3 "$data/stegvis.db" "$1"; } ;;
+  postgres)
+    # shellcheck source=postgres.sh
+    source "$ROOT/scripts/postgres.sh"
+    ensure_postgres
+    command -v psql >/dev/null || { echo "--engine postgres needs psql" >&2; exit 1; }
+    pg_admin="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+    pg_name="stegvis_bench_eval_$participants"
+    pg_url="${pg_admin%/*}/$pg_name"
+    sql() { psql "$pg_url" -Atqc "$1"; }
+    if [ "$fresh" = 1 ]; then
+      psql "$pg_admin" -Atqc "DROP DATABASE IF EXISTS \"$pg_name\" WITH (FORCE)" >/dev/null
+    fi
+    if [ -z "$(psql "$pg_admin" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$pg_name'")" ]; then
+      say "Copying the demo database into PostgreSQL ($pg_name)"
+      psql "$pg_admin" -v ON_ERROR_STOP=1 -Atqc "CREATE DATABASE \"$pg_name\"" >/dev/null
+      start=$(date +%s.%N)
+      if ! run "$bin" copy-database --from "sqlite://$data/stegvis.db" --to "$pg_url"; then
+        psql "$pg_admin" -Atqc "DROP DATABASE IF EXISTS \"$pg_name\" WITH (FORCE)" >/dev/null
+        exit 1
+      fi
+      printf 'copied in %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
+    fi
+    # Several servers on one database share one key: the demo's own.
+    engine_env=(DATABASE_URL="$pg_url" STEGVIS_SECRET_KEY_FILE="$data/secret.key") ;;
+  *) echo "unknown engine: $engine (sqlite or postgres)" >&2; exit 2 ;;
+esac
+echo "$engine: $(sql "SELECT (SELECT COUNT(*) FROM participants) || ' participants, ' ||
           (SELECT COUNT(*) FROM check_ins) || ' check-ins, ' ||
-          (SELECT COUNT(*) FROM answers) || ' answers'"
+          (SELECT COUNT(*) FROM answers) || ' answers'")"
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
 mkdir -p "$work/site/pkg"
-(cd "$work" && exec env "${unset_stegvis[@]}" STEGVIS_ADDR="127.0.0.1:$port" STEGVIS_DATA_DIR="$data" \
+(cd "$work" && exec env "${unset_stegvis[@]}" ${engine_env[@]+"${engine_env[@]}"} STEGVIS_ADDR="127.0.0.1:$port" STEGVIS_DATA_DIR="$data" \
   STEGVIS_PUBLIC_URL="$base" STEGVIS_SECURE_COOKIES=0 LEPTOS_SITE_ROOT="$work/site" \
-  RUST_LOG=warn NO_COLOR=1 "$bin" >"$work/server.log" 2>&1) &
+  RUST_LOG=warn,app::state=info NO_COLOR=1 "$bin" >"$work/server.log" 2>&1) &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 300); do
@@ -88,7 +127,14 @@ timed() {
 evaluator="$work/evaluator.jar"
 sign_in "$evaluator" utvarderare@demo.stegvis.se
 
-say "The evaluator's figures, $participants participants ($(nproc) cores, $(date -u +%Y-%m-%d))"
+say "The evaluator's figures, $participants participants, $engine ($(nproc) cores, $(date -u +%Y-%m-%d))"
+# The server reads every organisation's figures once when it starts.
+for _ in $(seq 600); do
+  if grep -q "statistics warmed" "$work/server.log"; then break; fi
+  sleep 0.2
+done
+warmed=$(grep "statistics warmed" "$work/server.log" | sed -n 's/.*millis=\([0-9]*\).*/\1/p' | sort -n | tail -1)
+printf '%-44s %8.3f s\n' "warm-up at start (server log)" "$(echo "${warmed:-0} / 1000" | bc -l)"
 timed "$evaluator" POST /api/evaluator/statistics "dashboard, first load after start"
 for n in 1 2 3; do timed "$evaluator" POST /api/evaluator/statistics "dashboard, again ($n)"; done
 timed "$evaluator" GET /utvardering "dashboard page (HTML)"
@@ -100,9 +146,8 @@ done
 # One participant changes (an exit outcome written again) behind the
 # server's back, as another server process would: the next load reads
 # that participant again.
-sqlite3 "$data/stegvis.db" \
-  "UPDATE participants SET exit_outcome = exit_outcome
-   WHERE id = (SELECT id FROM participants WHERE exit_outcome IS NOT NULL ORDER BY id LIMIT 1)"
+sql "UPDATE participants SET exit_outcome = exit_outcome
+   WHERE id = (SELECT id FROM participants WHERE exit_outcome IS NOT NULL ORDER BY id LIMIT 1)" >/dev/null
 timed "$evaluator" POST /api/evaluator/statistics "dashboard, after one participant changed"
 timed "$evaluator" POST /api/evaluator/statistics "dashboard, again"
 
@@ -114,5 +159,5 @@ timed "$case_manager" GET "/personal?visa=all&sortera=code&sida=3" "caseload, wh
 kill "$server"; wait "$server" 2>/dev/null || true
 say "Command line (a process of its own: reads everything)"
 start=$(date +%s.%N)
-run "$bin" export ndi --output "$work/ndi.csv" >/dev/null
+run env ${engine_env[@]+"${engine_env[@]}"} "$bin" export ndi --output "$work/ndi.csv" >/dev/null
 printf '%-44s %8.3f s\n' "stegvis export ndi" "$(echo "$(date +%s.%N) - $start" | bc)"

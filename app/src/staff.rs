@@ -207,56 +207,58 @@ pub async fn load_caseload(
     let total = entries.len();
     let today = state.today();
     let search = search
-        .map(|s| s.trim().to_uppercase().replace(' ', ""))
+        .map(|s| s.trim().to_uppercase().replace([' ', '-'], ""))
         .filter(|s| !s.is_empty());
-    let mut rows: Vec<(
-        CaseloadRow,
-        Option<chrono::NaiveDate>,
-        Option<chrono::DateTime<chrono::Utc>>,
-    )> = entries
+    let programme = programme.filter(|p| !p.is_empty());
+    // What is due is worked out for everyone in scope (it decides the order);
+    // rows with their words are made for the page shown only.
+    let mut due: Vec<(stegvis_store::CaseloadEntry, ssr::CaseloadStatus)> = entries
         .into_iter()
         .filter(|e| {
-            search.as_ref().is_none_or(|s| {
-                e.participant
-                    .code
-                    .replace('-', "")
-                    .contains(&s.replace('-', ""))
-            })
+            search
+                .as_ref()
+                .is_none_or(|s| e.code.replace('-', "").contains(s.as_str()))
         })
         .filter(|e| {
             programme
                 .as_deref()
-                .filter(|p| !p.is_empty())
-                .is_none_or(|p| e.participant.programme_id.as_deref() == Some(p))
+                .is_none_or(|p| e.programme_id.as_deref() == Some(p))
         })
-        .map(|e| ssr::caseload_row(&state, &e, today))
-        .filter(|(row, _, _)| match status.as_deref() {
-            Some("due") => row.status == "due" || row.status == "overdue",
-            Some("overdue") => row.status == "overdue",
-            Some("missed") => row.missed > 0,
-            Some("exited") => row.status == "exited",
+        .map(|e| {
+            let status = ssr::caseload_status(&state, &e, today);
+            (e, status)
+        })
+        .filter(|(_, s)| match status.as_deref() {
+            Some("due") => s.code == "due" || s.code == "overdue",
+            Some("overdue") => s.code == "overdue",
+            Some("missed") => s.missed > 0,
+            Some("exited") => s.code == "exited",
             _ => true,
         })
         .collect();
     match sort.as_deref() {
-        Some("code") => rows.sort_by(|a, b| a.0.code.cmp(&b.0.code)),
-        Some("last") => rows.sort_by_key(|r| std::cmp::Reverse(r.2)),
+        Some("code") => due.sort_unstable_by(|a, b| a.0.code.cmp(&b.0.code)),
+        Some("last") => due.sort_unstable_by(|a, b| {
+            b.0.last_check_in
+                .cmp(&a.0.last_check_in)
+                .then_with(|| a.0.code.cmp(&b.0.code))
+        }),
         // Default: most urgent first, then by the date of the next occasion.
-        _ => rows.sort_by(|a, b| {
-            ssr::urgency(&a.0.status)
-                .cmp(&ssr::urgency(&b.0.status))
-                .then(a.1.cmp(&b.1))
-                .then(a.0.code.cmp(&b.0.code))
+        _ => due.sort_unstable_by(|a, b| {
+            ssr::urgency(a.1.code)
+                .cmp(&ssr::urgency(b.1.code))
+                .then(a.1.due().cmp(&b.1.due()))
+                .then_with(|| a.0.code.cmp(&b.0.code))
         }),
     }
-    let matching = rows.len();
+    let matching = due.len();
     let (page, pages) = caseload_page(requested, matching);
     Ok(Caseload {
-        rows: rows
-            .into_iter()
+        rows: due
+            .iter()
             .skip((page - 1) * CASELOAD_PAGE_SIZE)
             .take(CASELOAD_PAGE_SIZE)
-            .map(|r| r.0)
+            .map(|(entry, status)| ssr::caseload_row(entry, status))
             .collect(),
         total,
         matching,
@@ -877,28 +879,38 @@ pub mod ssr {
         }
     }
 
-    /// One caseload row, with the date of its next occasion and of its last
-    /// check-in for sorting.
-    pub fn caseload_row(
+    /// Where a participant stands today: what the caseload filters and
+    /// sorts by, worked out for every participant in scope.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CaseloadStatus {
+        /// `due`, `overdue`, `upcoming` or `exited`.
+        pub code: &'static str,
+        pub label: &'static str,
+        /// The occasion that is open or comes next.
+        pub occasion: Option<stegvis_domain::schedule::ScheduledOccasion>,
+        pub missed: usize,
+    }
+
+    impl CaseloadStatus {
+        /// The date the open or next occasion is due.
+        pub fn due(&self) -> Option<NaiveDate> {
+            self.occasion.map(|o| o.due)
+        }
+    }
+
+    /// Where the participant stands on `today`, by their schedule and the
+    /// occasions they answered.
+    pub fn caseload_status(
         state: &AppState,
         entry: &CaseloadEntry,
         today: NaiveDate,
-    ) -> (CaseloadRow, Option<NaiveDate>, Option<DateTime<Utc>>) {
-        use crate::texts::{occasion_title, Lang};
-        let p = &entry.participant;
-        let answered: Vec<_> = entry
-            .check_ins
-            .iter()
-            .map(|c| (c.occasion.kind, c.occasion.number))
-            .collect();
+    ) -> CaseloadStatus {
         let status = state
-            .schedule(p.start_date, p.exit_date, p.window)
-            .status_on(today, &answered);
-        let last = entry.check_ins.iter().map(|c| c.submitted_at).max();
+            .schedule(entry.start_date, entry.exit_date, entry.window)
+            .status_on(today, &entry.answered);
         let (code, label, occasion) = match (&status.open_now, &status.next) {
             (Some(open), _) => {
-                let overdue = open.state_on(today, false) == DueState::Overdue;
-                if overdue {
+                if open.state_on(today, false) == DueState::Overdue {
                     ("overdue", "Försenad", Some(*open))
                 } else {
                     ("due", "Att svara", Some(*open))
@@ -907,21 +919,35 @@ pub mod ssr {
             (None, Some(next)) => ("upcoming", "Klar för nu", Some(*next)),
             (None, None) => ("exited", "Avslutad", None),
         };
-        let row = CaseloadRow {
-            id: p.id.clone(),
-            code: p.code.clone(),
-            programme: p.programme_name.clone().unwrap_or_else(|| "–".into()),
-            status: code.into(),
-            status_label: label.into(),
-            next_occasion: occasion
+        CaseloadStatus {
+            code,
+            label,
+            occasion,
+            missed: status.missed.len(),
+        }
+    }
+
+    /// One caseload row as shown.
+    pub fn caseload_row(entry: &CaseloadEntry, status: &CaseloadStatus) -> CaseloadRow {
+        use crate::texts::{occasion_title, Lang};
+        CaseloadRow {
+            id: entry.id.clone(),
+            code: entry.code.clone(),
+            programme: entry.programme_name.clone().unwrap_or_else(|| "–".into()),
+            status: status.code.into(),
+            status_label: status.label.into(),
+            next_occasion: status
+                .occasion
                 .map(|o| occasion_title(Lang::SV, o.kind, o.number))
                 .unwrap_or_else(|| "–".into()),
-            next_date: occasion.map(|o| o.due.to_string()),
-            missed: status.missed.len(),
-            last_check_in: last.map(local_date),
-            case_manager: p.case_manager_name.clone().unwrap_or_else(|| "–".into()),
-        };
-        (row, occasion.map(|o| o.due), last)
+            next_date: status.occasion.map(|o| o.due.to_string()),
+            missed: status.missed,
+            last_check_in: entry.last_check_in.map(local_date),
+            case_manager: entry
+                .case_manager_name
+                .clone()
+                .unwrap_or_else(|| "–".into()),
+        }
     }
 
     /// The address participants use, for links on printed sheets: the

@@ -459,6 +459,9 @@ async fn serve(config: Config, store: Store) -> anyhow::Result<()> {
         tokio::spawn(stegvis_server::retention::run_every(store.clone(), every));
     }
     tokio::spawn(sessions::prune_expired(store));
+    // The evaluator's figures are read while the server already answers.
+    let warming = state.clone();
+    tokio::spawn(async move { warming.warm_statistics().await });
     stegvis_server::serve::serve(
         listener,
         http::router_with_limits(state, &config.limits),

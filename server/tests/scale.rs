@@ -117,6 +117,36 @@ async fn figures_equal_reading_every_answer_and_drop_an_erased_person_at_once() 
     }
 }
 
+/// A server warms every organisation's figures when it starts: afterwards
+/// each is held, and the dashboard's exports say what reading every answer says.
+#[tokio::test]
+async fn warming_holds_every_organisations_figures() {
+    let app = common::app("scale-warm").await;
+    app.seed_demo(today()).await;
+    let org = app.store.find_organisation(None).await.unwrap().unwrap();
+    assert!(!app.store.statistics_held(&org.id));
+    app.state.warm_statistics().await;
+    assert!(app.store.statistics_held(&org.id));
+
+    let mut evaluator = app.client();
+    evaluator.sign_in("utvarderare@demo.stegvis.se", None).await;
+    for name in AGGREGATES {
+        let res = evaluator.get(&format!("/utvardering/export/{name}")).await;
+        assert_eq!(res.status, StatusCode::OK, "{name}: {}", res.text);
+        assert_eq!(
+            res.text.as_bytes(),
+            straightforward(&app, name).await.as_slice(),
+            "{name}"
+        );
+    }
+
+    // Every organisation, also one with nobody in it yet.
+    let empty = app.store.create_organisation("Nytt förbund").await.unwrap();
+    assert!(!app.store.statistics_held(&empty.id));
+    app.state.warm_statistics().await;
+    assert!(app.store.statistics_held(&empty.id));
+}
+
 async fn caseload(client: &mut common::Client, form: &str) -> Caseload {
     let res = client.post("/api/staff/caseload", form).await;
     assert_eq!(res.status, StatusCode::OK, "{form}: {}", res.text);
@@ -176,6 +206,28 @@ async fn the_caseload_comes_a_page_at_a_time_with_its_filters() {
         due_rows += c.rows.len();
     }
     assert_eq!(due_rows, due.matching);
+
+    // Latest check-in first: dates never go up from one row to the next,
+    // also across pages.
+    let last = caseload(&mut staff, "sort=last&scope=all").await;
+    let mut dates: Vec<Option<String>> = Vec::new();
+    for page in 1..=last.pages.min(3) {
+        let c = caseload(&mut staff, &format!("sort=last&scope=all&page={page}")).await;
+        dates.extend(c.rows.into_iter().map(|r| r.last_check_in));
+    }
+    assert!(
+        dates.windows(2).all(|d| d[0] >= d[1]),
+        "not latest first: {dates:?}"
+    );
+    // A code is found however it is typed: small letters, spaces, no dash.
+    let wanted = &first.rows[7].code;
+    let typed = wanted.to_lowercase().replace('-', " ");
+    let found = caseload(&mut staff, &format!("search={}", typed.replace(' ', "+"))).await;
+    assert!(
+        found.rows.iter().any(|r| &r.code == wanted),
+        "{typed:?} did not find {wanted}"
+    );
+    assert!(found.matching < first.matching);
 
     // Past the end: the last page. Not a number: a clear refusal.
     let past = caseload(&mut staff, &format!("sort=code&page={}", first.pages + 10)).await;

@@ -486,6 +486,12 @@ impl Store {
             .await
     }
 
+    /// Whether this store holds the organisation's respondents in memory
+    /// (see [`Store::statistics_respondents`]).
+    pub fn statistics_held(&self, organisation_id: &str) -> bool {
+        self.respondent_cache.holds(organisation_id)
+    }
+
     /// Every stored answer of an organisation, in participant and check-in
     /// order, read row by row: memory stays flat however many answers there
     /// are.
@@ -711,7 +717,8 @@ forward! {
     /// its sealed form. Only ever shown on that participant's own page.
     pub async fn personnummer(&self, participant_id: &str) -> StoreResult<Option<String>>;
     /// The participants of an organisation (of one case manager, when given),
-    /// each with their check-ins, for the caseload.
+    /// each with what the caseload needs to work out what is due, in
+    /// participant-id order.
     pub async fn caseload(&self, organisation_id: &str, case_manager_id: Option<&str>) -> StoreResult<Vec<CaseloadEntry>>;
     /// A participant's check-ins, oldest first.
     pub async fn check_ins_of(&self, participant_id: &str) -> StoreResult<Vec<ParticipantCheckIn>>;
@@ -803,6 +810,9 @@ forward! {
     pub async fn find_organisation(&self, key: Option<&str>) -> StoreResult<Option<OrganisationRow>>;
     /// How many organisations exist; demo seeding refuses to touch a database with any.
     pub async fn organisation_count(&self) -> StoreResult<i64>;
+    /// Every organisation's id (work done for each, such as warming the
+    /// evaluator's figures when a server starts).
+    pub async fn organisation_ids(&self) -> StoreResult<Vec<String>>;
     /// Adds a staff account. The e-mail address is stored lower-cased and must be unused.
     pub async fn create_staff(&self, new: &NewStaff<'_>) -> StoreResult<StaffRow>;
     /// A staff account by id.

@@ -7,6 +7,7 @@
 use crate::{OccasionRef, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{ColumnIndex, Decode, Row, Type};
+use stegvis_domain::occasion::OccasionKind;
 use stegvis_domain::schedule::Window;
 
 /// Consent as recorded at registration.
@@ -73,11 +74,26 @@ pub struct ParticipantCheckIn {
     pub assisted_by: Option<String>,
 }
 
-/// A participant with every check-in, for computing caseload status.
+/// What the caseload needs of one participant: enough to work out what is
+/// due and to sort, nothing more. A caseload request reads this for every
+/// participant in its scope (thousands for a busy case manager, the whole
+/// organisation for "all"), so it is a few columns and the answered
+/// occasions, not the participant's record and check-ins; only the page shown
+/// becomes rows on screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseloadEntry {
-    pub participant: ParticipantDetail,
-    pub check_ins: Vec<ParticipantCheckIn>,
+    pub id: String,
+    pub code: String,
+    pub programme_id: Option<String>,
+    pub programme_name: Option<String>,
+    pub case_manager_name: Option<String>,
+    pub window: Option<Window>,
+    pub start_date: NaiveDate,
+    pub exit_date: Option<NaiveDate>,
+    /// The occasions answered, in no particular order.
+    pub answered: Vec<(OccasionKind, u32)>,
+    /// When the latest check-in was stored.
+    pub last_check_in: Option<DateTime<Utc>>,
 }
 
 /// A programme in lists and forms.

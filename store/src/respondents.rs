@@ -162,6 +162,17 @@ impl RespondentCache {
         Ok(respondents)
     }
 
+    /// Whether the organisation's respondents are held (loaded once, and
+    /// not being loaded right now).
+    pub fn holds(&self, organisation_id: &str) -> bool {
+        let Ok(map) = self.organisations.lock() else {
+            return false;
+        };
+        map.get(organisation_id)
+            .and_then(|slot| slot.try_lock().ok().map(|c| c.is_some()))
+            .unwrap_or(false)
+    }
+
     /// Forgets everything (tests, and a database restored under a running server).
     pub fn clear(&self) {
         if let Ok(mut map) = self.organisations.lock() {

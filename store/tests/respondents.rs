@@ -3,7 +3,8 @@
 //! the database: a new check-in, an exit, a withdrawal, an erasure, also
 //! when another server process (another `Store` on the same database) made
 //! the change. An erased person is never counted again and leaves nothing
-//! in the change log.
+//! in the change log. The caseload's compact reading says what each
+//! participant's own check-ins say.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
 
@@ -221,7 +222,83 @@ async fn compact_reading_gives_the_same_respondents_as_reading_every_answer() {
     assert_eq!(loaded.respondents, expected);
     assert_eq!(loaded.participant_ids.len(), 12);
     assert!(loaded.participant_ids.windows(2).all(|p| p[0] < p[1]));
+    assert!(!w.store.statistics_held(&w.org));
     assert_eq!(w.cached(&w.store).await, expected);
+    assert!(w.store.statistics_held(&w.org));
+    assert!(!w.store.statistics_held(&other_org));
+    let mut organisations = w.store.organisation_ids().await.unwrap();
+    organisations.sort();
+    let mut both = vec![w.org.clone(), other_org.clone()];
+    both.sort();
+    assert_eq!(organisations, both);
+}
+
+/// The caseload reads a few columns per participant and the answered
+/// occasions; they say the same as each participant's own check-ins.
+#[tokio::test]
+async fn the_caseload_entries_match_each_participants_check_ins() {
+    let w = world().await;
+    let other_org = w.store.create_organisation("Grannen").await.unwrap().id;
+    let mut ids = Vec::new();
+    for n in 1..=9u32 {
+        let id = w.participant(&w.org, &format!("CCC-{n:03}"), true, n).await;
+        if n % 3 != 0 {
+            w.check_in(&id, INTAKE, 1, 99).await;
+        }
+        if n % 3 == 1 {
+            w.check_in(&id, follow_up(1), 2, 99).await;
+            w.check_in(&id, follow_up(2), 2, 99).await;
+        }
+        ids.push(id);
+    }
+    let stranger = w.participant(&other_org, "DDD-001", true, 3).await;
+    w.check_in(&stranger, INTAKE, 2, 0).await;
+
+    let all = w.store.caseload(&w.org, None).await.unwrap();
+    let mine = w
+        .store
+        .caseload(&w.org, Some(&w.case_manager))
+        .await
+        .unwrap();
+    assert_eq!(all, mine);
+    assert!(w
+        .store
+        .caseload(&w.org, Some("someone-else"))
+        .await
+        .unwrap()
+        .is_empty());
+    let mut listed: Vec<_> = all.iter().map(|e| e.id.clone()).collect();
+    assert!(listed.windows(2).all(|p| p[0] < p[1]), "in id order");
+    listed.sort();
+    ids.sort();
+    assert_eq!(listed, ids, "the organisation's participants, nobody else");
+    for entry in &all {
+        let detail = w
+            .store
+            .participant_in(&w.org, &entry.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(entry.code, detail.code);
+        assert_eq!(entry.start_date, detail.start_date);
+        assert_eq!(entry.exit_date, detail.exit_date);
+        assert_eq!(entry.case_manager_name.as_deref(), Some("Lots"));
+        let check_ins = w.store.check_ins_of(&entry.id).await.unwrap();
+        let mut expected: Vec<_> = check_ins
+            .iter()
+            .map(|c| (c.occasion.kind, c.occasion.number))
+            .collect();
+        let mut answered = entry.answered.clone();
+        expected.sort();
+        answered.sort();
+        assert_eq!(answered, expected, "{}", entry.code);
+        assert_eq!(
+            entry.last_check_in,
+            check_ins.iter().map(|c| c.submitted_at).max()
+        );
+    }
+    assert!(all.iter().any(|e| e.answered.len() == 3));
+    assert!(all.iter().any(|e| e.answered.is_empty()));
 }
 
 #[tokio::test]

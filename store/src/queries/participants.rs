@@ -106,45 +106,60 @@ impl Core {
         organisation_id: &str,
         case_manager_id: Option<&str>,
     ) -> StoreResult<Vec<CaseloadEntry>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{DETAIL_SELECT} WHERE p.organisation_id = $1
-               AND ($2 IS NULL OR p.case_manager_id = $2)
-             ORDER BY p.intake_date DESC, p.code"
-        )))
-        .bind(organisation_id)
-        .bind(case_manager_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let check_ins = sqlx::query(
-            "SELECT c.participant_id, c.submission_id, c.occasion_kind, c.occasion_number,
-                    c.submitted_at, c.instrument_version, c.language, s.name AS assisted_by
-             FROM check_ins c JOIN participants p ON p.id = c.participant_id
-             LEFT JOIN staff s ON s.id = c.assisted_by
-             WHERE p.organisation_id = $1 AND ($2 IS NULL OR p.case_manager_id = $2)
-             ORDER BY c.submitted_at",
+        // Two plain reads side by side on two connections; no ORDER BY (the
+        // caller sorts by what is due, which the database does not know).
+        let people = sqlx::query(
+            "SELECT p.id, p.code, p.programme_id, g.name AS programme_name,
+                    s.name AS case_manager_name, g.window_before_days, g.window_after_days,
+                    p.intake_date, p.exit_date
+             FROM participants p
+             LEFT JOIN programmes g ON g.id = p.programme_id
+             LEFT JOIN staff s ON s.id = p.case_manager_id
+             WHERE p.organisation_id = $1 AND ($2 IS NULL OR p.case_manager_id = $2)",
         )
         .bind(organisation_id)
         .bind(case_manager_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut by_participant: std::collections::HashMap<String, Vec<ParticipantCheckIn>> =
-            std::collections::HashMap::new();
-        for r in &check_ins {
-            by_participant
-                .entry(r.try_get("participant_id")?)
-                .or_default()
-                .push(check_in_from_row(r)?);
-        }
-        rows.iter()
+        .fetch_all(&self.pool);
+        let check_ins = sqlx::query(
+            "SELECT c.participant_id, c.occasion_kind, c.occasion_number, c.submitted_at
+             FROM check_ins c JOIN participants p ON p.id = c.participant_id
+             WHERE p.organisation_id = $1 AND ($2 IS NULL OR p.case_manager_id = $2)",
+        )
+        .bind(organisation_id)
+        .bind(case_manager_id)
+        .fetch_all(&self.pool);
+        let (people, check_ins) = futures_util::future::try_join(people, check_ins).await?;
+        let mut entries = people
+            .iter()
             .map(|r| {
-                let participant = detail_from_row(r)?;
-                let check_ins = by_participant.remove(&participant.id).unwrap_or_default();
                 Ok(CaseloadEntry {
-                    participant,
-                    check_ins,
+                    id: r.try_get("id")?,
+                    code: r.try_get("code")?,
+                    programme_id: r.try_get("programme_id")?,
+                    programme_name: r.try_get("programme_name")?,
+                    case_manager_name: r.try_get("case_manager_name")?,
+                    window: crate::window_from_row(r)?,
+                    start_date: r.try_get("intake_date")?,
+                    exit_date: r.try_get("exit_date")?,
+                    answered: Vec::new(),
+                    last_check_in: None,
                 })
             })
-            .collect()
+            .collect::<StoreResult<Vec<_>>>()?;
+        entries.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        for r in &check_ins {
+            let participant: &str = r.try_get("participant_id")?;
+            // Registered between the two reads: the next request has them.
+            let Ok(at) = entries.binary_search_by(|e| e.id.as_str().cmp(participant)) else {
+                continue;
+            };
+            let occasion = crate::occasion_from_row(r)?;
+            let submitted_at: chrono::DateTime<Utc> = r.try_get("submitted_at")?;
+            let entry = &mut entries[at];
+            entry.answered.push((occasion.kind, occasion.number));
+            entry.last_check_in = entry.last_check_in.max(Some(submitted_at));
+        }
+        Ok(entries)
     }
 
     pub async fn check_ins_of(&self, participant_id: &str) -> StoreResult<Vec<ParticipantCheckIn>> {

@@ -89,6 +89,15 @@ impl Core {
             .try_get("n")?)
     }
 
+    pub async fn organisation_ids(&self) -> StoreResult<Vec<String>> {
+        sqlx::query("SELECT id FROM organisations ORDER BY name, id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok(r.try_get("id")?))
+            .collect()
+    }
+
     pub async fn create_staff(&self, new: &NewStaff<'_>) -> StoreResult<StaffRow> {
         let id = uuid::Uuid::new_v4().to_string();
         let email = new.email.trim().to_lowercase();
