@@ -16,6 +16,10 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, Executor};
 use std::str::FromStr;
 
+/// The advisory lock number of PostgreSQL's one write turn, for tests that
+/// hold it from outside to show which writes wait for it.
+pub const POSTGRES_WRITE_TURN: i64 = crate::engine::postgres::WRITE_LOCK;
+
 /// The engine this test run uses, from `STEGVIS_TEST_ENGINE`.
 ///
 /// # Panics

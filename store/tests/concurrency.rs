@@ -4,8 +4,10 @@
 //! would hide the locking; for PostgreSQL a pool on a server): the same
 //! submission from several tasks is stored once, a hundred participants
 //! sending while others save drafts all succeed, a code connects one phone
-//! however many redeem it at once, and a session deleted by one request is not
-//! brought back by another.
+//! however many redeem it at once, a session deleted by one request is not
+//! brought back by another, one submission id sent for two participants at
+//! once goes to one of them, and on PostgreSQL answer saves and check-ins do
+//! not wait for the store's one write turn.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
 
@@ -181,6 +183,156 @@ async fn a_hundred_sending_while_others_save_drafts_all_succeed() {
         failed.first()
     );
     assert_eq!(db.store.recent_check_ins(1000).await.unwrap().len(), phones);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_submission_id_for_two_participants_at_once_goes_to_one() {
+    let db = db().await;
+    for round in 0..12 {
+        let a = db
+            .store
+            .create_participant(&format!("A{round:02}-XYZ"), date())
+            .await
+            .unwrap()
+            .id;
+        let b = db
+            .store
+            .create_participant(&format!("B{round:02}-XYZ"), date())
+            .await
+            .unwrap()
+            .id;
+        let sid = submission_id(1000 + round);
+        let start = Arc::new(Barrier::new(2));
+        // A saves a draft under the id while B sends a check-in with it
+        // (every other round the other way round).
+        let (first, second) = if round % 2 == 0 { (a, b) } else { (b, a) };
+        let drafting = {
+            let (store, start, draft) =
+                (db.store.clone(), start.clone(), draft(&db.instrument, &sid));
+            let participant = first.clone();
+            tokio::spawn(async move {
+                start.wait().await;
+                store.save_draft(&participant, &draft).await.map(|_| ())
+            })
+        };
+        let sending = {
+            let (store, start, check_in) = (
+                db.store.clone(),
+                start.clone(),
+                check_in(&db.instrument, &second, &sid),
+            );
+            tokio::spawn(async move {
+                start.wait().await;
+                store.store_check_in(&check_in).await.map(|_| ())
+            })
+        };
+        let results = [drafting.await.unwrap(), sending.await.unwrap()];
+        let ok = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(ok, 1, "round {round}: {results:?}");
+        assert!(
+            results
+                .iter()
+                .any(|r| matches!(r, Err(StoreError::SubmissionIdTaken))),
+            "round {round}: {results:?}"
+        );
+        // The id is held in one place only, by one participant.
+        let holders = db
+            .store
+            .test_sql()
+            .rows(
+                "SELECT participant_id FROM check_ins WHERE submission_id = $1
+                 UNION ALL
+                 SELECT participant_id FROM check_in_drafts WHERE submission_id = $1",
+                &[sid.as_str().into()],
+            )
+            .await
+            .unwrap();
+        assert_eq!(holders.len(), 1, "round {round}: {holders:?}");
+    }
+}
+
+/// On PostgreSQL an answer save and a check-in take the turns of their
+/// participant and submission id only, so they go on while another
+/// transaction holds the store's one write turn (which other writes, such as
+/// an audit entry, still wait for).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answer_saves_do_not_wait_for_the_one_write_turn_on_postgresql() {
+    if testing::engine() != stegvis_store::EngineKind::Postgres {
+        return; // SQLite has one writer at a time by design.
+    }
+    use sqlx::{Connection, Executor};
+    let db = db().await;
+    let org = db.store.create_organisation("Förbundet").await.unwrap();
+    let participant = db
+        .store
+        .create_participant("KX7-T4N", date())
+        .await
+        .unwrap()
+        .id;
+    let mut holder = sqlx::PgConnection::connect(&db._database.url)
+        .await
+        .unwrap();
+    holder
+        .execute(sqlx::AssertSqlSafe(format!(
+            "SELECT pg_advisory_lock({})",
+            testing::POSTGRES_WRITE_TURN
+        )))
+        .await
+        .unwrap();
+
+    let within = std::time::Duration::from_secs(5);
+    let sid = submission_id(2000);
+    tokio::time::timeout(
+        within,
+        db.store
+            .save_draft(&participant, &draft(&db.instrument, &sid)),
+    )
+    .await
+    .expect("an answer save waited for the one write turn")
+    .unwrap();
+    let stored = tokio::time::timeout(
+        within,
+        db.store
+            .store_check_in(&check_in(&db.instrument, &participant, &sid)),
+    )
+    .await
+    .expect("a check-in waited for the one write turn")
+    .unwrap();
+    assert_eq!(stored, StoreOutcome::Stored);
+
+    // An audit entry takes the one turn: it waits until the holder lets go.
+    let audit = {
+        let store = db.store.clone();
+        let org = org.id.clone();
+        tokio::spawn(async move {
+            store
+                .audit(&stegvis_store::NewAuditEntry {
+                    organisation_id: &org,
+                    staff_id: None,
+                    action: "export",
+                    participant_id: None,
+                    detail: "test",
+                })
+                .await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        !audit.is_finished(),
+        "the audit entry did not take the turn"
+    );
+    holder
+        .execute(sqlx::AssertSqlSafe(format!(
+            "SELECT pg_advisory_unlock({})",
+            testing::POSTGRES_WRITE_TURN
+        )))
+        .await
+        .unwrap();
+    tokio::time::timeout(within, audit)
+        .await
+        .expect("the audit entry still waits")
+        .unwrap()
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -17,6 +17,15 @@
 //! RETURNING`) do not take it and run in parallel; constraints keep them
 //! right. A write that waits longer than [`crate::BUSY_TIMEOUT`] for a lock
 //! fails with `lock_not_available`, which the store reports as busy (503).
+//!
+//! The hot writes (an answer saved to the draft, a check-in stored) read and
+//! write only what belongs to one participant and one submission id, so they
+//! take the turns of those two keys instead ([`begin_write_for`]): phones
+//! of different participants save in parallel, while two servers handling
+//! the same participant or the same submission id still take turns.
+//! Transactions under the one turn that change a participant's check-ins
+//! (withdrawal, erasure) take that participant's key as well ([`lock_keys`]),
+//! so they never interleave with a check-in being stored.
 
 use super::backup::BackupReport;
 use crate::{PoolSettings, StoreError, StoreResult, BUSY_TIMEOUT};
@@ -32,7 +41,7 @@ pub(crate) type Db = sqlx::Postgres;
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The advisory lock key of [`begin_write`] (any fixed number; "stegvis" in ASCII, shortened).
-const WRITE_LOCK: i64 = 0x7374_6567_7669;
+pub(crate) const WRITE_LOCK: i64 = 0x7374_6567_7669;
 
 // Included once per engine on purpose (see engine/mod.rs).
 #[allow(clippy::duplicate_mod)]
@@ -54,6 +63,46 @@ pub(crate) async fn connect(url: &str, pool: PoolSettings, durable: bool) -> Sto
         .acquire_timeout(pool.acquire_timeout)
         .connect_with(options)
         .await?)
+}
+
+/// The first half of the two-number advisory locks of [`lock_keys`] (a key
+/// space apart from [`WRITE_LOCK`]'s single number).
+const KEYED_LOCKS: i32 = 0x7374_6567;
+
+/// A transaction that has taken the write turns of `keys` (participant ids,
+/// submission ids), not the store's one turn (see the module header).
+pub(crate) async fn begin_write_for(
+    pool: &Pool<Db>,
+    keys: &[&str],
+) -> StoreResult<Transaction<'static, Db>> {
+    let mut tx = pool.begin().await?;
+    lock_keys(&mut tx, keys).await?;
+    Ok(tx)
+}
+
+/// Takes the write turns of `keys` in a transaction under way, held until it
+/// ends. Keys become numbers by a fixed hash, taken in ascending order so two
+/// transactions never wait for each other in a circle; two keys that happen
+/// to share a number only take turns more often.
+pub(crate) async fn lock_keys(tx: &mut Transaction<'static, Db>, keys: &[&str]) -> StoreResult<()> {
+    use sha2::{Digest, Sha256};
+    let mut numbers: Vec<i32> = keys
+        .iter()
+        .map(|key| {
+            let digest = Sha256::digest(key.as_bytes());
+            i32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
+        })
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    for number in numbers {
+        sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+            .bind(KEYED_LOCKS)
+            .bind(number)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// A transaction that has taken the store's write turn (see the module header).

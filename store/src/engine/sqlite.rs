@@ -73,6 +73,24 @@ pub(crate) async fn begin_write(pool: &Pool<Db>) -> StoreResult<Transaction<'sta
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 
+/// A write transaction for what concerns `keys` only. SQLite has one writer
+/// at a time whatever the keys: the same as [`begin_write`].
+pub(crate) async fn begin_write_for(
+    pool: &Pool<Db>,
+    _keys: &[&str],
+) -> StoreResult<Transaction<'static, Db>> {
+    begin_write(pool).await
+}
+
+/// Takes the write turns of `keys` in a transaction already under way; on
+/// SQLite the transaction holds the only write turn already.
+pub(crate) async fn lock_keys(
+    _tx: &mut Transaction<'static, Db>,
+    _keys: &[&str],
+) -> StoreResult<()> {
+    Ok(())
+}
+
 impl queries::Core {
     /// Every value of every column of every table, as text: what
     /// `stegvis secrets check` searches for secrets stored in clear.

@@ -194,8 +194,11 @@ impl Core {
     pub async fn save_draft(&self, participant_id: &str, draft: &DraftRow) -> StoreResult<()> {
         let answers = serde_json::to_string(&draft.answers)
             .map_err(|e| StoreError::Corrupt(format!("draft answers: {e}")))?;
-        // Reads before it writes: the write lock must be held from the start.
-        let mut tx = self.begin_write().await?;
+        // Reads before it writes: the participant's and the submission id's
+        // write turns are held from the start.
+        let mut tx = self
+            .begin_write_for(&[participant_id, &draft.submission_id])
+            .await?;
         let held_elsewhere = sqlx::query(
             "SELECT 1 FROM check_ins WHERE submission_id = $1
              UNION ALL
@@ -249,8 +252,11 @@ impl Core {
     }
 
     pub async fn store_check_in(&self, check_in: &NewCheckIn) -> StoreResult<StoreOutcome> {
-        // Reads before it writes: the write lock must be held from the start.
-        let mut tx = self.begin_write().await?;
+        // Reads before it writes: the participant's and the submission id's
+        // write turns are held from the start.
+        let mut tx = self
+            .begin_write_for(&[&check_in.participant_id, &check_in.submission_id])
+            .await?;
         let existing = sqlx::query("SELECT participant_id FROM check_ins WHERE submission_id = $1")
             .bind(&check_in.submission_id)
             .fetch_optional(&mut *tx)

@@ -84,6 +84,8 @@ impl Core {
         if !exists {
             return Ok(WithdrawalOutcome::NotFound);
         }
+        // A check-in or draft being stored for them finishes first, or waits.
+        super::lock_keys(&mut tx, &[participant_id]).await?;
         if !keep_answers {
             erase_in(&mut tx, participant_id).await?;
             tx.commit().await?;
@@ -322,6 +324,8 @@ impl Core {
 /// Deletes every row about one participant, inside `tx`. Returns whether the
 /// participant existed.
 async fn erase_in(tx: &mut Transaction<'static, Db>, participant_id: &str) -> StoreResult<bool> {
+    // A check-in being stored for them finishes first, or waits for this.
+    super::lock_keys(tx, &[participant_id]).await?;
     sqlx::query(
         "DELETE FROM answers WHERE submission_id IN
            (SELECT submission_id FROM check_ins WHERE participant_id = $1)",

@@ -6,6 +6,8 @@
 //! placeholders and SQL both engines accept; where they cannot, the engine
 //! module provides the method instead (see docs/store.md).
 
+/// The engine's per-key write turns, for a transaction under way.
+pub(crate) use super::lock_keys;
 use super::Db;
 use crate::{Keyring, StoreError, StoreResult};
 use sqlx::{Pool, Transaction};
@@ -52,6 +54,16 @@ impl Core {
     /// A write transaction as the engine makes them (see the engine module).
     pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Db>> {
         super::begin_write(&self.pool).await
+    }
+
+    /// A write transaction for what concerns `keys` only (a participant, a
+    /// submission id): on PostgreSQL writers of other keys go on in
+    /// parallel (see the engine module).
+    pub(crate) async fn begin_write_for(
+        &self,
+        keys: &[&str],
+    ) -> StoreResult<Transaction<'static, Db>> {
+        super::begin_write_for(&self.pool, keys).await
     }
 
     /// Brings the schema up to date. Safe to run at every start.
