@@ -4,8 +4,8 @@
 //! that moment waited forever (seen as a rare 30 s hang in these tests,
 //! which build a router each, in parallel). The server works the list out
 //! once per process now; this test builds routers without pause on another
-//! thread while pages render, and fails (the client's 30 s limit) on the
-//! old behaviour.
+//! thread while pages render, and fails on the old behaviour (the
+//! client's 30 s limit, `common::ANSWER_WITHIN`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
 

@@ -44,6 +44,11 @@ pub const DEVICE_COOKIE: &str = app::access::ssr::DEVICE_COOKIE;
 /// A submission id for check-ins sent in tests.
 pub const SID: &str = "5b0b7f55-2a53-4a8e-9a53-61b7f0c2d9aa";
 
+/// How long a test request may take, body and all, before the test fails
+/// naming it instead of hanging the run: far longer than any request takes
+/// on a loaded machine.
+pub const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// One router over one database of its own, removed on drop.
 pub struct TestApp {
     pub router: Router,
@@ -487,23 +492,23 @@ impl Client {
         if let Some(address) = self.address {
             req.extensions_mut().insert(ConnectInfo(address));
         }
-        // A request that never answers fails the test with its path instead
-        // of hanging the whole run.
-        let res = tokio::time::timeout(
-            std::time::Duration::from_secs(30),
-            self.router.clone().oneshot(req),
-        )
+        // A request that never answers, or whose body never ends (a page
+        // streamed from the server), fails the test with its path instead of
+        // hanging the whole run.
+        let router = self.router.clone();
+        let (res, bytes) = tokio::time::timeout(ANSWER_WITHIN, async move {
+            let res = router.oneshot(req).await.unwrap();
+            let (parts, body) = res.into_parts();
+            let bytes = axum::body::to_bytes(body, 4 << 20).await.unwrap();
+            (parts, bytes)
+        })
         .await
-        .unwrap_or_else(|_| panic!("{path} did not answer within 30 s"))
-        .unwrap();
-        for value in res.headers().get_all(header::SET_COOKIE) {
+        .unwrap_or_else(|_| panic!("{path} did not answer within {ANSWER_WITHIN:?}"));
+        for value in res.headers.get_all(header::SET_COOKIE) {
             self.keep_cookie(value.to_str().unwrap());
         }
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = axum::body::to_bytes(res.into_body(), 4 << 20)
-            .await
-            .unwrap();
+        let status = res.status;
+        let headers = res.headers;
         Reply {
             status,
             headers,
