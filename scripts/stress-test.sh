@@ -37,7 +37,14 @@ export STEGVIS_TEST_ENGINE=$engine
 cd "$ROOT"
 say "Building the $file tests (release)"
 bin=$(cargo test --release -p stegvis-server --test "$file" --no-run --message-format=json 2>/dev/null |
-  sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
+  python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    t = m.get("target") or {}
+    if m.get("executable") and "test" in t.get("kind", []) and t.get("name") == sys.argv[1]:
+        print(m["executable"])
+' "$file" | tail -1)
 [ -x "$bin" ] || { echo "no test binary for $file" >&2; exit 1; }
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/stegvis-stress.XXXXXX")
