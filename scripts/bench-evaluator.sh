@@ -14,11 +14,12 @@
 #                              [--engine sqlite|postgres]
 #     --no-build   measure what is built (STEGVIS_BIN chooses another binary)
 #     --fresh      make the demo database again
-#     --engine     postgres: the same demo data copied into a PostgreSQL
-#                  database (`stegvis copy-database`) on the server
-#                  TEST_DATABASE_URL names (else the local one, else a
-#                  throwaway cluster: scripts/postgres.sh), kept for later runs
-#                  as stegvis_bench_eval_N
+#     --engine     postgres: a demo database of the same size made by
+#                  `stegvis demo` on the PostgreSQL server TEST_DATABASE_URL
+#                  names (else the local one, else a throwaway cluster:
+#                  scripts/postgres.sh), kept for later runs as
+#                  stegvis_bench_eval_N (copying the SQLite one over with
+#                  `stegvis copy-database` takes far longer at this size)
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
@@ -77,14 +78,15 @@ case "$engine" in
       psql "$pg_admin" -Atqc "DROP DATABASE IF EXISTS \"$pg_name\" WITH (FORCE)" >/dev/null
     fi
     if [ -z "$(psql "$pg_admin" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$pg_name'")" ]; then
-      say "Copying the demo database into PostgreSQL ($pg_name)"
+      say "Making the demo database on PostgreSQL ($pg_name): $participants participants"
       psql "$pg_admin" -v ON_ERROR_STOP=1 -Atqc "CREATE DATABASE \"$pg_name\"" >/dev/null
       start=$(date +%s.%N)
-      if ! run "$bin" copy-database --from "sqlite://$data/stegvis.db" --to "$pg_url"; then
+      if ! run env DATABASE_URL="$pg_url" STEGVIS_SECRET_KEY_FILE="$data/secret.key" \
+        "$bin" demo --participants "$participants"; then
         psql "$pg_admin" -Atqc "DROP DATABASE IF EXISTS \"$pg_name\" WITH (FORCE)" >/dev/null
         exit 1
       fi
-      printf 'copied in %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
+      printf 'demo data made in %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
     fi
     # Several servers on one database share one key: the demo's own.
     engine_env=(DATABASE_URL="$pg_url" STEGVIS_SECRET_KEY_FILE="$data/secret.key") ;;
