@@ -71,6 +71,13 @@ pub fn is_server_only_staff_path(path: &str) -> bool {
     path == "/admin/formular" || path.starts_with("/admin/formular/")
 }
 
+/// Endpoints whose requests may be larger than the server's default body
+/// limit, with their own limit. Declared here, beside the endpoints, so the
+/// server's body reader stays one mechanism that knows no endpoint.
+#[cfg(feature = "ssr")]
+pub const LARGE_BODIES: &[(&str, usize)] =
+    &[(instruments::UPLOAD_PATH, instruments::MAX_UPLOAD_BYTES)];
+
 /// The path of the page being rendered on the server.
 #[cfg(feature = "ssr")]
 fn request_path() -> String {

@@ -307,8 +307,16 @@ async fn error_status(res: Response) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Reads every request body up front, at most [`MAX_BODY_BYTES`] (an
-/// instrument upload: [`app::instruments::MAX_UPLOAD_BYTES`]) within
+/// The most a request to `path` may send: [`MAX_BODY_BYTES`], or the
+/// endpoint's own limit where the app declares one ([`app::LARGE_BODIES`]).
+fn body_limit(path: &str) -> usize {
+    app::LARGE_BODIES
+        .iter()
+        .find(|(large, _)| *large == path)
+        .map_or(MAX_BODY_BYTES, |(_, limit)| *limit)
+}
+
+/// Reads every request body up front, at most [`body_limit`] within
 /// `time`. A larger one is answered with 413 here, whether it announced its
 /// length or streamed it, and one that stops arriving with 408 (the
 /// connection is then closed), so no handler ever meets a half-read body and
@@ -319,11 +327,7 @@ pub(crate) async fn read_body_within_limit(
     next: Next,
 ) -> Response {
     let (parts, body) = req.into_parts();
-    let limit = if parts.uri.path() == app::instruments::UPLOAD_PATH {
-        app::instruments::MAX_UPLOAD_BYTES
-    } else {
-        MAX_BODY_BYTES
-    };
+    let limit = body_limit(parts.uri.path());
     match tokio::time::timeout(time, axum::body::to_bytes(body, limit)).await {
         Ok(Ok(bytes)) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
